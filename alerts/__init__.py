@@ -1,0 +1,1 @@
+"""Notifications to responsible units: email and WeCom, via a durable outbox."""

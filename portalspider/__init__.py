@@ -1,0 +1,1 @@
+"""portalspider: keeps every column of a Chinese government portal fresh."""

@@ -1,0 +1,1 @@
+"""Custom Scrapy commands (enabled through COMMANDS_MODULE)."""

@@ -1,0 +1,1 @@
+"""Reading list pages and article pages across the real CMS markups."""

@@ -1,0 +1,65 @@
+"""Output items: the feed-export contract of ``spec/interface.md``.
+
+Fields beyond the contract are additions (never removals) that help webmasters and
+the store pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("ok", "warning", "stale", "blank", "undated", "unreachable")
+# Statuses that the indicators count as "not updated".
+PROBLEM_STATUSES = ("stale", "blank", "undated")
+CATEGORIES = ("news", "notice", "policy", "personnel", "plan", "interaction", "other")
+
+
+@dataclass
+class ColumnItem:
+    """One column (栏目) as seen by one crawl."""
+
+    url: str
+    name: str
+    path: list[str] = field(default_factory=list)
+    category: str = "other"
+    unit: str | None = None
+    last_update: str | None = None  # YYYY-MM-DD
+    newest_title: str | None = None
+    newest_url: str | None = None
+    threshold_days: int | None = None
+    age_days: int | None = None
+    status: str = "ok"
+    type: str = "column"
+    # Additions to the contract.
+    items_found: int = 0  # list entries read on the list page
+    date_source: str | None = None  # "list" | "article" | None
+    page_count: int | None = None
+    cms: str | None = None
+    http_status: int | None = None
+    error: str | None = None  # why the page is unreachable
+    exempt_until: str | None = None  # YYYY-MM-DD, 报备 window from the config
+    top_level: bool = False  # a first-level column (counts for the 6-month veto row)
+
+
+@dataclass
+class ChannelItem:
+    """A hub page that only leads to other columns (not judged)."""
+
+    url: str
+    name: str
+    path: list[str] = field(default_factory=list)
+    type: str = "channel"
+
+
+@dataclass
+class SiteItem:
+    """One per crawl: is the portal up, and what the home page shows."""
+
+    url: str
+    status: str  # "up" | "down"
+    name: str | None = None
+    type: str = "site"
+    home_last_update: str | None = None  # newest dated item linked from the home page
+    home_age_days: int | None = None
+    http_status: int | None = None
+    error: str | None = None

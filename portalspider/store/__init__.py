@@ -1,0 +1,1 @@
+"""SQL storage of crawls, columns, observations and findings."""

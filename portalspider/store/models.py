@@ -1,0 +1,216 @@
+"""Typed SQLAlchemy 2.x models: the memory of every crawl.
+
+A column's identity is its normalized URL within a site (its name and path may change).
+A *finding* is one problem episode (stale / undated / blank) of one column, from the run
+that first saw it to the run that saw it fixed (or the column gone); alerts hang their
+deliveries on findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so Alembic migrations behave the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON}  # noqa: RUF012
+
+
+class Site(Base):
+    """A portal, identified by the normalized URL of its home page."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url_key: Mapped[str] = mapped_column(String(500), unique=True)
+    url: Mapped[str] = mapped_column(String(1000))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    columns: Mapped[list[Column]] = relationship(back_populates="site")
+    runs: Mapped[list[CrawlRun]] = relationship(back_populates="site")
+
+
+class Unit(Base):
+    """A responsible unit (责任单位) of a site; contacts stay in the site config."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class CrawlRun(Base):
+    """One crawl of one site."""
+
+    __tablename__ = "crawl_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # running | finished | site_down | failed
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    site_status: Mapped[str | None] = mapped_column(String(10))  # up | down
+    job_id: Mapped[str | None] = mapped_column(String(100))  # scrapyd job id
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # Scrapy stats (JSON-safe)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # counts by status/unit, findings
+
+    site: Mapped[Site] = relationship(back_populates="runs")
+
+
+class Column(Base):
+    """A column (栏目) of a site, with its current state denormalized for fast reads."""
+
+    __tablename__ = "site_column"
+    __table_args__ = (UniqueConstraint("site_id", "url_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    url_key: Mapped[str] = mapped_column(String(700))
+    url: Mapped[str] = mapped_column(String(1000))
+    name: Mapped[str] = mapped_column(String(300))
+    path: Mapped[list[str]] = mapped_column(JSON, default=list)
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    unit: Mapped[str | None] = mapped_column(String(200))
+    threshold_days: Mapped[int | None] = mapped_column(Integer)
+    # ok | warning | stale | blank | undated | unreachable | gone
+    status: Mapped[str] = mapped_column(String(20), default="ok")
+    last_update: Mapped[dt.date | None] = mapped_column(Date)
+    newest_title: Mapped[str | None] = mapped_column(Text)
+    newest_url: Mapped[str | None] = mapped_column(String(1000))
+    status_since_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    runs_in_status: Mapped[int] = mapped_column(Integer, default=0)
+    stale_since: Mapped[dt.date | None] = mapped_column(Date)  # first day stale, else null
+    first_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    last_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    exempt_until: Mapped[dt.date | None] = mapped_column(Date)
+
+    site: Mapped[Site] = relationship(back_populates="columns")
+
+
+class Observation(Base):
+    """What one run saw of one column."""
+
+    __tablename__ = "observation"
+    __table_args__ = (UniqueConstraint("run_id", "column_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("site_column.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str | None] = mapped_column(String(200))
+    threshold_days: Mapped[int | None] = mapped_column(Integer)
+    last_update: Mapped[dt.date | None] = mapped_column(Date)
+    age_days: Mapped[int | None] = mapped_column(Integer)
+    newest_title: Mapped[str | None] = mapped_column(Text)
+    newest_url: Mapped[str | None] = mapped_column(String(1000))
+    items_found: Mapped[int] = mapped_column(Integer, default=0)
+    date_source: Mapped[str | None] = mapped_column(String(20))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Finding(Base):
+    """One problem episode of one column: opened by the first run that saw it."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("site_column.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # stale | undated | blank (latest seen)
+    unit: Mapped[str | None] = mapped_column(String(200))
+    opened_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"))
+    opened_on: Mapped[dt.date] = mapped_column(Date)  # Asia/Shanghai date
+    closed_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    resolution: Mapped[str | None] = mapped_column(String(20))  # fixed | gone | ignored
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class AlertEvent(Base):
+    """A lifecycle notification decided for one column: recorded once, never decided twice.
+
+    ``episode_key`` ties it to a finding (``finding:<id>``) or a warning episode
+    (``warning:<column_id>:<since-run-id>``); ``seq`` numbers reminders.
+    """
+
+    __tablename__ = "alert_event"
+    __table_args__ = (UniqueConstraint("column_id", "episode_key", "kind", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("site_column.id", ondelete="CASCADE"))
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id", ondelete="CASCADE"))
+    episode_key: Mapped[str] = mapped_column(String(100))
+    # pre_alert | alert | reminder | escalation | resolved
+    kind: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    unit: Mapped[str | None] = mapped_column(String(200))  # who is told
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("alert_delivery.id"))
+
+
+class AlertDelivery(Base):
+    """The outbox: one rendered digest for one unit on one channel.
+
+    Written in the transaction that decides it; marked sent only after the channel
+    confirms. ``idempotency_key`` is unique so a retry can never create a second copy.
+    Holds no secrets: channel targets are resolved from the site config at send time.
+    """
+
+    __tablename__ = "alert_delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    unit: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))  # email | wecom_robot | wecom_app
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    subject: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # rendered parts for the channel
+    # pending | sending | sent | failed (permanent)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # multi-part WeCom digests
+    last_error: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
