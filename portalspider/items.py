@@ -39,6 +39,8 @@ class ColumnItem:
     error: str | None = None  # why the page is unreachable
     exempt_until: str | None = None  # YYYY-MM-DD, 报备 window from the config
     top_level: bool = False  # a first-level column (counts for the 6-month veto row)
+    meta_column_name: str | None = None  # <meta name="ColumnName"> of the list page
+    meta_column_type: str | None = None  # <meta name="ColumnType">
 
 
 @dataclass

@@ -44,7 +44,7 @@ LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {
     # Judging (category, unit, threshold, status) must run before storing.
     "portalspider.pipelines.JudgePipeline": 100,
-    "portalspider.pipelines.StorePipeline": 500,
+    "portalspider.store.pipeline.StorePipeline": 500,
 }
 
 EXTENSIONS = {

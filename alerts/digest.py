@@ -1,0 +1,171 @@
+"""One unit's digest: the data model and its rendering from the Jinja2 template files.
+
+The digest is rendered once, when the notifications are decided, and the result is stored
+in the outbox; a retry re-sends exactly the same bytes (which WeCom's duplicate check and
+the email Message-ID rely on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import PackageLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from alerts.markdown import escape_markdown, one_line, safe_link, split_parts
+
+# Order in a digest: what needs action first, the good news last.
+KIND_ORDER = {"escalation": 0, "alert": 1, "reminder": 2, "pre_alert": 3, "resolved": 4}
+ACTION_KINDS = frozenset({"escalation", "alert", "reminder"})
+
+KIND_LABELS = {
+    "alert": "需整改",
+    "reminder": "催办",
+    "escalation": "逾期未改",
+    "pre_alert": "即将超期",
+    "resolved": "已整改",
+}
+STATUS_LABELS = {
+    "stale": "超期未更新",
+    "undated": "无法识别更新日期",
+    "blank": "空白栏目",
+    "warning": "即将超期",
+    "ok": "已更新",
+    "unreachable": "无法访问",
+    "gone": "已撤销",
+}
+
+
+@dataclass
+class Notice:
+    """One column's line in a digest (what one AlertEvent says)."""
+
+    kind: str  # pre_alert | alert | reminder | escalation | resolved
+    column_id: int
+    name: str
+    url: str
+    status: str
+    path: list[str] = field(default_factory=list)
+    age_days: int | None = None
+    threshold_days: int | None = None
+    last_update: dt.date | None = None
+    newest_title: str | None = None
+    newest_url: str | None = None
+    owner_unit: str | None = None  # the responsible unit (differs from the recipient on escalation)
+    since: dt.date | None = None  # the day the problem was first seen
+    seq: int = 0  # reminder number
+    days_left: int | None = None  # pre-alert: days until stale
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def path_text(self) -> str:
+        parts = [p for p in self.path if p]
+        if not parts or parts[-1] != self.name:
+            parts.append(self.name)
+        return " / ".join(one_line(p, 60) for p in parts)
+
+    @property
+    def link(self) -> str | None:
+        return safe_link(self.url)
+
+    @property
+    def newest_link(self) -> str | None:
+        return safe_link(self.newest_url)
+
+
+@dataclass
+class Digest:
+    """Everything one unit hears after one crawl, for every channel alike."""
+
+    site_name: str
+    site_url: str
+    unit: str
+    today: dt.date
+    deadline: dt.date
+    notices: list[Notice]
+
+    def __post_init__(self) -> None:
+        self.notices.sort(key=lambda n: (KIND_ORDER.get(n.kind, 9), n.path_text, n.column_id))
+
+    @property
+    def action_count(self) -> int:
+        return sum(n.kind in ACTION_KINDS for n in self.notices)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(n.kind == "pre_alert" for n in self.notices)
+
+    @property
+    def resolved_count(self) -> int:
+        return sum(n.kind == "resolved" for n in self.notices)
+
+
+def cn_date(value: dt.date | None) -> str:
+    """9月15日: how the seed report writes deadlines."""
+    return "" if value is None else f"{value.month}月{value.day}日"
+
+
+FILTERS = {
+    "md": escape_markdown,
+    "line": one_line,
+    "cn_date": cn_date,
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """The one template environment: HTML autoescaped, sandboxed against crawled text."""
+    env = ImmutableSandboxedEnvironment(
+        loader=PackageLoader("alerts", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.jinja",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def render_subject(digest: Digest) -> str:
+    """A one-line subject (a newline in a unit or site name cannot inject a header)."""
+    return one_line(_render("email/subject.txt.jinja", d=digest), 300)
+
+
+def render_email(digest: Digest) -> tuple[str, str]:
+    """The plain-text and HTML bodies of the email."""
+    return (
+        _render("email/digest.txt.jinja", d=digest),
+        _render("email/digest.html.jinja", d=digest),
+    )
+
+
+def render_markdown_parts(digest: Digest, budget: int) -> list[str]:
+    """WeCom markdown messages, each at most ``budget`` UTF-8 bytes, split between columns."""
+    return _render_parts(digest, "wecom", "md", budget)
+
+
+def render_text_parts(digest: Digest, budget: int) -> list[str]:
+    """Plain-text messages (robot ``text`` with @-mentions), each at most ``budget`` bytes."""
+    return _render_parts(digest, "text", "txt", budget)
+
+
+def _render_parts(digest: Digest, folder: str, ext: str, budget: int) -> list[str]:
+    head = _render(f"{folder}/head.{ext}.jinja", d=digest).strip("\n") + "\n"
+    tail = _render(f"{folder}/tail.{ext}.jinja", d=digest).strip("\n")
+    item = environment().get_template(f"{folder}/item.{ext}.jinja")
+    lines = [item.render(d=digest, n=n).strip("\n") for n in digest.notices]
+    return split_parts(head, lines, tail, budget)

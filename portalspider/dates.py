@@ -1,0 +1,154 @@
+"""Every date spelling seen on Chinese government portals, year inference and URL dates.
+
+Pure functions. A portal's "date" is a calendar date in Asia/Shanghai; times are dropped.
+Year-less dates (``10-20``, ``[09-10]``) get the latest year that does not put them after
+*today*, because list pages only ever show past publications. Index numbers (索引号,
+``000014348/2020-35428``) look like ``2020-35…`` and must never parse as dates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+__all__ = ["date_in_url", "find_dates", "parse_date", "today_shanghai"]
+
+#: China has had no daylight saving time since 1991, so a fixed offset is exact and needs
+#: no tz database on the host.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+MIN_YEAR = 1990
+MAX_YEAR = 2099
+
+# A full date with a year. The look-behind refuses a year glued to digits, a slash or a
+# letter, so 索引号 such as ``000014348/2020-35428`` or ``014742224A/2023-0043406`` never match.
+_FULL = re.compile(
+    r"(?<![\dA-Za-z/])"
+    r"(?P<y>(?:19|20)\d{2})"
+    r"(?:"
+    r"\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
+    r"|"
+    r"\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]?"
+    r")"
+)
+# A date without a year: ``10-20``, ``9/10``, ``09.10`` (dots only with two digits each,
+# to leave decimals alone) or ``9月10日``. Surrounding digits, separators and colons are
+# refused so that times (10:49), ranges (1-10月) and parts of longer numbers stay out.
+_YEARLESS = re.compile(
+    r"(?<![\d\-/.:年])"
+    r"(?:"
+    r"(?P<m>\d{1,2})(?P<sep>[-/])(?P<d>\d{1,2})(?![\d\-/.:月])"
+    r"|"
+    r"(?P<m3>\d{2})\.(?P<d3>\d{2})(?![\d\-/.:])"
+    r"|"
+    r"(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]"
+    r")"
+)
+# Compact ``20240910`` only where it is clearly a date: TRS ``t20240910_`` article names.
+_URL_PATTERNS = (
+    re.compile(r"/t(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})_\d+"),
+    re.compile(r"/art/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})/(?P<d>\d{2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})/(?P<d>\d{2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{2})(?P<d>\d{2})/"),
+)
+
+
+def today_shanghai() -> date:
+    """Today's calendar date in Asia/Shanghai, whatever the host's time zone."""
+    return datetime.now(SHANGHAI).date()
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _infer_year(m: int, d: int, today: date) -> date | None:
+    """The latest year that does not put month *m*, day *d* after *today*.
+
+    Feb 29 walks back to the previous leap year.
+    """
+    for year in range(today.year, today.year - 5, -1):
+        found = _make(year, m, d)
+        if found is not None and found <= today:
+            return found
+    return None
+
+
+def _scan(text: str, today: date) -> list[tuple[int, date]]:
+    """All dates in *text* with their offsets, full dates first claiming their span."""
+    found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _FULL.finditer(text):
+        y = int(match["y"])
+        m = int(match["m"] or match["m2"])
+        d = int(match["d"] or match["d2"])
+        value = _make(y, m, d)
+        if value is not None:
+            found.append((match.start(), value))
+            taken.append(match.span())
+    for match in _YEARLESS.finditer(text):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        m = int(match["m"] or match["m2"] or match["m3"])
+        d = int(match["d"] or match["d2"] or match["d3"])
+        value = _infer_year(m, d, today) if 1 <= m <= 12 else None
+        if value is not None:
+            found.append((start, value))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """The first date in a short text (a list item's date cell, a meta value), or None.
+
+    Accepts ``2024-09-10``, ``2024/9/10``, ``2024.09.10``, ``2024年9月10日``, any of these
+    with a time, bracketed forms like ``[ 09-10 ]``, and ``2007-08-20-23:59:59``.
+    """
+    if not text:
+        return None
+    found = _scan(text, today)
+    return found[0][1] if found else None
+
+
+def find_dates(text: str, today: date) -> list[date]:
+    """Every date in *text*, in text order (year-less ones resolved against *today*)."""
+    if not text:
+        return []
+    return [value for _, value in _scan(text, today)]
+
+
+def has_year(text: str) -> bool:
+    """Whether *text* holds a valid date written with its year (a stronger list signal)."""
+    for match in _FULL.finditer(text or ""):
+        m = int(match["m"] or match["m2"])
+        d = int(match["d"] or match["d2"])
+        if _make(int(match["y"]), m, d) is not None:
+            return True
+    return False
+
+
+def date_in_url(url: str) -> date | None:
+    """The publication date encoded in an article URL, or None.
+
+    Knows TRS ``/202409/t20240910_123.html``, Hanweb ``/art/2024/9/10/art_1_2.html`` and
+    newspaper-style ``/2024-09/10/`` or ``/202409/10/`` folders. A month-only folder
+    (``/202409/``) is not a date and gives None. Only a hint: lists often show another date.
+    """
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for pattern in _URL_PATTERNS:
+        match = pattern.search(path)
+        if match:
+            value = _make(int(match["y"]), int(match["m"]), int(match["d"]))
+            if value is not None:
+                return value
+    return None

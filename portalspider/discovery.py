@@ -1,0 +1,316 @@
+"""Finding a portal's columns from the site itself.
+
+Columns are reached through navigation menus (with dropdown submenus), channel (hub)
+pages and their 更多 links, the sitemap page (网站地图), breadcrumbs and list pages'
+side navigation. This module only looks at links: which ones may lead to a column,
+what the column is called and under which ancestors it sits. Whether a fetched page
+is a list, a hub or an article is decided by ``classify_page``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import html as lxml_html
+
+# Query parameters that never change which page is served.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|from|source|src|spm|ref|refer|share|wd|_t|t|timestamp|v|ver|random|r)$", re.I
+)
+# Directory index documents: /x/ and /x/index.html are one page.
+INDEX_DOCUMENT = re.compile(r"/(index|default|main)\.(s?html?|jsp|aspx?|php)$", re.I)
+# Paginated siblings of a list page: index_3.html, Index_2.aspx, list_4.html.
+PAGINATED = re.compile(r"/(index|list|default)_\d+\.(s?html?|jsp|aspx?|php)$", re.I)
+PAGE_QUERY = re.compile(r"^(page|pageno|pageindex|cur_page|curpage|pn|p|startrecord)$", re.I)
+
+# Article URLs by CMS family: TRS t20240910_N, Hanweb /art/2024/9/10/art_, dated folders
+# with an id, PowerEasy /Item/N.aspx, UCAP 32-hex names, gov.cn content_N.
+ARTICLE_URL = re.compile(
+    r"(/t\d{8}_\d+\.\w+$)|(/art/\d{4}/\d{1,2}/\d{1,2}/)|(/art_\d+_\d+\.\w+$)"
+    r"|(/\d{6}/[^/]+\.s?html?$)|(/\d{4}-\d{2}/\d{2}/)|(/item/\d+\.aspx$)|(/[0-9a-f]{32}\.s?html?$)"
+    r"|(/content_\d+\.\w+$)|(/(detail|article|content|show|view)[/_-]?\w*\.\w+\?.*id=)",
+    re.I,
+)
+NON_PAGE_EXT = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|wps|zip|rar|7z|jpe?g|png|gif|bmp|svg|mp4|mp3|flv|avi|apk|exe|txt|xml|json|css|js|ico)$",
+    re.I,
+)
+NON_COLUMN_TEXT = re.compile(
+    r"^(首页|网站首页|返回首页|上一页|下一页|尾页|末页|前一页|后一页|\d+|登录|注册|English|繁體|繁体|简体|"
+    r"无障碍|长者模式|关怀版|适老化|打印|关闭|关闭窗口|收藏|分享|搜索|高级搜索|RSS|返回顶部|\s*)$",
+    re.I,
+)
+MORE_TEXT = re.compile(r"^\s*(更多|more|查看更多|更多>+|更多»|>>|»|\+)\s*[>»]*\s*$", re.I)
+SITEMAP_TEXT = re.compile(r"网站地图|站点地图|网站导航|sitemap", re.I)
+SITEMAP_URL = re.compile(r"sitemap|wzdt|site_map|webmap", re.I)
+NAV_CONTAINER = re.compile(r"(^|[\s_-])(nav|menu|navbar|mainnav|topnav|daohang|dh)", re.I)
+FOOTER_CONTAINER = re.compile(r"(foot|bottom|copyright|btm|links|friend|yqlj)", re.I)
+HEADING_CLASS = re.compile(r"(tit|title|hd|head|name|bt|lm)", re.I)
+MAX_NAME_CHARS = 20
+
+
+@dataclass
+class LinkCandidate:
+    """A link that may lead to a column, with what the site calls it and where it sits."""
+
+    url: str
+    name: str
+    path: list[str] = field(default_factory=list)
+    source: str = "body"  # nav | more | sitemap | subnav | breadcrumb | body | config
+
+
+def canonical_url(url: str) -> str:
+    """One key per page: no fragment, no tracking query, ``/x/index.html`` == ``/x/``."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower() or "http"
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    path = INDEX_DOCUMENT.sub("/", path)
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not TRACKING_PARAMS.match(k))
+    )
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def in_domains(url: str, domains: list[str]) -> bool:
+    """Inside the portal: the host or a subdomain of one of ``domains``."""
+    host = host_of(url)
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def is_article_url(url: str) -> bool:
+    return bool(ARTICLE_URL.search(urlsplit(url).path + ("?" + urlsplit(url).query
+                                                         if urlsplit(url).query else "")))
+
+
+def is_paginated_sibling(url: str) -> bool:
+    parts = urlsplit(url)
+    if PAGINATED.search(parts.path):
+        return True
+    return any(PAGE_QUERY.match(k) and v not in ("", "1", "0") for k, v in parse_qsl(parts.query))
+
+
+def may_be_column(url: str) -> bool:
+    """Cheap URL-only test: could this link lead to a column list page?"""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    return not (NON_PAGE_EXT.search(parts.path) or is_article_url(url)
+                or is_paginated_sibling(url))
+
+
+def clean_text(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "").strip("·•>»|:：-—")
+
+
+def parse_html(text: str, base_url: str):
+    """An lxml tree with links resolved against the page URL."""
+    doc = lxml_html.fromstring(text or "<html></html>")
+    doc.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
+    return doc
+
+
+def _attrs(el) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def _inside(el, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in tags or pattern.search(_attrs(anc)):
+            return True
+    return False
+
+
+def _link_text(a) -> str:
+    return clean_text(a.text_content() or a.get("title"))
+
+
+def _href(a) -> str | None:
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+        return None
+    return href.split("#", 1)[0]
+
+
+def _own_label(li) -> str:
+    """The label of a menu item itself (its first link or span), not of its submenu."""
+    for child in li:
+        if child.tag in ("a", "span", "div", "p", "h2", "h3", "h4", "strong", "b", "em"):
+            if child.tag == "a":
+                return _link_text(child)
+            inner = child.find(".//a")
+            text = _link_text(inner) if inner is not None else clean_text(child.text_content())
+            if text and len(text) <= MAX_NAME_CHARS:
+                return text
+    return clean_text(li.text or "")
+
+
+def _labels_item(a, li) -> bool:
+    """Is ``a`` the label of menu item ``li`` (not a link inside its submenu)?"""
+    for anc in a.iterancestors():
+        if anc is li:
+            return True
+        if anc.tag in ("ul", "ol", "dl", "div"):
+            return False
+    return False
+
+
+def _menu_path(a, text: str, stop) -> list[str]:
+    """Labels of the menu items that contain link ``a`` (not the item ``a`` labels itself)."""
+    path: list[str] = []
+    for li in a.iterancestors("li"):
+        if stop is not None and stop not in li.iterancestors():
+            break
+        if _labels_item(a, li):
+            continue
+        label = _own_label(li)
+        if label and label != text:
+            path.insert(0, label)
+    return path
+
+
+def nav_links(doc) -> list[LinkCandidate]:
+    """Links of navigation menus, each with its parent menu items as ``path``."""
+    found: list[LinkCandidate] = []
+    containers = [el for el in doc.iter("nav", "div", "ul")
+                  if el.tag == "nav" or NAV_CONTAINER.search(_attrs(el))]
+    # Outermost containers only, so nested menus are walked once.
+    outer = [c for c in containers if not any(o is not c and c in o.iterdescendants()
+                                              for o in containers)]
+    for container in outer:
+        for a in container.iter("a"):
+            href = _href(a)
+            text = _link_text(a)
+            if not href or not text or len(text) > MAX_NAME_CHARS:
+                continue
+            path = _menu_path(a, text, stop=container)
+            found.append(LinkCandidate(href, text, path, "nav"))
+    return found
+
+
+def _block_heading(a) -> str | None:
+    """The title of the content block a 更多 link belongs to."""
+    for anc in a.iterancestors():
+        for el in anc.iter("h1", "h2", "h3", "h4", "h5", "span", "div", "strong", "b", "a", "p",
+                           "em", "li"):
+            if el is a or a in el.iterancestors() or el in a.iterancestors():
+                continue
+            if el.tag in ("span", "div", "strong", "b", "a", "p", "em", "li") and not (
+                el.tag in ("strong", "b") or HEADING_CLASS.search(_attrs(el))
+                or el.tag == "a" and el.getparent() is not None
+                and HEADING_CLASS.search(_attrs(el.getparent()))
+            ):
+                continue
+            text = clean_text(el.text_content())
+            if text and len(text) <= MAX_NAME_CHARS and not MORE_TEXT.match(text):
+                return text
+        if anc.tag in ("body", "html"):
+            break
+    return None
+
+
+def more_links(doc) -> list[LinkCandidate]:
+    """更多 links, named after the block they close."""
+    found = []
+    for a in doc.iter("a"):
+        href = _href(a)
+        text = _link_text(a)
+        title = clean_text(a.get("title"))
+        if not href or not (MORE_TEXT.match(text or "") or (not text and a.find(".//img") is not None
+                                                              and MORE_TEXT.match(title or ""))):
+            continue
+        name = _block_heading(a) or ""
+        found.append(LinkCandidate(href, name, [], "more"))
+    return found
+
+
+def sitemap_page_links(doc) -> list[LinkCandidate]:
+    """Links of a sitemap page; each section heading becomes the ancestor of its links."""
+    found = []
+    body = doc.find(".//body")
+    root = body if body is not None else doc
+    for a in root.iter("a"):
+        href = _href(a)
+        text = _link_text(a)
+        if not href or not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
+            continue
+        if _inside(a, FOOTER_CONTAINER, ("footer",)) or _inside(a, NAV_CONTAINER, ("nav",)):
+            continue
+        # Nested lists: parent items' labels; then the nearest section heading above.
+        path = _menu_path(a, text, stop=None)
+        heading = _section_heading(a)
+        if heading and heading != text and heading not in path and not SITEMAP_TEXT.search(heading):
+            path.insert(0, heading)
+        found.append(LinkCandidate(href, text, path, "sitemap"))
+    return found
+
+
+def _section_heading(a) -> str | None:
+    for anc in a.iterancestors():
+        for sib in anc.itersiblings(preceding=True):
+            if sib.tag in ("h1", "h2", "h3", "h4", "dt") or (
+                sib.tag in ("div", "p", "span") and HEADING_CLASS.search(_attrs(sib))
+            ):
+                text = clean_text(sib.text_content())
+                if text and len(text) <= MAX_NAME_CHARS:
+                    return text
+        for child in anc:
+            if child.tag in ("h1", "h2", "h3", "h4", "dt") and child not in a.iterancestors():
+                text = clean_text(child.text_content())
+                if text and len(text) <= MAX_NAME_CHARS:
+                    return text
+                break
+        if anc.tag in ("body", "html"):
+            break
+    return None
+
+
+def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
+    """Short-text links in a page's content (not header nav, not footer) that may be columns.
+
+    ``skip_urls`` are canonical URLs to leave out (the page's own list entries).
+    """
+    found = []
+    for a in doc.iter("a"):
+        href = _href(a)
+        text = _link_text(a)
+        if not href or not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
+            continue
+        if MORE_TEXT.match(text) or _inside(a, FOOTER_CONTAINER, ("footer",)):
+            continue
+        if canonical_url(href) in skip_urls:
+            continue
+        found.append(LinkCandidate(href, text, [], "subnav"))
+    return found
+
+
+def sitemap_link(doc) -> str | None:
+    for a in doc.iter("a"):
+        href = _href(a)
+        if href and (SITEMAP_TEXT.search(_link_text(a)) or SITEMAP_URL.search(urlsplit(href).path)):
+            return href
+    return None
+
+
+def content_text_length(doc) -> int:
+    """Characters of visible text outside nav, header and footer: tells static pages apart."""
+    total = 0
+    body = doc.find(".//body")
+    if body is None:
+        return 0
+    for el in body.iter("p", "div", "td", "span"):
+        if _inside(el, NAV_CONTAINER, ("nav", "header")) or _inside(el, FOOTER_CONTAINER, ("footer",)):
+            continue
+        total += len(clean_text(el.text or ""))
+    return total

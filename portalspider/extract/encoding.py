@@ -1,0 +1,97 @@
+"""Bytes to text for portal pages.
+
+Priority: HTTP header charset → BOM → ``<meta charset>`` → detection. Two corrections keep
+real pages readable:
+
+* ``gb2312``/``gbk`` are decoded as ``gb18030``, their superset, because pages labelled GB2312
+  routinely contain characters (生僻字 in names) that only GBK/GB18030 have.
+* A declaration can lie: re-saved pages declare ``gb2312`` while the bytes are UTF-8, and
+  servers send a default ``iso-8859-1``. Bytes that are non-ASCII *and* valid UTF-8 are almost
+  never legacy Chinese text, so they are decoded as UTF-8 whatever the label says.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["decode_html", "normalize_charset"]
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_GB_FAMILY = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn",
+              "gb18030", "csgb2312", "x-euc-cn", "chinese", "windows-936"}
+# Labels servers and templates use as a default, not as a statement about the bytes.
+_WEAK = {"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "windows-1252", "cp1252"}
+
+
+def normalize_charset(name: str | None) -> str | None:
+    """A Python codec name for a declared charset, or None when unknown."""
+    if not name:
+        return None
+    label = name.strip().strip("\"'").lower()
+    if label in _GB_FAMILY:
+        return "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detect(body: bytes) -> str:
+    """UTF-8 if the bytes are valid UTF-8, else GB18030 if valid, else UTF-8 with repair."""
+    if _is_utf8(body):
+        return "utf-8"
+    try:
+        body.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "gb18030"
+    # Mostly-GBK pages with a few broken bytes still read better as GB18030.
+    utf8_errors = body.decode("utf-8", "replace").count("\ufffd")
+    gb_errors = body.decode("gb18030", "replace").count("\ufffd")
+    return "gb18030" if gb_errors < utf8_errors else "utf-8"
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """Decode a page body to text; never raises on bad bytes (they become U+FFFD)."""
+    if not body:
+        return ""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, "replace")
+
+    declared: str | None = None
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match and match.group(1).lower() not in _WEAK:
+            declared = normalize_charset(match.group(1))
+    if declared is None:
+        match = _META_CHARSET.search(body[:8192])
+        if match and match.group(1).decode("ascii", "ignore").lower() not in _WEAK:
+            declared = normalize_charset(match.group(1).decode("ascii", "ignore"))
+
+    if declared and declared != "utf-8" and not body.isascii() and _is_utf8(body):
+        declared = "utf-8"  # the label lies: legacy Chinese bytes are almost never valid UTF-8
+    elif declared == "utf-8" and not _is_utf8(body):
+        declared = None  # a UTF-8 label on GBK bytes: let detection decide
+    codec = declared or _detect(body)
+    return body.decode(codec, "replace")

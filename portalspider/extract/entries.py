@@ -1,0 +1,132 @@
+"""One list item (li / tr / Hanweb record / JSON row) → :class:`Entry`.
+
+The date of an item is the date *shown* beside its link. Text inside the link (titles such as
+"关于2023年10月23日会议…") and attribute values are not the shown date, so they are read only
+as a last resort: a date element inside the link (``<a>…<span class="date">…</span></a>``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import lxml.html
+
+from ..dates import date_in_url, has_year, parse_date
+from .htmlutil import absolute, clean_text, element_text
+
+__all__ = ["Entry", "entry_from_element", "is_pinned_element", "link_elements"]
+
+_DATE_CLASS = re.compile(r"date|time|rq|sj|riqi|shijian|pubtime", re.IGNORECASE)
+_PIN_CLASS = re.compile(r"(?:^|[\s_-])(?:top|zhiding|zd|stick|sticky|pin)(?:$|[\s_-])", re.IGNORECASE)
+_PIN_TEXT = ("置顶", "【顶】", "[顶]")
+
+
+@dataclass
+class Entry:
+    """A list item.
+
+    ``date`` is the date shown beside the item (None when the item shows none);
+    ``url_date`` is the date encoded in its URL (a hint only); ``date_has_year`` tells a
+    full date from an inferred year-less one (``[09-10]``).
+    """
+
+    title: str
+    url: str
+    date: date | None
+    url_date: date | None
+    pinned: bool = False
+    date_has_year: bool = False
+
+
+def link_elements(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Links under *element* that lead to a page (not ``javascript:``/``#``)."""
+    return [
+        a for a in element.iter("a")
+        if (a.get("href") or "").strip()
+        and not (a.get("href") or "").strip().lower().startswith(("javascript:", "#"))
+    ]
+
+
+def _main_link(links: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """The item's title link: the one with the longest visible text."""
+    return max(links, key=lambda a: len(clean_text(a.text_content())))
+
+
+def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
+    """An explicit 置顶 marker: text, image alt/src, or a top/zhiding class on the item."""
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        klass = node.get("class") or ""
+        if _PIN_CLASS.search(klass):
+            return True
+        if node.tag == "img" and any(
+            marker in (node.get("alt") or "") + (node.get("src") or "") for marker in ("置顶", "zhiding")
+        ):
+            return True
+    text = element_text(element)
+    return any(marker in text for marker in _PIN_TEXT)
+
+
+def _date_in_link(link: lxml.html.HtmlElement, today: date) -> tuple[date | None, bool]:
+    for node in link.iter():
+        if node is link or not isinstance(node.tag, str):
+            continue
+        if _DATE_CLASS.search(node.get("class") or "") or node.tag in {"em", "i", "time"}:
+            text = element_text(node)
+            value = parse_date(text, today)
+            if value is not None:
+                return value, has_year(text)
+    return None, False
+
+
+def shown_date(
+    element: lxml.html.HtmlElement,
+    links: list[lxml.html.HtmlElement],
+    today: date,
+) -> tuple[date | None, bool]:
+    """The date shown in an item outside its links, else in a date element inside a link."""
+    text = element_text(element, frozenset(id(a) for a in links))
+    value = parse_date(text, today)
+    if value is not None:
+        return value, has_year(text)
+    for link in links:
+        value, full = _date_in_link(link, today)
+        if value is not None:
+            return value, full
+    return None, False
+
+
+def entry_from_element(
+    element: lxml.html.HtmlElement,
+    base: str,
+    today: date,
+    date_cell: lxml.html.HtmlElement | None = None,
+) -> Entry | None:
+    """Build an entry from an item element; None when it has no usable link.
+
+    *date_cell*, when given (信息公开目录 tables), is the only place the date is read from.
+    """
+    links = link_elements(element)
+    if not links:
+        return None
+    link = _main_link(links)
+    url = absolute(base, link.get("href"))
+    if url is None:
+        return None
+    title = clean_text(link.get("title")) or clean_text(link.text_content())
+    if date_cell is not None:
+        text = element_text(date_cell)
+        shown, full = parse_date(text, today), has_year(text)
+    else:
+        shown, full = shown_date(element, links, today)
+    return Entry(
+        title=title,
+        url=url,
+        date=shown,
+        url_date=date_in_url(url),
+        pinned=is_pinned_element(element),
+        date_has_year=full,
+    )

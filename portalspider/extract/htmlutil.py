@@ -1,0 +1,115 @@
+"""Small lxml helpers shared by the list and article readers.
+
+Only *visible* text counts as evidence on a portal page: attribute values (``alt="时间：…"``),
+scripts, styles and comments carry stale or template dates, so every text walk here skips them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+
+__all__ = ["base_url", "clean_text", "element_text", "metas", "parse_html", "visible_text"]
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "option", "head"}
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse a whole page; None for empty or unparsable input."""
+    if not html or not html.strip():
+        return None
+    # lxml refuses str input that carries an encoding declaration.
+    html = _XML_DECL.sub("", html, count=1)
+    try:
+        return lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def parse_fragment(html: str) -> lxml.html.HtmlElement | None:
+    """Parse a snippet (a Hanweb CDATA record) under a wrapper element."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse whitespace (including &nbsp; and full-width spaces) to single spaces."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
+
+
+def _is_element(node: object) -> bool:
+    return isinstance(node, lxml.html.HtmlElement) and isinstance(node.tag, str)
+
+
+def iter_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> Iterator[str]:
+    """Visible text pieces under *element* in document order.
+
+    Skips scripts, styles, comments, form options and any element whose ``id()`` is in
+    *skip*; the tail text after a skipped element is still yielded.
+    """
+    if _is_element(element) and element.tag not in _SKIP_TAGS and id(element) not in skip:
+        if element.text:
+            yield element.text
+        for child in element:
+            yield from iter_text(child, skip)
+            if child.tail:
+                yield child.tail
+    # comments, processing instructions and skipped elements contribute nothing themselves
+
+
+def element_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> str:
+    """Visible text of an element, pieces joined by single spaces."""
+    return clean_text(" ".join(iter_text(element, skip)))
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """Visible text of the whole body."""
+    body = root.find("body")
+    return element_text(body if body is not None else root)
+
+
+def metas(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """``<meta name=… content=…>`` as lower-cased name → first non-empty content."""
+    found: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        content = clean_text(meta.get("content"))
+        if name and content and name not in found:
+            found[name] = content
+    return found
+
+
+def base_url(root: lxml.html.HtmlElement | None, url: str) -> str:
+    """The URL relative links resolve against: ``<base href>`` if present, else the page URL."""
+    if root is not None:
+        for base in root.iter("base"):
+            href = (base.get("href") or "").strip()
+            if href:
+                return urljoin(url, href)
+    return url
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """An absolute http(s) URL for a link, or None for ``javascript:``, ``#`` and mail links."""
+    if not href:
+        return None
+    href = href.strip()
+    lowered = href.lower()
+    if not href or lowered.startswith(("javascript:", "#", "mailto:", "tel:", "data:", "about:")):
+        return None
+    joined = urljoin(base, href)
+    if not joined.lower().startswith(("http://", "https://")):
+        return None
+    return joined.split("#", 1)[0] if "#" in joined and "/gkmlpt/" not in joined else joined

@@ -1,0 +1,109 @@
+"""Page count and last-page URL of a column list.
+
+Sources, most explicit first (the first that answers wins, so a saved page that holds both
+a TRS paging script and the pager it rendered is counted once):
+
+1. TRS ``createPageHTML(total, current, "index", "html")`` — page k ≥ 2 is ``index_{k-1}.html``.
+2. TRS ``var countPage = N`` (no semicolon required).
+3. Fujian ``pageChnlInfo{recordCount, prepage}`` → ceil(recordCount / prepage).
+4. Visible ``共N页`` text.
+5. The rendered pager: the 尾页 link, else the largest page number in the links
+   (TRS ``index_N.html`` is 0-based, PowerEasy ``Index_N.aspx`` is 1-based, ``?page=N``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import lxml.html
+
+from .htmlutil import absolute, clean_text
+
+__all__ = ["PagerInfo", "read_pager"]
+
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
+    r"(?:\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"])?",
+)
+_COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*['\"]?(\d+)")
+_RECORD_COUNT = re.compile(r"\brecordCount\s*[:=]\s*['\"]?(\d+)")
+_PREPAGE = re.compile(r"\bprepage\s*[:=]\s*['\"]?(\d+)")
+_TOTAL_TEXT = re.compile(r"共\s*(\d+)\s*页")
+_TRS_PAGE = re.compile(r"/(index|default)_(\d+)\.(s?html?)$", re.IGNORECASE)
+_PE_PAGE = re.compile(r"/Index_(\d+)\.aspx$", re.IGNORECASE)
+_QUERY_PAGE = re.compile(r"[?&](?:page|pageNo|pageno|pageIndex|cur_page|currentPage|p)=(\d+)")
+
+
+@dataclass
+class PagerInfo:
+    page_count: int | None = None
+    last_page_url: str | None = None
+
+
+def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
+    filename = f"{name}.{ext}" if count <= 1 else f"{name}_{count - 1}.{ext}"
+    return urljoin(base, filename)
+
+
+def _link_page(url: str) -> int | None:
+    """The 1-based page number a pager link points to, if it looks like one."""
+    path = url.split("?", 1)[0]
+    match = _TRS_PAGE.search(path)
+    if match:
+        return int(match.group(2)) + 1
+    match = _PE_PAGE.search(path)
+    if match:
+        return int(match.group(1))
+    match = _QUERY_PAGE.search(url)
+    if match:
+        return int(match.group(1))
+    return None
+
+
+def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
+    best: tuple[int, str] | None = None
+    for link in root.iter("a"):
+        url = absolute(base, link.get("href"))
+        if url is None:
+            continue
+        number = _link_page(url)
+        if number is None:
+            continue
+        label = clean_text(link.text_content())
+        if label in {"尾页", "末页", "最后一页", "尾 页", "末 页"}:
+            return PagerInfo(number, url)
+        if best is None or number > best[0]:
+            best = (number, url)
+    if best is None:
+        return PagerInfo()
+    return PagerInfo(best[0], best[1])
+
+
+def read_pager(
+    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str
+) -> PagerInfo:
+    """Page count and last-page URL from the page's script text, visible text and links."""
+    match = _CREATE_PAGE.search(scripts)
+    if match:
+        count = int(match.group(1))
+        name, ext = match.group(3) or "index", match.group(4) or "html"
+        return PagerInfo(count, _trs_page_url(base, name, ext, count) if count else None)
+    match = _COUNT_PAGE.search(scripts)
+    if match:
+        count = int(match.group(1))
+        links = _from_links(root, base) if root is not None else PagerInfo()
+        last = links.last_page_url if links.page_count == count else None
+        return PagerInfo(count, last or _trs_page_url(base, "index", "html", count))
+    records, per_page = _RECORD_COUNT.search(scripts), _PREPAGE.search(scripts)
+    if records and per_page and int(per_page.group(1)) > 0:
+        count = math.ceil(int(records.group(1)) / int(per_page.group(1)))
+        return PagerInfo(count, None)  # later pages exist only behind a POST API
+    links = _from_links(root, base) if root is not None else PagerInfo()
+    match = _TOTAL_TEXT.search(text)
+    if match:
+        count = int(match.group(1))
+        return PagerInfo(count, links.last_page_url if links.page_count == count else None)
+    return links

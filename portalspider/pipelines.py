@@ -1,0 +1,60 @@
+"""Item pipelines: judging. (Storing lives in ``portalspider.store.pipeline``.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+from portalspider.items import ColumnItem
+from portalspider.judge import judge
+from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
+
+
+class JudgePipeline:
+    """Classify each column, give it its unit and threshold, and set its status.
+
+    Runs before the store so that what is stored, logged and alerted is one verdict.
+    """
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.rules = ColumnRules(spider.config)
+        self.today: dt.date = spider.today
+
+    def process_item(self, item):
+        if not isinstance(item, ColumnItem):
+            return item
+        res = self.rules.resolve(item.url, item.name, item.path)
+        item.category = res.category or categorize(
+            item.name, path=item.path, url=item.url,
+            meta_name=item.meta_column_name, meta_type=item.meta_column_type,
+        )
+        item.threshold_days = res.threshold_days or DEFAULT_THRESHOLDS[item.category]
+        item.unit = res.unit
+        item.exempt_until = res.exempt_until.isoformat() if res.exempt_until else None
+        item.top_level = len(item.path) <= 1
+        last = dt.date.fromisoformat(item.last_update) if item.last_update else None
+        if last and last > self.today:  # a future date is a data-entry error, not an update
+            last = None
+            item.last_update = None
+        verdict = judge(
+            last_update=last,
+            items_found=item.items_found,
+            dated_items=1 if last else 0,
+            threshold_days=item.threshold_days,
+            today=self.today,
+            unreachable=item.status == "unreachable",
+            placeholder=False,
+        )
+        item.status, item.age_days = verdict.status, verdict.age_days
+        return item
+
+
+

@@ -1,0 +1,472 @@
+"""The report model: one read of the store, turned into plain dataclasses.
+
+The verdict covers only the 单项否决 rows that column data can decide (``indicators.md``):
+栏目不更新 (three counts), 首页不更新 (from the latest run's site summary). Rows that need
+probes over a week or a human (站点无法访问, 互动回应差, 安全, 服务不实用) are named in the
+report as outside its scope, so nobody mistakes "no veto found" for "合格".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portalspider.report.chart import Chart, TrendPoint, trend_chart
+from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# 未注明发布时间的视为不更新: undated columns count with the stale ones everywhere.
+NOT_UPDATED = ("stale", "undated")
+PROBLEM_STATUSES = ("stale", "undated", "blank")
+STATUS_ORDER = ("stale", "undated", "blank", "unreachable", "warning", "ok")
+STATUS_LABELS = {
+    "ok": "正常",
+    "warning": "临期",
+    "stale": "超期未更新",
+    "undated": "未注明发布时间",
+    "blank": "空白栏目",
+    "unreachable": "无法访问",
+}
+CATEGORY_LABELS = {
+    "news": "动态要闻",
+    "notice": "通知公告",
+    "policy": "政策文件",
+    "personnel": "人事信息",
+    "plan": "规划计划",
+    "interaction": "互动交流",
+    "other": "其他",
+}
+NO_UNIT = "未指定责任单位"
+HOME_PAGE_DAYS = 14  # 首页不更新: 监测2周
+TREND_RUNS = 30
+LONGEST_FINDINGS = 10
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    """One 单项否决 check: ``count`` against ``limit`` (``count`` None = no data this time)."""
+
+    key: str
+    indicator: str
+    rule: str
+    count: int | None
+    limit: int
+    measure: str  # "个" (columns) or "天" (days)
+    failed: bool
+    note: str = ""
+
+
+@dataclass
+class ColumnRow:
+    """A column as the report shows it; ``deadline`` only for problems not covered by 报备."""
+
+    name: str
+    url: str
+    path: list[str]
+    unit: str
+    category: str
+    status: str
+    last_update: dt.date | None
+    age_days: int | None
+    threshold_days: int | None
+    newest_title: str | None
+    newest_url: str | None
+    stale_since: dt.date | None
+    runs_in_status: int
+    top_level: bool
+    exempt_until: dt.date | None = None
+    deadline: dt.date | None = None
+
+    @property
+    def path_text(self) -> str:
+        return column_path(self.path, self.name)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.category, self.category)
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_until is not None
+
+    @property
+    def overdue_days(self) -> int | None:
+        """Days beyond the threshold: what the unit has to make up."""
+        if self.age_days is None or self.threshold_days is None:
+            return None
+        return max(self.age_days - self.threshold_days, 0)
+
+
+@dataclass
+class UnitRow:
+    """Per responsible unit: counts by status and its problem columns."""
+
+    name: str
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[ColumnRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    started: dt.datetime  # Asia/Shanghai wall time
+    finished: dt.datetime | None
+    outcome: str
+    site_status: str | None
+    job_id: str | None
+
+
+@dataclass(frozen=True)
+class OpenFinding:
+    """A problem episode still open: the oldest ones are the report's hardest cases."""
+
+    column: str
+    url: str
+    unit: str
+    kind: str
+    opened_on: dt.date
+    days_open: int
+
+    @property
+    def kind_label(self) -> str:
+        return STATUS_LABELS.get(self.kind, self.kind)
+
+
+@dataclass
+class Report:
+    site_name: str
+    site_url: str
+    today: dt.date
+    deadline_days: int
+    deadline: dt.date
+    latest_run: RunInfo | None
+    verdict: list[VerdictRow]
+    columns: list[ColumnRow]
+    units: list[UnitRow]
+    trend: list[TrendPoint]
+    chart: Chart
+    longest: list[OpenFinding]
+    status_counts: Counter[str]
+
+    @property
+    def failed(self) -> bool:
+        return any(row.failed for row in self.verdict)
+
+    @property
+    def problem_units(self) -> list[UnitRow]:
+        return [unit for unit in self.units if unit.problems]
+
+    @property
+    def problems(self) -> list[ColumnRow]:
+        return [row for unit in self.problem_units for row in unit.problems]
+
+    @property
+    def warnings(self) -> list[ColumnRow]:
+        return [row for row in self.columns if row.status == "warning"]
+
+    @property
+    def unreachable(self) -> list[ColumnRow]:
+        return [row for row in self.columns if row.status == "unreachable"]
+
+
+def column_path(path: list[str] | None, name: str) -> str:
+    """Navigation path ending with the column itself, whichever way ``path`` was stored."""
+    parts = list(path or [])
+    if not parts or parts[-1] != name:
+        parts.append(name)
+    return " > ".join(parts)
+
+
+def url_key(url: str) -> str:
+    """A forgiving comparison key for home-page URLs (scheme/host case, default port, slash)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = f":{parts.port}" if parts.port and parts.port != default_port else ""
+    return f"{host}{port}{parts.path.rstrip('/')}"
+
+
+def find_site(session: Session, site_url: str) -> Site | None:
+    """The site row for a config URL; a handful of sites, so matching in Python is fine."""
+    wanted = url_key(site_url)
+    for site in session.scalars(select(Site).order_by(Site.id)):
+        if wanted in (url_key(site.url), url_key(site.url_key)):
+            return site
+    return None
+
+
+def to_local(moment: dt.datetime) -> dt.datetime:
+    """DB timestamps are naive UTC; reports speak Asia/Shanghai wall time."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def is_top_level(column: Column) -> bool:
+    """一级栏目: no ancestor above the column (the 6-month row counts only these).
+
+    ``path`` may or may not end with the column's own name, so that name is dropped first.
+    """
+    flag = getattr(column, "top_level", None)
+    if flag is not None:
+        return bool(flag)
+    ancestors = list(column.path or [])
+    if ancestors and ancestors[-1] == column.name:
+        ancestors.pop()
+    return not ancestors
+
+
+def build_report(
+    session: Session,
+    site: Site,
+    today: dt.date,
+    *,
+    deadline_days: int = 5,
+    default_unit: str | None = None,
+    site_name: str | None = None,
+) -> Report:
+    """Read everything the report shows for one site, as of ``today`` (Asia/Shanghai)."""
+    deadline = today + dt.timedelta(days=deadline_days)
+    rows = [
+        _column_row(column, today, deadline, default_unit)
+        for column in session.scalars(
+            select(Column).where(Column.site_id == site.id, Column.status != "gone")
+        )
+    ]
+    rows.sort(key=_problem_order)
+    runs = list(
+        session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.site_id == site.id)
+            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+            .limit(TREND_RUNS)
+        )
+    )
+    latest = next((run for run in runs if run.outcome != "running"), runs[0] if runs else None)
+    trend = _trend(session, [run for run in reversed(runs) if run.outcome != "running"])
+    return Report(
+        site_name=site_name or site.name,
+        site_url=site.url,
+        today=today,
+        deadline_days=deadline_days,
+        deadline=deadline,
+        latest_run=_run_info(latest) if latest else None,
+        verdict=_verdict(rows, latest, today),
+        columns=rows,
+        units=_units(rows),
+        trend=trend,
+        chart=trend_chart(trend),
+        longest=_longest(session, site, today, default_unit),
+        status_counts=Counter(row.status for row in rows),
+    )
+
+
+def _column_row(
+    column: Column, today: dt.date, deadline: dt.date, default_unit: str | None
+) -> ColumnRow:
+    age = (today - column.last_update).days if column.last_update else None
+    exempt = column.exempt_until if column.exempt_until and column.exempt_until >= today else None
+    problem = column.status in PROBLEM_STATUSES
+    return ColumnRow(
+        name=column.name,
+        url=column.url,
+        path=list(column.path or []),
+        unit=column.unit or default_unit or NO_UNIT,
+        category=column.category,
+        status=column.status,
+        last_update=column.last_update,
+        age_days=age,
+        threshold_days=column.threshold_days,
+        newest_title=column.newest_title,
+        newest_url=column.newest_url,
+        stale_since=column.stale_since,
+        runs_in_status=column.runs_in_status,
+        top_level=is_top_level(column),
+        exempt_until=exempt,
+        deadline=deadline if problem and exempt is None else None,
+    )
+
+
+def _problem_order(row: ColumnRow) -> tuple[int, int, str]:
+    rank = STATUS_ORDER.index(row.status) if row.status in STATUS_ORDER else len(STATUS_ORDER)
+    return (rank, -(row.age_days or 0), row.path_text)
+
+
+def _verdict(rows: list[ColumnRow], latest: CrawlRun | None, today: dt.date) -> list[VerdictRow]:
+    """The decidable 单项否决 rows; 报备 (exempt) columns are left out of the counts."""
+    counted = [row for row in rows if not row.exempt]
+    not_updated = [row for row in counted if row.status in NOT_UPDATED]
+    key_columns = [
+        row
+        for row in not_updated
+        if row.category == "news" or (row.category in ("notice", "policy") and row.top_level)
+    ]
+    blank = [row for row in counted if row.status == "blank"]
+    return [
+        VerdictRow(
+            key="key_columns",
+            indicator="栏目不更新",
+            rule="2周内未更新的动态、要闻类栏目，及6个月内未更新的通知公告、政策文件类一级栏目，"
+            "累计超过（含）5个",
+            count=len(key_columns),
+            limit=5,
+            measure="个",
+            failed=len(key_columns) >= 5,
+        ),
+        VerdictRow(
+            key="should_update",
+            indicator="栏目不更新",
+            rule="应更新但长期未更新的栏目数量超过（含）10个（未注明发布时间的视为不更新）",
+            count=len(not_updated),
+            limit=10,
+            measure="个",
+            failed=len(not_updated) >= 10,
+        ),
+        VerdictRow(
+            key="blank",
+            indicator="栏目不更新",
+            rule="空白栏目数量超过（含）5个",
+            count=len(blank),
+            limit=5,
+            measure="个",
+            failed=len(blank) >= 5,
+        ),
+        _home_row(latest, today),
+    ]
+
+
+def _home_row(latest: CrawlRun | None, today: dt.date) -> VerdictRow:
+    """首页不更新 from the latest run; absent data is reported as such, never as a pass."""
+
+    def row(count: int | None, failed: bool, note: str = "") -> VerdictRow:
+        return VerdictRow(
+            key="home",
+            indicator="首页不更新",
+            rule=f"监测{HOME_PAGE_DAYS}天内首页无信息更新（未注明发布时间的视为不更新）",
+            count=count,
+            limit=HOME_PAGE_DAYS,
+            measure="天",
+            failed=failed,
+            note=note,
+        )
+
+    if latest is None:
+        return row(None, False, "尚无抓取记录")
+    info = site_info(latest.summary)
+    if (info.get("status") or latest.site_status) == "down":
+        return row(None, False, "最近一次抓取时首页无法访问，本项未能判定")
+    if info.get("home_last_update"):
+        last = dt.date.fromisoformat(str(info["home_last_update"])[:10])
+        age = (today - last).days
+        return row(age, age > HOME_PAGE_DAYS, f"首页最新信息日期 {last.isoformat()}")
+    if info.get("home_age_days") is not None:
+        age = int(info["home_age_days"])
+        return row(age, age > HOME_PAGE_DAYS)
+    if "home_last_update" in info:
+        return row(None, True, "首页未找到注明发布时间的信息")
+    return row(None, False, "最近一次抓取未记录首页信息")
+
+
+def site_info(summary: dict[str, Any] | None) -> dict[str, Any]:
+    """Home-page facts from a run summary, whether nested under ``site`` or at the top."""
+    if not summary:
+        return {}
+    nested = summary.get("site")
+    info = dict(nested) if isinstance(nested, dict) else {}
+    for key in ("home_last_update", "home_age_days"):
+        if key in summary and key not in info:
+            info[key] = summary[key]
+    return info
+
+
+def _units(rows: list[ColumnRow]) -> list[UnitRow]:
+    units: dict[str, UnitRow] = {}
+    for row in rows:
+        unit = units.setdefault(row.unit, UnitRow(row.unit))
+        unit.counts[row.status] += 1
+        if row.status in PROBLEM_STATUSES:
+            unit.problems.append(row)
+    return sorted(units.values(), key=lambda unit: (-len(unit.problems), unit.name))
+
+
+def _run_info(run: CrawlRun) -> RunInfo:
+    return RunInfo(
+        run_id=run.id,
+        started=to_local(run.started_at),
+        finished=to_local(run.finished_at) if run.finished_at else None,
+        outcome=run.outcome,
+        site_status=run.site_status,
+        job_id=run.job_id,
+    )
+
+
+def _trend(session: Session, runs: list[CrawlRun]) -> list[TrendPoint]:
+    """Problem counts per run, from observations (the summary is the fallback)."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    if runs:
+        query = (
+            select(Observation.run_id, Observation.status, func.count())
+            .where(Observation.run_id.in_([run.id for run in runs]))
+            .group_by(Observation.run_id, Observation.status)
+        )
+        for run_id, status, number in session.execute(query):
+            counts[run_id][status] = number
+    points = []
+    for run in runs:
+        seen = counts.get(run.id) or _summary_counts(run.summary)
+        points.append(
+            TrendPoint(
+                run_id=run.id,
+                day=to_local(run.started_at).date(),
+                stale=seen.get("stale", 0),
+                undated=seen.get("undated", 0),
+                blank=seen.get("blank", 0),
+            )
+        )
+    return points
+
+
+def _summary_counts(summary: dict[str, Any] | None) -> Counter[str]:
+    if not summary:
+        return Counter()
+    for key in ("by_status", "status_counts", "statuses"):
+        value = summary.get(key)
+        if isinstance(value, dict):
+            return Counter({str(k): int(v) for k, v in value.items() if isinstance(v, int)})
+    return Counter()
+
+
+def _longest(
+    session: Session, site: Site, today: dt.date, default_unit: str | None
+) -> list[OpenFinding]:
+    query = (
+        select(Finding, Column)
+        .join(Column, Column.id == Finding.column_id)
+        .where(Finding.site_id == site.id, Finding.is_open.is_(True), Column.status != "gone")
+        .order_by(Finding.opened_on, Finding.id)
+        .limit(LONGEST_FINDINGS)
+    )
+    return [
+        OpenFinding(
+            column=column_path(column.path, column.name),
+            url=column.url,
+            unit=finding.unit or column.unit or default_unit or NO_UNIT,
+            kind=finding.kind,
+            opened_on=finding.opened_on,
+            days_open=(today - finding.opened_on).days,
+        )
+        for finding, column in session.execute(query)
+    ]

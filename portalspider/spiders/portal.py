@@ -1,0 +1,340 @@
+"""The ``portal`` spider: walks every column of one portal and reads its newest date.
+
+Discovery starts at the home page (navigation, 更多 links, the sitemap) and continues
+through hubs, breadcrumbs and list pages' side navigation; the site config can add,
+override or ignore columns. Each column costs one list page; iframes, data stores and
+article pages are fetched only when the list page alone cannot give a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from portalspider import discovery as disc
+from portalspider.dates import find_dates, today_shanghai
+from portalspider.extract.article import parse_article_date
+from portalspider.extract.encoding import decode_html
+from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
+from portalspider.items import ChannelItem, ColumnItem, SiteItem
+from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
+from portalspider.siteconfig import load_site_config
+
+# Hubs show previews of their sub-columns, each closed by a 更多 link.
+HUB_MIN_MORE_LINKS = 2
+# A page with no list and this much body text is a static page (概况, 机构职能), not a column.
+STATIC_PAGE_MIN_TEXT = 400
+
+
+class PortalSpider(scrapy.Spider):
+    """Discover and date every column of the portal described by ``-a site=PATH``."""
+
+    name = "portal"
+
+    def __init__(self, site: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not site:
+            raise ValueError("the portal spider needs -a site=PATH/TO/site.yaml")
+        self.site_path = site
+        self.config = load_site_config(site)
+        self.rules = ColumnRules(self.config)
+        self.allowed_domains = list(self.config.allowed_domains)
+        self.today: dt.date = today_shanghai()
+        self.seen: set[str] = set()  # canonical URLs requested for discovery
+        self.emitted: set[str] = set()  # canonical URLs of columns/channels emitted
+        self.home_key = disc.canonical_url(self.config.url)
+        # False once a page that could lead to columns failed: unseen columns are not "gone".
+        self.discovery_complete = True
+        self.discovery_failures: list[str] = []
+        self.site_up = False
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        today = crawler.settings.get("PORTALSPIDER_TODAY")
+        if today:
+            spider.today = dt.date.fromisoformat(today)
+        spider.article_fallback = crawler.settings.getint("PORTALSPIDER_ARTICLE_FALLBACK", 3)
+        return spider
+
+    async def start(self):
+        yield scrapy.Request(self.config.url, callback=self.parse_home, errback=self.home_failed,
+                             dont_filter=True)
+
+    # Home page -------------------------------------------------------------------
+
+    def home_failed(self, failure: Failure):
+        status = failure.value.response.status if failure.check(HttpError) else None
+        self.logger.error("Home page %s is down: %s", self.config.url, _reason(failure))
+        yield SiteItem(url=self.config.url, name=self.config.name, status="down",
+                       http_status=status, error=_reason(failure))
+
+    def parse_home(self, response: Response):
+        self.site_up = True
+        self.seen.add(self.home_key)
+        text = self._text(response)
+        doc = disc.parse_html(text, response.url)
+        newest = self._home_newest(doc)
+        yield SiteItem(
+            url=self.config.url, name=self.config.name, status="up", http_status=response.status,
+            home_last_update=newest.isoformat() if newest else None,
+            home_age_days=(self.today - newest).days if newest else None,
+        )
+        candidates = disc.nav_links(doc) + disc.more_links(doc) + disc.page_links(doc, set())
+        sitemap = disc.sitemap_link(doc)
+        if sitemap:
+            yield from self._follow(disc.LinkCandidate(sitemap, "网站地图", [], "sitemap"),
+                                    callback=self.parse_sitemap)
+        for rule in self.rules.added_columns():
+            url = rule.match if "://" in rule.match else response.urljoin(rule.match)
+            yield from self._follow(disc.LinkCandidate(url, rule.name or "", [], "config"))
+        for cand in candidates:
+            yield from self._follow(cand)
+
+    def _home_newest(self, doc) -> dt.date | None:
+        """Newest dated item linked from the home page (the 首页不更新 check)."""
+        best = None
+        for el in doc.iter("li", "tr", "dd"):
+            if el.find(".//a") is None:
+                continue
+            own = "".join(t for t in el.itertext())
+            for day in find_dates(own, self.today):
+                if day <= self.today and (best is None or day > best):
+                    best = day
+        return best
+
+    def parse_sitemap(self, response: Response):
+        doc = disc.parse_html(self._text(response), response.url)
+        for cand in disc.sitemap_page_links(doc):
+            yield from self._follow(cand)
+
+    # Discovery -------------------------------------------------------------------
+
+    def _follow(self, cand: disc.LinkCandidate, callback=None):
+        url = cand.url
+        if not url or not disc.may_be_column(url) or not disc.in_domains(url, self.allowed_domains):
+            return
+        key = disc.canonical_url(url)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        name = cand.name
+        if self.rules.resolve(url, name, cand.path).ignore:
+            self.logger.debug("Ignored by config: %s", url)
+            return
+        yield scrapy.Request(
+            url, callback=callback or self.parse_page, errback=self.page_failed,
+            meta={"cand": cand, "key": key},
+        )
+
+    def page_failed(self, failure: Failure):
+        request = failure.request
+        cand: disc.LinkCandidate = request.meta["cand"]
+        status = failure.value.response.status if failure.check(HttpError) else None
+        self.discovery_complete = False
+        self.discovery_failures.append(request.url)
+        if cand.source == "sitemap" and cand.name == "网站地图":
+            self.logger.warning("Sitemap %s failed: %s", request.url, _reason(failure))
+            return
+        # A link that failed could be a column or a hub; report it as an unreachable column
+        # (never stale: a fetch failure is not evidence of staleness).
+        yield self._column_item(
+            request.meta.get("column_url", request.url), cand, None, status="unreachable",
+            http_status=status, error=_reason(failure),
+        )
+
+    def parse_page(self, response: Response):
+        """A candidate page: column list, hub, sitemap or something else (article, static)."""
+        cand: disc.LinkCandidate = response.meta["cand"]
+        text = self._text(response)
+        doc = disc.parse_html(text, response.url)
+        page = parse_list_page(text, response.url, self.today)
+        entry_keys = {disc.canonical_url(e.url) for e in page.entries}
+        more = [m for m in disc.more_links(doc)
+                if disc.may_be_column(m.url) and disc.canonical_url(m.url) != response.meta["key"]]
+        name = self._column_name(cand, page)
+        path = self._column_path(cand, page, name)
+        here = disc.LinkCandidate(response.url, name, path, cand.source)
+        kind = self._page_kind(page, more, doc)
+        if kind == "sitemap":
+            yield from self.parse_sitemap(response)
+            return
+        # Links that may lead to further columns: sub-columns of a hub sit under it.
+        child_path = [*path, name] if kind == "hub" and name else path
+        for m in more:
+            yield from self._follow(disc.LinkCandidate(m.url, m.name, child_path, "more"))
+        for link in disc.page_links(doc, entry_keys):
+            link.path = child_path if kind == "hub" else path
+            yield from self._follow(link)
+        if kind == "hub":
+            yield self._emit_channel(response.url, name, path)
+            return
+        if kind != "column":
+            self.logger.debug("Not a column (%s): %s", kind, response.url)
+            return
+        yield from self._read_column(response, page, here, response.url)
+
+    def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc) -> str:
+        if page.placeholder:
+            return "column"
+        if len({disc.canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
+            return "hub"
+        if page.entries:
+            if page.article_like and len(page.entries) < 3 and not any(e.date for e in page.entries):
+                return "article"
+            return "column"
+        if page.iframe_urls or page.data_urls:
+            return "column"
+        if page.article_like:
+            return "article"
+        if disc.content_text_length(doc) >= STATIC_PAGE_MIN_TEXT:
+            return "static"
+        return "column"  # linked as a column and lists nothing: blank
+
+    def _column_name(self, cand: disc.LinkCandidate, page: ListPage) -> str:
+        meta_name = (page.meta.get("columnname") or "").strip()
+        crumb = page.breadcrumb[-1] if page.breadcrumb else ""
+        for name in (cand.name, meta_name, crumb):
+            if name and not disc.MORE_TEXT.match(name):
+                return name
+        return cand.url
+
+    def _column_path(self, cand: disc.LinkCandidate, page: ListPage, name: str) -> list[str]:
+        crumbs = [c for c in page.breadcrumb if c and c not in ("首页", "网站首页")]
+        if crumbs and crumbs[-1] == name:
+            crumbs = crumbs[:-1]
+        return crumbs or list(cand.path)
+
+    def _emit_channel(self, url: str, name: str, path: list[str]):
+        key = disc.canonical_url(url)
+        self.emitted.add(key)
+        return ChannelItem(url=url, name=name, path=path)
+
+    # Reading a column ----------------------------------------------------------------
+
+    def _read_column(self, response: Response, page: ListPage, cand: disc.LinkCandidate,
+                     column_url: str, hops: int = 0):
+        """Date the column from its list page, else from its iframe, data store or articles."""
+        meta = {"cand": cand, "column_url": column_url, "page": page, "hops": hops + 1}
+        if not page.entries and not page.placeholder and hops < 2:
+            extra = (page.data_urls or []) + (page.iframe_urls or [])
+            for url in extra:
+                if disc.in_domains(url, self.allowed_domains):
+                    callback = self.parse_data if url in page.data_urls else self.parse_frame
+                    yield scrapy.Request(url, callback=callback, errback=self.page_failed,
+                                         meta=meta, dont_filter=True)
+                    return
+        newest = page.newest(self.today)
+        if page.entries and newest is None and self.article_fallback > 0:
+            yield from self._open_articles(page, cand, column_url, response)
+            return
+        yield self._column_item(column_url, cand, page, http_status=response.status)
+
+    def parse_frame(self, response: Response):
+        page = parse_list_page(self._text(response), response.url, self.today)
+        yield from self._read_column(response, page, response.meta["cand"],
+                                     response.meta["column_url"], response.meta["hops"])
+
+    def parse_data(self, response: Response):
+        page = parse_data_response(self._text(response), response.url, self.today)
+        yield from self._read_column(response, page, response.meta["cand"],
+                                     response.meta["column_url"], response.meta["hops"])
+
+    def _open_articles(self, page: ListPage, cand, column_url: str, response: Response):
+        """An undated list: read the newest items' own pages, one at a time."""
+        targets = [e for e in page.entries if disc.in_domains(e.url, self.allowed_domains)]
+        targets = targets[: self.article_fallback]
+        if not targets:
+            yield self._column_item(column_url, cand, page, http_status=response.status)
+            return
+        state = {"page": page, "cand": cand, "column_url": column_url, "targets": targets,
+                 "found": [], "http_status": response.status}
+        yield self._article_request(state, 0)
+
+    def _article_request(self, state: dict, index: int) -> scrapy.Request:
+        entry = state["targets"][index]
+        return scrapy.Request(entry.url, callback=self.parse_article, errback=self.article_failed,
+                              meta={"state": state, "index": index}, dont_filter=True)
+
+    def parse_article(self, response: Response):
+        state, index = response.meta["state"], response.meta["index"]
+        found = parse_article_date(self._text(response), response.url, self.today)
+        if found and found.date <= self.today:
+            state["found"].append((found.date, state["targets"][index]))
+        yield from self._next_article(state, index)
+
+    def article_failed(self, failure: Failure):
+        yield from self._next_article(failure.request.meta["state"], failure.request.meta["index"])
+
+    def _next_article(self, state: dict, index: int):
+        """Stop as soon as a date shows the column fresh; keep reading while it looks old."""
+        found = state["found"]
+        if found:
+            newest = max(d for d, _ in found)
+            threshold = self._threshold(state["column_url"], state["cand"], state["page"])
+            if (self.today - newest).days <= 0.8 * threshold:
+                yield self._column_item(state["column_url"], state["cand"], state["page"],
+                                        article_dates=found, http_status=state["http_status"])
+                return
+        if index + 1 < len(state["targets"]):
+            yield self._article_request(state, index + 1)
+            return
+        yield self._column_item(state["column_url"], state["cand"], state["page"],
+                                article_dates=found, http_status=state["http_status"])
+
+    def _threshold(self, url: str, cand: disc.LinkCandidate, page: ListPage | None) -> int:
+        res = self.rules.resolve(url, cand.name, cand.path)
+        if res.threshold_days:
+            return res.threshold_days
+        category = res.category or categorize(
+            cand.name, path=cand.path, url=url,
+            meta_name=page.meta.get("columnname") if page else None,
+            meta_type=page.meta.get("columntype") if page else None)
+        return DEFAULT_THRESHOLDS[category]
+
+    def _column_item(self, column_url: str, cand: disc.LinkCandidate, page: ListPage | None, *,
+                     status: str | None = None, article_dates=None, http_status=None,
+                     error: str | None = None) -> ColumnItem:
+        key = disc.canonical_url(column_url)
+        self.emitted.add(key)
+        item = ColumnItem(url=column_url, name=cand.name or column_url, path=list(cand.path),
+                          http_status=http_status, error=error)
+        if status == "unreachable":
+            item.status = "unreachable"
+            return item
+        assert page is not None
+        item.cms = page.cms
+        item.page_count = page.page_count
+        item.items_found = 0 if page.placeholder else len(page.entries)
+        newest = page.newest(self.today)
+        if newest and newest.date:
+            item.last_update = newest.date.isoformat()
+            item.newest_title, item.newest_url = newest.title, newest.url
+            item.date_source = "list"
+        elif article_dates:
+            day, entry = max(article_dates, key=lambda pair: pair[0])
+            item.last_update = day.isoformat()
+            item.newest_title, item.newest_url = entry.title, entry.url
+            item.date_source = "article"
+        item.meta_column_name = page.meta.get("columnname")
+        item.meta_column_type = page.meta.get("columntype")
+        return item
+
+    # Helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _text(response: Response) -> str:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        return decode_html(response.body, content_type)
+
+
+def _reason(failure: Failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
+

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store, shipped as package data and run from ``db.upgrade``."""

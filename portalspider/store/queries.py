@@ -1,0 +1,91 @@
+"""The read side: what commands and the report ask of the store.
+
+Reads the denormalized current state on ``site_column`` (one row per column), so a
+listing costs one query however long the history is. ``age_days`` is recomputed for the
+day asked about, not copied from the last crawl: a column crawled a week ago is a week
+older today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portalspider.store.models import Column, CrawlRun, Site
+from portalspider.store.urls import url_key
+
+# The order a webmaster reads problems in: worst first.
+STATUS_ORDER = {
+    "stale": 0,
+    "undated": 1,
+    "blank": 2,
+    "warning": 3,
+    "unreachable": 4,
+    "ok": 5,
+    "gone": 6,
+}
+
+
+def get_site(session: Session, site_url: str) -> Site | None:
+    """The site whose home page normalizes to the same key as ``site_url``."""
+    return session.scalars(select(Site).where(Site.url_key == url_key(site_url))).one_or_none()
+
+
+def latest_run(session: Session, site_id: int) -> CrawlRun | None:
+    """The newest crawl run of a site (finished or not)."""
+    return session.scalars(
+        select(CrawlRun).where(CrawlRun.site_id == site_id).order_by(CrawlRun.id.desc()).limit(1)
+    ).first()
+
+
+def column_row(column: Column, today: dt.date) -> dict[str, Any]:
+    """A column's current state as plain JSON-ready values (the `scrapy columns` contract)."""
+    age = (today - column.last_update).days if column.last_update else None
+    return {
+        "url": column.url,
+        "name": column.name,
+        "path": list(column.path or []),
+        "unit": column.unit,
+        "category": column.category,
+        "status": column.status,
+        "last_update": column.last_update.isoformat() if column.last_update else None,
+        "threshold_days": column.threshold_days,
+        "age_days": age,
+        "stale_since": column.stale_since.isoformat() if column.stale_since else None,
+        "runs_in_status": column.runs_in_status,
+        "newest_title": column.newest_title,
+        "newest_url": column.newest_url,
+        "exempt_until": column.exempt_until.isoformat() if column.exempt_until else None,
+        "column_id": column.id,
+    }
+
+
+def current_columns(
+    session: Session,
+    site_url: str,
+    today: dt.date,
+    statuses: list[str] | None = None,
+    *,
+    include_gone: bool = False,
+) -> list[dict[str, Any]]:
+    """Each column's current state, worst status first, then by path and name.
+
+    ``statuses`` filters (e.g. ``["stale", "undated", "blank"]``); columns that vanished
+    from the site (``gone``) are left out unless asked for by status or ``include_gone``.
+    Columns created by a run that has not finished yet (never finalized) are not shown.
+    An unknown site gives an empty list.
+    """
+    site = get_site(session, site_url)
+    if site is None:
+        return []
+    stmt = select(Column).where(Column.site_id == site.id, Column.last_seen_run_id.is_not(None))
+    if statuses:
+        stmt = stmt.where(Column.status.in_(statuses))
+    elif not include_gone:
+        stmt = stmt.where(Column.status != "gone")
+    rows = [column_row(c, today) for c in session.scalars(stmt)]
+    rows.sort(key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["path"], r["name"], r["url"]))
+    return rows

@@ -1,0 +1,518 @@
+"""One crawl run's writes: batched, idempotent, with findings opened, closed and gone.
+
+The write path is split in two so that concurrent crawls sharing one database (and, on
+SQLite, one write lock) never wait long for each other, and a crash loses little:
+
+1. ``start()`` commits the site and a ``running`` CrawlRun at once.
+2. ``add(item)`` buffers column items in memory, keyed by the column's URL key, so the
+   same column added twice in a run is one row (the later item wins). Every
+   ``batch_size`` items, ``flush()`` writes the batch in one short transaction of bulk
+   upserts: the column's identity and descriptive fields (name, path, category, unit,
+   threshold) and this run's observation (``ON CONFLICT (run_id, column_id) DO UPDATE``,
+   so a re-add after a flush updates too). No status changes yet.
+3. ``finish()`` flushes the rest, then in one transaction derives every column's current
+   state from this run's observations: status, ``runs_in_status``, ``stale_since``,
+   findings opened/closed, columns gone; and stores the run summary.
+
+A crash mid-crawl therefore leaves earlier runs untouched: the interrupted run stays
+``running`` with the observations of its committed batches, and columns it created are
+invisible to readers (they were never finalized: ``last_seen_run_id`` is null).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+from itemadapter import ItemAdapter
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from portalspider.items import PROBLEM_STATUSES
+from portalspider.store.db import StoreError
+from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
+from portalspider.store.urls import url_key
+
+logger = logging.getLogger(__name__)
+
+# Statuses that are a problem episode (a finding): the indicators count them as not updated.
+FINDING_STATUSES = frozenset(PROBLEM_STATUSES)
+# Statuses that end an episode as fixed. ``unreachable`` is neither: a fetch failure is no
+# evidence either way, so the column keeps its last known state and open finding.
+FIXED_STATUSES = frozenset({"ok", "warning"})
+SHANGHAI_OFFSET = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def today_shanghai() -> dt.date:
+    """Today's calendar date in Asia/Shanghai (the indicators' calendar)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        tz: dt.tzinfo = ZoneInfo("Asia/Shanghai")
+    except Exception:  # no tz database: China has had no DST since 1991
+        tz = SHANGHAI_OFFSET
+    return dt.datetime.now(tz).date()
+
+
+def _limit(value: str | None, size: int) -> str | None:
+    """Cut a crawled string to its column size (PostgreSQL enforces VARCHAR lengths)."""
+    if value is None:
+        return None
+    value = str(value)
+    return value if len(value) <= size else value[:size]
+
+
+def _key(url: str, size: int) -> str:
+    """The URL key, shortened with a hash suffix when too long, so it stays unique."""
+    key = url_key(url)
+    if len(key) <= size:
+        return key
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return f"{key[: size - 41]}#{digest}"
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def first_stale_day(last_update: dt.date | None, threshold_days: int | None) -> dt.date | None:
+    """The first day a column with this last update is stale (age > threshold)."""
+    if last_update is None or threshold_days is None:
+        return None
+    return last_update + dt.timedelta(days=threshold_days + 1)
+
+
+def json_safe(value: Any) -> Any:
+    """Scrapy stats to JSON: datetimes as ISO strings, unknown objects as text."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _dialect_insert(session: Session, table: Table) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` support for the session's database."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise StoreError(f"unsupported database dialect {name!r} (use SQLite or PostgreSQL)")
+    return insert(table)
+
+
+class RunRecorder:
+    """Records one crawl of one site; see the module docstring for the write protocol."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        site_url: str,
+        site_name: str | None = None,
+        today: dt.date | None = None,
+        job_id: str | None = None,
+        batch_size: int = 500,
+    ) -> None:
+        self.sessions = sessions
+        self.site_url = site_url
+        self.site_name = site_name or site_url
+        self.today = today or today_shanghai()
+        self.job_id = job_id
+        self.batch_size = batch_size
+        self.site_id: int | None = None
+        self.run_id: int | None = None
+        self.site_status: str | None = None  # from the SiteItem: "up" | "down"
+        self.site_item: dict[str, Any] | None = None
+        self._buffer: dict[str, dict[str, Any]] = {}
+        self._seen_keys: set[str] = set()
+        self.channels = 0
+        self.store_seconds = 0.0  # time spent writing (flushes and finish)
+        self.finished = False
+
+    # -- run lifecycle ---------------------------------------------------------------
+
+    def start(self) -> int:
+        """Create (or find) the site and commit a ``running`` CrawlRun; return its id."""
+        with self.sessions() as session, session.begin():
+            site_table: Table = Site.__table__  # type: ignore[assignment]
+            key = _key(self.site_url, 500)
+            session.execute(
+                _dialect_insert(session, site_table)
+                .values(
+                    url_key=key,
+                    url=_limit(self.site_url, 1000),
+                    name=_limit(self.site_name, 200),
+                    created_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=["url_key"])
+            )
+            site = session.scalars(select(Site).where(Site.url_key == key)).one()
+            if self.site_name and site.name != self.site_name:
+                site.name = _limit(self.site_name, 200) or site.name
+            run = CrawlRun(site_id=site.id, job_id=_limit(self.job_id, 100), outcome="running")
+            session.add(run)
+            session.flush()
+            self.site_id, self.run_id = site.id, run.id
+        return self.run_id
+
+    def add(self, item: Any) -> None:
+        """Take one item (dataclass or dict) of type column, site or channel."""
+        adapter = ItemAdapter(item)
+        kind = adapter.get("type", "column")
+        if kind == "site":
+            self.site_item = dict(adapter.asdict())
+            self.site_status = adapter.get("status")
+            return
+        if kind != "column":
+            self.channels += kind == "channel"
+            return
+        url = adapter.get("url")
+        if not url:
+            return
+        key = _key(url, 700)
+        self._buffer[key] = dict(adapter.asdict())
+        self._seen_keys.add(key)
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered column items in one short transaction of bulk upserts."""
+        if not self._buffer or self.run_id is None:
+            return
+        started = time.perf_counter()
+        batch, self._buffer = self._buffer, {}
+        with self.sessions() as session, session.begin():
+            self._write_batch(session, batch)
+        self.store_seconds += time.perf_counter() - started
+
+    def _write_batch(self, session: Session, batch: dict[str, dict[str, Any]]) -> None:
+        col_table: Table = Column.__table__  # type: ignore[assignment]
+        obs_table: Table = Observation.__table__  # type: ignore[assignment]
+        col_rows = []
+        for key, it in batch.items():
+            col_rows.append(
+                {
+                    "site_id": self.site_id,
+                    "url_key": key,
+                    "url": _limit(it["url"], 1000),
+                    "name": _limit(it.get("name") or it["url"], 300),
+                    "path": [str(p) for p in (it.get("path") or [])],
+                    "category": _limit(it.get("category") or "other", 20),
+                    "unit": _limit(it.get("unit"), 200),
+                    "threshold_days": _int(it.get("threshold_days")),
+                    "exempt_until": _date(it.get("exempt_until")),
+                    "status": "ok",
+                    "runs_in_status": 0,
+                    "first_seen_run_id": self.run_id,
+                }
+            )
+        ins = _dialect_insert(session, col_table)
+        descriptive = ("url", "name", "path", "category", "unit", "threshold_days", "exempt_until")
+        session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["site_id", "url_key"],
+                set_={c: ins.excluded[c] for c in descriptive},
+            ),
+            col_rows,
+        )
+        ids: dict[str, int] = {}
+        keys = list(batch)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            ids.update(
+                session.execute(
+                    select(Column.url_key, Column.id).where(
+                        Column.site_id == self.site_id, Column.url_key.in_(chunk)
+                    )
+                ).tuples()
+            )
+        obs_rows = []
+        for key, it in batch.items():
+            obs_rows.append(
+                {
+                    "run_id": self.run_id,
+                    "column_id": ids[key],
+                    "status": _limit(it.get("status") or "ok", 20),
+                    "category": _limit(it.get("category") or "other", 20),
+                    "unit": _limit(it.get("unit"), 200),
+                    "threshold_days": _int(it.get("threshold_days")),
+                    "last_update": _date(it.get("last_update")),
+                    "age_days": _int(it.get("age_days")),
+                    "newest_title": it.get("newest_title"),
+                    "newest_url": _limit(it.get("newest_url"), 1000),
+                    "items_found": _int(it.get("items_found")) or 0,
+                    "date_source": _limit(it.get("date_source"), 20),
+                    "http_status": _int(it.get("http_status")),
+                    "error": it.get("error"),
+                }
+            )
+        ins = _dialect_insert(session, obs_table)
+        refreshed = [c for c in obs_rows[0] if c not in ("run_id", "column_id")]
+        session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["run_id", "column_id"],
+                set_={c: ins.excluded[c] for c in refreshed},
+            ),
+            obs_rows,
+        )
+
+    def fail(self, reason: str) -> None:
+        """Mark the run failed (best effort) when the crawl could not be recorded."""
+        if self.run_id is None:
+            return
+        try:
+            with self.sessions() as session, session.begin():
+                session.execute(
+                    update(CrawlRun)
+                    .where(CrawlRun.id == self.run_id)
+                    .values(outcome="failed", finished_at=utcnow(), summary={"error": reason})
+                )
+        except Exception as exc:  # the database itself is the problem; say so once
+            logger.error("could not mark run %s failed: %s", self.run_id, exc)
+
+    def finish(
+        self,
+        *,
+        discovery_complete: bool = True,
+        stats: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Flush, derive every column's current state and findings, close the run.
+
+        Columns not seen are marked ``gone`` only when the site was up and discovery was
+        complete (the spider says so); a site-down run changes no column state.
+        Returns the run summary (also stored on the CrawlRun).
+        """
+        if self.run_id is None:
+            raise RuntimeError("RunRecorder.finish() before start()")
+        self.flush()
+        started = time.perf_counter()
+        with self.sessions() as session, session.begin():
+            summary = self._finalize(session, discovery_complete=discovery_complete, stats=stats)
+        self.store_seconds += time.perf_counter() - started
+        summary["store_seconds"] = round(self.store_seconds, 3)
+        self.finished = True
+        return summary
+
+    # -- finalization ----------------------------------------------------------------
+
+    def _site_was_up(self, observed: dict[int, Observation]) -> bool:
+        """Up by the SiteItem; without one, only if some column page was fetched."""
+        if self.site_status is not None:
+            return self.site_status == "up"
+        return any(o.status != "unreachable" for o in observed.values())
+
+    def _finalize(
+        self, session: Session, *, discovery_complete: bool, stats: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        run_id, today = self.run_id, self.today
+        observed = {
+            o.column_id: o
+            for o in session.scalars(select(Observation).where(Observation.run_id == run_id))
+        }
+        columns = list(session.scalars(select(Column).where(Column.site_id == self.site_id)))
+        open_findings = {
+            f.column_id: f
+            for f in session.scalars(
+                select(Finding).where(Finding.site_id == self.site_id, Finding.is_open.is_(True))
+            )
+        }
+        site_up = self._site_was_up(observed)
+        mark_gone = site_up and discovery_complete
+
+        col_updates: list[dict[str, Any]] = []
+        new_findings: list[dict[str, Any]] = []
+        closed: list[dict[str, Any]] = []
+        newly_gone = 0
+        for col in columns:
+            finalized = col.status_since_run_id is not None
+            obs = observed.get(col.id)
+            finding = open_findings.get(col.id)
+            if obs is None:
+                if not (mark_gone and finalized):
+                    continue
+                if col.status == "gone":
+                    col_updates.append({"id": col.id, "runs_in_status": col.runs_in_status + 1})
+                    continue
+                newly_gone += 1
+                col_updates.append(
+                    {
+                        "id": col.id,
+                        "status": "gone",
+                        "runs_in_status": 1,
+                        "status_since_run_id": run_id,
+                        "stale_since": None,
+                    }
+                )
+                if finding is not None:
+                    closed.append(self._close(finding, "gone"))
+                continue
+
+            change: dict[str, Any] = {"id": col.id, "last_seen_run_id": run_id}
+            if obs.status == "unreachable":
+                # Keep the last known status and dates; the observation holds the failure.
+                if not finalized:
+                    change.update(status="unreachable", runs_in_status=1)
+                    change["status_since_run_id"] = run_id
+                col_updates.append(change)
+                continue
+
+            status = obs.status
+            same = finalized and col.status == status
+            change.update(
+                status=status,
+                runs_in_status=col.runs_in_status + 1 if same else 1,
+                status_since_run_id=col.status_since_run_id if same else run_id,
+                last_update=obs.last_update,
+                newest_title=obs.newest_title,
+                newest_url=obs.newest_url,
+            )
+            if status == "stale":
+                keep = same and col.stale_since is not None
+                since = col.stale_since if keep else first_stale_day(
+                    obs.last_update, obs.threshold_days
+                )
+                change["stale_since"] = min(since, today) if since else today
+            else:
+                change["stale_since"] = None
+            col_updates.append(change)
+
+            if status in FINDING_STATUSES:
+                if finding is None:
+                    new_findings.append(
+                        {
+                            "site_id": self.site_id,
+                            "column_id": col.id,
+                            "kind": status,
+                            "unit": obs.unit,
+                            "opened_run_id": run_id,
+                            "opened_on": today,
+                            "is_open": True,
+                        }
+                    )
+                elif finding.kind != status or finding.unit != obs.unit:
+                    session.execute(
+                        update(Finding)
+                        .where(Finding.id == finding.id)
+                        .values(kind=status, unit=obs.unit)
+                    )
+            elif status in FIXED_STATUSES and finding is not None:
+                closed.append(self._close(finding, "fixed"))
+
+        if col_updates:
+            # Bulk UPDATE by primary key, grouped by the set of keys (one executemany each).
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for row in col_updates:
+                groups[tuple(sorted(row))].append(row)
+            for rows in groups.values():
+                session.execute(update(Column), rows)
+        if new_findings:
+            session.execute(Finding.__table__.insert(), new_findings)
+        if closed:
+            session.execute(update(Finding), closed)
+
+        units = sorted({o.unit for o in observed.values() if o.unit})
+        if units:
+            ins = _dialect_insert(session, Unit.__table__)  # type: ignore[arg-type]
+            session.execute(
+                ins.on_conflict_do_nothing(index_elements=["site_id", "name"]),
+                [{"site_id": self.site_id, "name": _limit(u, 200)} for u in units],
+            )
+
+        summary = self._summary(
+            observed, new_findings, closed, newly_gone, site_up, mark_gone, stats
+        )
+        outcome = "site_down" if self.site_status == "down" else "finished"
+        session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id == run_id)
+            .values(
+                outcome=outcome,
+                finished_at=utcnow(),
+                site_status=self.site_status or ("up" if site_up else None),
+                stats=json_safe(stats) if stats is not None else None,
+                summary=summary,
+            )
+        )
+        summary["outcome"] = outcome
+        return summary
+
+    def _close(self, finding: Finding, resolution: str) -> dict[str, Any]:
+        return {
+            "id": finding.id,
+            "is_open": False,
+            "resolution": resolution,
+            "closed_run_id": self.run_id,
+            "closed_on": self.today,
+        }
+
+    def _summary(
+        self,
+        observed: dict[int, Observation],
+        new_findings: list[dict[str, Any]],
+        closed: list[dict[str, Any]],
+        newly_gone: int,
+        site_up: bool,
+        gone_checked: bool,
+        stats: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        by_status = Counter(o.status for o in observed.values())
+        if newly_gone:
+            by_status["gone"] = newly_gone
+        by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+        for o in observed.values():
+            by_unit[o.unit or ""][o.status] += 1
+        stats = stats or {}
+        duration = stats.get("elapsed_time_seconds")
+        if duration is None and isinstance(stats.get("start_time"), dt.datetime):
+            start = stats["start_time"]
+            now = dt.datetime.now(start.tzinfo) if start.tzinfo else dt.datetime.now()
+            duration = (now - start).total_seconds()
+        errors = stats.get("log_count/ERROR", 0) + stats.get("spider_exceptions", 0)
+        return {
+            "run_id": self.run_id,
+            "site": self.site_url,
+            "today": self.today.isoformat(),
+            "site_status": self.site_status or ("up" if site_up else "unknown"),
+            "columns": len(observed),
+            "channels": self.channels,
+            "by_status": dict(sorted(by_status.items())),
+            "by_unit": {u: dict(sorted(c.items())) for u, c in sorted(by_unit.items())},
+            "new_findings": len(new_findings),
+            "new_findings_by_kind": dict(Counter(f["kind"] for f in new_findings)),
+            "resolved_findings": sum(c["resolution"] == "fixed" for c in closed),
+            "gone_findings": sum(c["resolution"] == "gone" for c in closed),
+            "gone_checked": gone_checked,
+            "stats": {
+                "requests": stats.get("downloader/request_count", 0),
+                "responses": stats.get("downloader/response_count", 0),
+                "errors": errors,
+                "duration": round(float(duration), 3) if duration is not None else None,
+            },
+        }

@@ -1,0 +1,109 @@
+"""Link-level discovery: canonical URLs, navigation paths, 更多 names, sitemap sections."""
+
+import pytest
+
+from portalspider import discovery as disc
+
+BASE = "http://127.0.0.1:8765/"
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("http://127.0.0.1:8765/xwzx/zwdt/", "http://127.0.0.1:8765/xwzx/zwdt/"),
+        ("http://127.0.0.1:8765/xwzx/zwdt/index.html", "http://127.0.0.1:8765/xwzx/zwdt/"),
+        ("http://127.0.0.1:8765/xwzx/zwdt/index.shtml#top", "http://127.0.0.1:8765/xwzx/zwdt/"),
+        ("http://127.0.0.1:8765/xwzx/zwdt/?from=nav", "http://127.0.0.1:8765/xwzx/zwdt/"),
+        ("HTTP://WWW.Example.GOV.CN:80/a/", "http://www.example.gov.cn/a/"),
+        ("http://x.gov.cn/list.jsp?b=2&a=1&utm_source=wx", "http://x.gov.cn/list.jsp?a=1&b=2"),
+        ("http://x.gov.cn/col/col123/index.html", "http://x.gov.cn/col/col123/"),
+    ],
+)
+def test_canonical_url_merges_variants(variant, canonical):
+    assert disc.canonical_url(variant) == canonical
+
+
+def test_canonical_url_keeps_distinct_pages_apart():
+    assert disc.canonical_url("http://x.gov.cn/a/?id=1") != disc.canonical_url(
+        "http://x.gov.cn/a/?id=2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://x.gov.cn/xwzx/zwdt/", True),
+        ("http://x.gov.cn/xwzx/zwdt/202409/t20240910_123.html", False),
+        ("http://x.gov.cn/art/2024/9/10/art_1229_5.html", False),
+        ("http://x.gov.cn/Item/24067.aspx", False),
+        ("http://x.gov.cn/xwzx/zwdt/index_3.html", False),
+        ("http://x.gov.cn/files/report.pdf", False),
+        ("http://x.gov.cn/Category_12/Index.aspx", True),
+        ("http://x.gov.cn/list.jsp?cat_id=3&cur_page=4", False),
+        ("javascript:void(0)", False),
+    ],
+)
+def test_may_be_column(url, expected):
+    assert disc.may_be_column(url) is expected
+
+
+def test_in_domains_allows_subdomains_only():
+    assert disc.in_domains("http://xxgk.qingxi.gov.cn/a/", ["qingxi.gov.cn"])
+    assert not disc.in_domains("http://evilqingxi.gov.cn/a/", ["qingxi.gov.cn"])
+    assert disc.in_domains("http://127.0.0.1:8765/a/", ["127.0.0.1"])
+
+
+NAV = """
+<html><body><div class="header"><span class="date">2026年11月28日 星期六</span></div>
+<div class="main-nav"><ul>
+  <li><a href="/">首页</a></li>
+  <li><a href="/zwgk/">政务公开</a>
+    <ul class="sub"><li><a href="/zwgk/zcwj/">政策文件</a></li>
+      <li><span>重点领域</span><ul><li><a href="/zwgk/czzj/index.html">财政资金</a></li></ul></li>
+    </ul></li>
+  <li><a href="/xwzx/">新闻中心</a><div class="drop"><a href="/xwzx/zwdt/">政务动态</a></div></li>
+</ul></div>
+<div class="box"><div class="box-title"><h3>通知公告</h3><a class="more" href="/tzgg/">更多&gt;&gt;</a></div>
+  <ul><li><a href="/tzgg/202611/t20261120_1.html">关于某事的通知</a><span>2026-11-20</span></li></ul></div>
+<div class="footer"><a href="/sitemap/">网站地图</a><a href="/about/">关于我们</a></div>
+</body></html>
+"""
+
+
+def test_nav_links_carry_parent_menu_items_as_path():
+    doc = disc.parse_html(NAV, BASE)
+    links = {c.name: c for c in disc.nav_links(doc)}
+    assert links["政策文件"].path == ["政务公开"]
+    assert links["财政资金"].path == ["政务公开", "重点领域"]
+    assert links["政务动态"].path == ["新闻中心"]
+    assert links["政务公开"].path == []
+    assert links["政策文件"].url == "http://127.0.0.1:8765/zwgk/zcwj/"
+
+
+def test_more_link_is_named_after_its_block():
+    doc = disc.parse_html(NAV, BASE)
+    (more,) = disc.more_links(doc)
+    assert more.name == "通知公告"
+    assert more.url == "http://127.0.0.1:8765/tzgg/"
+
+
+def test_sitemap_link_found_in_footer():
+    doc = disc.parse_html(NAV, BASE)
+    assert disc.sitemap_link(doc) == "http://127.0.0.1:8765/sitemap/"
+
+
+SITEMAP = """
+<html><body><div class="nav"><a href="/">首页</a></div>
+<div class="sitemap">
+  <div class="sec"><h3>政务公开</h3><ul>
+     <li><a href="/zwgk/zcwj/">政策文件</a></li>
+     <li><a href="/zwgk/ghjh/">规划计划</a></li></ul></div>
+  <div class="sec"><h3>互动交流</h3><ul><li><a href="/hdjl/ldxx/">领导信箱</a></li></ul></div>
+</div><div class="footer"><a href="/about/">关于我们</a></div></body></html>
+"""
+
+
+def test_sitemap_sections_become_paths():
+    doc = disc.parse_html(SITEMAP, BASE + "sitemap/")
+    links = {c.name: c.path for c in disc.sitemap_page_links(doc)}
+    assert links == {"政策文件": ["政务公开"], "规划计划": ["政务公开"], "领导信箱": ["互动交流"]}
