@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-__all__ = ["date_in_url", "find_dates", "parse_date", "today_shanghai"]
+__all__ = ["date_at", "date_in_url", "find_dates", "has_year", "parse_date", "today_shanghai"]
 
 #: China has had no daylight saving time since 1991, so a fixed offset is exact and needs
 #: no tz database on the host.
@@ -123,6 +123,17 @@ def find_dates(text: str, today: date) -> list[date]:
     if not text:
         return []
     return [value for _, value in _scan(text, today)]
+
+
+def date_at(text: str, pos: int) -> date | None:
+    """A full date (with its year) starting exactly at offset *pos*, else None.
+
+    For labelled values (``发布日期：2024-09-10``): the date must follow the label directly.
+    """
+    match = _FULL.match(text, pos)
+    if match is None:
+        return None
+    return _make(int(match["y"]), int(match["m"] or match["m2"]), int(match["d"] or match["d2"]))
 
 
 def has_year(text: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -357,22 +357,33 @@ class _Checker:
     # -- reporting
 
     def line(self, path: KeyPath, *, at_key: bool = False) -> int | None:
-        """The line of a key (``at_key``) or of its value; falls back to the nearest parent."""
-        probe = path
-        while True:
-            table = self.marks.key_lines if at_key else self.marks.value_lines
-            if probe in table:
-                return table[probe]
-            other = self.marks.value_lines if at_key else self.marks.key_lines
-            if probe in other:
-                return other[probe]
-            if not probe:
-                return None
+        """The line of a key (``at_key``) or of its value.
+
+        A key that is missing has no line; then the line of the nearest parent key is the
+        place to add it (``site:`` for a missing ``site.url``).
+        """
+        first, second = (
+            (self.marks.key_lines, self.marks.value_lines)
+            if at_key
+            else (self.marks.value_lines, self.marks.key_lines)
+        )
+        if path in first:
+            return first[path]
+        if path in second:
+            return second[path]
+        probe = path[:-1]
+        while probe:
+            if probe in self.marks.key_lines:
+                return self.marks.key_lines[probe]
             probe = probe[:-1]
+        return self.marks.value_lines.get(())
 
     def fail(self, path: KeyPath, problem: str, *, at_key: bool = False) -> NoReturn:
         raise ConfigError(
-            problem, file=self.file, line=self.line(path, at_key=at_key), key=_format_path(path)
+            problem,
+            file=self.file,
+            line=self.line(path, at_key=at_key),
+            key=_format_path(path) or None,
         )
 
     def warn(self, path: KeyPath, problem: str) -> None:
@@ -389,9 +400,7 @@ class _Checker:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            where = _format_path(path) or "the top level"
-            self.fail(path, f"expected a mapping (key: value lines) at {where}, got "
-                      f"{_describe(value)}")
+            self.fail(path, f"expected a mapping (key: value lines), got {_describe(value)}")
         for key in value:
             skey = str(key)
             if skey not in allowed:
@@ -435,6 +444,13 @@ class _Checker:
             self.fail((*path, key), f"expected {what}, got {_describe(value)}"
                       + (" (put it in quotes)" if isinstance(value, int | float) else ""))
         return value.strip()
+
+    def required(self, m: Mapping[str, Any], key: str, path: KeyPath, what: str) -> str:
+        """A text value that must be present and non-empty."""
+        value = self.text(m, key, path, required=True, what=what)
+        if value is None:  # unreachable: text() already failed; keeps the type exact
+            self.fail((*path, key), f"missing (required: {what})")
+        return value
 
     def whole_number(self, m: Mapping[str, Any], key: str, path: KeyPath,
                      what: str) -> int | None:
@@ -500,12 +516,11 @@ class _Checker:
                       f"{_describe(data)}")
         top = self.mapping(data, (), TOP_KEYS)
         if "site" not in top:
-            self.fail((), "site: missing (required: site.name and site.url)")
+            self.fail(("site",), "missing (required: site.name and site.url)")
         site = self.mapping(top.get("site"), ("site",), SITE_KEYS)
-        name = self.text(site, "name", ("site",), required=True, what="the portal's name")
-        url = self.text(site, "url", ("site",), required=True, what="the home page URL")
-        assert name is not None and url is not None
-        url = self.http_url(url, ("site", "url"))
+        name = self.required(site, "name", ("site",), "the portal's name")
+        url = self.http_url(self.required(site, "url", ("site",), "the home page URL"),
+                            ("site", "url"))
         domains = self.allowed_domains(site, url)
 
         defaults = self.mapping(top.get("defaults"), ("defaults",), DEFAULTS_KEYS)
@@ -547,7 +562,9 @@ class _Checker:
                 self.warn(path, f"write host names, not URLs: using '{domain}'")
             elif "/" in domain:
                 self.fail(path, f"{entry!r} is not a host name (no '/' allowed)")
-            domain = domain.split(":", 1)[0].strip(".") if domain.count(":") == 1 else domain
+            if domain.count(":") == 1:  # a port means nothing for domain filtering
+                domain = domain.split(":", 1)[0]
+            domain = domain.strip(".")
             if not domain:
                 self.fail(path, f"{entry!r} is not a host name")
             if domain not in domains:
@@ -565,8 +582,7 @@ class _Checker:
         m = self.mapping(value, path, UNIT_KEYS)
         if not m:
             self.fail(path, "a unit needs at least 'name:'")
-        name = self.text(m, "name", path, required=True, what="the unit's name")
-        assert name is not None
+        name = self.required(m, "name", path, "the unit's name")
         emails = self.text_list(m, "email", path, what="email addresses")
         for index, address in enumerate(emails):
             if not _EMAIL.match(address):
@@ -611,10 +627,10 @@ class _Checker:
 
     def column_rule(self, value: Any, path: KeyPath) -> ColumnRule:
         m = self.mapping(value, path, COLUMN_KEYS)
-        match = self.text(m, "match", path, required=True,
-                          what="a URL, URL path prefix or column name")
-        assert match is not None
-        match = self.match_value(match, (*path, "match"))
+        match = self.match_value(
+            self.required(m, "match", path, "a URL, URL path prefix or column name"),
+            (*path, "match"),
+        )
         category = self.text(m, "category", path, what="a category")
         if category is not None and category not in CATEGORIES:
             close = difflib.get_close_matches(category.lower(), CATEGORIES, n=1, cutoff=0.6)
@@ -653,6 +669,7 @@ class _Checker:
                 except ValueError:
                     pass
         self.fail((*path, key), f"expected a date like 2026-12-31, got {_describe(value)}")
+        return None  # unreachable: fail() raises
 
     def cross_check(self, config: SiteConfig) -> None:
         """Unit references must name a declared unit: a typo would silence alerts."""
@@ -701,13 +718,6 @@ class _Checker:
                     break  # a loop not through this unit; reported from its own entry
                 chain.append(current)
                 current = target.get(current)
-
-
-def iter_unit_matchers(config: SiteConfig) -> Iterator[tuple[str, str]]:
-    """``(unit name, matcher)`` for every ``units[].columns`` entry, in file order."""
-    for unit in config.units:
-        for matcher in unit.columns:
-            yield unit.name, matcher
 
 
 def _section_name(path: KeyPath) -> str:

@@ -1,7 +1,8 @@
 """``scrapy crawl``, with the site config checked first.
 
 An invalid site config must stop the crawl with one readable line and a non-zero exit,
-not a traceback from inside the spider's constructor.
+not a traceback from inside the spider's constructor. The check runs while options are
+processed, before Scrapy starts its crawler process and its start-up log.
 """
 
 from __future__ import annotations
@@ -12,19 +13,23 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from portalspider.siteconfig import ConfigError, load_site_config
 
+CONFIG_ERROR_EXIT = 2
+
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args, opts):
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if not args or args[0] != "portal":
+            return
         site = (opts.spargs or {}).get("site")
-        if args and args[0] == "portal":
-            if not site:
-                print("error: the portal spider needs -a site=PATH/TO/site.yaml", file=sys.stderr)
-                self.exitcode = 2
-                return
-            try:
-                load_site_config(site)
-            except ConfigError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
-        super().run(args, opts)
+        if not site:
+            _fail("the portal spider needs -a site=PATH/TO/site.yaml")
+        try:
+            load_site_config(site)
+        except ConfigError as exc:
+            _fail(str(exc))
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(CONFIG_ERROR_EXIT)

@@ -137,7 +137,8 @@ class Channel:
     in_nav: bool = True
 
     def live_columns(self, where: str | None = None) -> list[Column]:
-        return [c for c in self.columns if not c.removed and (where is None or where in c.placement)]
+        return [c for c in self.columns
+                if not c.removed and (where is None or where in c.placement)]
 
 
 @dataclass

@@ -19,7 +19,9 @@ from .htmlutil import absolute, clean_text, element_text
 __all__ = ["Entry", "entry_from_element", "is_pinned_element", "link_elements"]
 
 _DATE_CLASS = re.compile(r"date|time|rq|sj|riqi|shijian|pubtime", re.IGNORECASE)
-_PIN_CLASS = re.compile(r"(?:^|[\s_-])(?:top|zhiding|zd|stick|sticky|pin)(?:$|[\s_-])", re.IGNORECASE)
+_PIN_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:top|zhiding|zd|stick|sticky|pin)(?:$|[\s_-])", re.IGNORECASE
+)
 _PIN_TEXT = ("置顶", "【顶】", "[顶]")
 
 
@@ -62,9 +64,8 @@ def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
         klass = node.get("class") or ""
         if _PIN_CLASS.search(klass):
             return True
-        if node.tag == "img" and any(
-            marker in (node.get("alt") or "") + (node.get("src") or "") for marker in ("置顶", "zhiding")
-        ):
+        image = (node.get("alt") or "") + (node.get("src") or "")
+        if node.tag == "img" and ("置顶" in image or "zhiding" in image):
             return True
     text = element_text(element)
     return any(marker in text for marker in _PIN_TEXT)

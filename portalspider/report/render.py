@@ -19,7 +19,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from portalspider.report.data import Report
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Only what can start markup mid-line: a cell never begins a line, so "#", "+", ">" stay.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,7 +29,7 @@ def md(value: object) -> str:
     if value is None:
         return ""
     text = " ".join(str(value).split())  # a newline would end the table row
-    text = text.replace("&", "&amp;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;")  # no raw HTML survives
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

@@ -63,6 +63,8 @@ class PortalSpider(scrapy.Spider):
         return spider
 
     async def start(self):
+        for warning in getattr(self.config, "warnings", []):
+            self.logger.warning("Site config: %s", warning)
         yield scrapy.Request(self.config.url, callback=self.parse_home, errback=self.home_failed,
                              dont_filter=True)
 
@@ -247,7 +249,9 @@ class PortalSpider(scrapy.Spider):
 
     def _open_articles(self, page: ListPage, cand, column_url: str, response: Response):
         """An undated list: read the newest items' own pages, one at a time."""
-        targets = [e for e in page.entries if disc.in_domains(e.url, self.allowed_domains)]
+        # Entries that are known columns (a list region mistaken for a menu) are no articles.
+        targets = [e for e in page.entries if disc.in_domains(e.url, self.allowed_domains)
+                   and disc.canonical_url(e.url) not in self.seen]
         targets = targets[: self.article_fallback]
         if not targets:
             yield self._column_item(column_url, cand, page, http_status=response.status)

@@ -246,13 +246,12 @@ class RunRecorder:
         keys = list(batch)
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            ids.update(
-                session.execute(
-                    select(Column.url_key, Column.id).where(
-                        Column.site_id == self.site_id, Column.url_key.in_(chunk)
-                    )
-                ).tuples()
+            rows = session.execute(
+                select(Column.url_key, Column.id).where(
+                    Column.site_id == self.site_id, Column.url_key.in_(chunk)
+                )
             )
+            ids.update((k, i) for k, i in rows)
         obs_rows = []
         for key, it in batch.items():
             obs_rows.append(
@@ -395,8 +394,10 @@ class RunRecorder:
             )
             if status == "stale":
                 keep = same and col.stale_since is not None
-                since = col.stale_since if keep else first_stale_day(
-                    obs.last_update, obs.threshold_days
+                since = (
+                    col.stale_since
+                    if keep
+                    else first_stale_day(obs.last_update, obs.threshold_days)
                 )
                 change["stale_since"] = min(since, today) if since else today
             else:

@@ -1,0 +1,120 @@
+"""``scrapy alerts --site PATH [--dry-run | --send] [--resend ID]``.
+
+``--dry-run`` (the default) shows what the last crawl makes due (decided and rendered, then
+rolled back: nothing is recorded, nothing sent) and what is queued in the outbox.
+``--send`` delivers the queued digests now (the end of every crawl does the same).
+``--resend ID`` puts a failed digest back in the queue, e.g. an email whose delivery was
+left uncertain by a crash, once the operator checked the unit did not get it.
+Heavy imports happen in ``run``: Scrapy imports every command module for every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False  # no crawl: no reactor, no spider loader
+    default_settings = {"LOG_LEVEL": "INFO"}  # noqa: RUF012 (Scrapy's own attribute)
+
+    def syntax(self) -> str:
+        return "--site PATH [--dry-run | --send] [--resend ID]"
+
+    def short_desc(self) -> str:
+        return "Show the notifications due for a site, or deliver the pending ones"
+
+    def long_desc(self) -> str:
+        return (
+            "--dry-run (default): decide and render what the latest crawl of the site in PATH "
+            "makes due, without recording or sending it, and list the outbox (pending, in "
+            "flight, failed). --send: deliver pending digests by email and WeCom using the "
+            "ALERTS_* settings. --resend ID: re-queue a failed digest (then use --send)."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--site", metavar="PATH", help="site config (YAML) of the portal")
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument("--dry-run", action="store_true", help="show what is due (default)")
+        mode.add_argument("--send", action="store_true", help="deliver pending digests now")
+        mode.add_argument("--resend", metavar="ID", type=int,
+                          help="put failed delivery ID back in the queue")
+        parser.add_argument("--today", metavar="YYYY-MM-DD",
+                            help="decide as of this date (default: today in Asia/Shanghai)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args:
+            raise UsageError(f"unexpected argument: {args[0]}")
+        if not opts.site:
+            raise UsageError("--site PATH is required")
+
+        from portalspider.siteconfig import ConfigError, load_site_config
+        from portalspider.store.db import StoreError, open_store
+
+        try:
+            config = load_site_config(opts.site)
+        except ConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        assert self.settings is not None
+        url = self.settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
+        try:
+            with open_store(url) as sessions:
+                self.exitcode = self._dispatch(opts, config, sessions)
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 1
+
+    def _dispatch(self, opts: argparse.Namespace, config: Any, sessions: Any) -> int:
+        from alerts import outbox, service
+
+        if opts.resend is not None:
+            if outbox.resend(sessions, opts.resend):
+                print(f"delivery {opts.resend} re-queued; run with --send to deliver it")
+                return 0
+            print(f"error: no failed delivery {opts.resend}", file=sys.stderr)
+            return 1
+        if opts.send:
+            report = service.deliver_pending(settings=self.settings, config=config,
+                                             session_factory=sessions)
+            print(f"delivered {len(report.sent)}, to retry {len(report.retry)}, "
+                  f"failed {len(report.failed)}, waiting {len(report.waiting)}")
+            return 0 if report.ok else 1
+        plan = service.plan(settings=self.settings, config=config, session_factory=sessions,
+                            today=self._today(opts.today))
+        write = sys.stdout.write
+        if not plan.digests and not plan.undeliverable:
+            write("due: nothing new\n")
+        for digest, channels in plan.digests:
+            write(f"due: {digest.unit} via {', '.join(channels)}: "
+                  f"{len(digest.notices)} notice(s)\n")
+            for n in digest.notices:
+                write(f"  [{n.kind}] {n.path_text} ({n.status}) {n.url}\n")
+        for unit, count in plan.undeliverable.items():
+            write(f"due but undeliverable: {unit}: {count} notice(s) (no contact configured)\n")
+        for row in plan.pending:
+            error = f" — {row['last_error']}" if row["last_error"] else ""
+            write(f"outbox #{row['id']} {row['status']}: {row['unit']} via {row['channel']}, "
+                  f"part {row['parts_sent']}/{row['parts']}, {row['attempts']} attempt(s): "
+                  f"{row['subject']}{error}\n")
+        sys.stdout.flush()
+        return 0
+
+    def _today(self, value: str | None) -> dt.date:
+        value = value or (self.settings.get("PORTALSPIDER_TODAY") if self.settings else None)
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise UsageError(f"--today: not a YYYY-MM-DD date: {value}") from None
+        from portalspider.dates import today_shanghai
+
+        return today_shanghai()

@@ -1,0 +1,187 @@
+"""``scrapy columns --site PATH [--status LIST] [--format table|json|csv]``.
+
+The current state of each column of a site, read from the database the crawls wrote
+(``PORTALSPIDER_DATABASE_URL``); never crawls. ``age_days`` is as of today (or
+``--today``), not as of the last crawl. Heavy imports happen in ``run`` because Scrapy
+imports every command module for every command, including the crawls scrapyd starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import sys
+import unicodedata
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+FORMATS = ("table", "json", "csv")
+KNOWN_STATUSES = ("ok", "warning", "stale", "blank", "undated", "unreachable", "gone")
+FIELDS = (
+    "url",
+    "name",
+    "path",
+    "unit",
+    "category",
+    "status",
+    "last_update",
+    "threshold_days",
+    "age_days",
+    "stale_since",
+    "runs_in_status",
+    "newest_title",
+    "newest_url",
+    "exempt_until",
+)
+# Table columns: (header, key); the URL goes last because it is the longest.
+TABLE = (
+    ("状态 status", "status"),
+    ("天数 age", "age_days"),
+    ("阈值 max", "threshold_days"),
+    ("最近更新", "last_update"),
+    ("超期起 stale since", "stale_since"),
+    ("runs", "runs_in_status"),
+    ("责任单位 unit", "unit"),
+    ("栏目 column", "title"),
+    ("url", "url"),
+)
+
+
+def display_width(text: str) -> int:
+    """Terminal cells: CJK characters take two, which ``str.ljust`` does not know."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def render_table(rows: list[dict[str, Any]]) -> str:
+    cells = []
+    for row in rows:
+        title = " > ".join([*row["path"], row["name"]]) if row["path"] else row["name"]
+        values = {**row, "title": title}
+        cells.append(["" if values[k] is None else str(values[k]) for _, k in TABLE])
+    headers = [h for h, _ in TABLE]
+    widths = [
+        max([display_width(headers[i])] + [display_width(c[i]) for c in cells])
+        for i in range(len(TABLE))
+    ]
+    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "path": " > ".join(row["path"])})
+    return out.getvalue()
+
+
+def render_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def parse_statuses(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    statuses = [s.strip() for s in value.split(",") if s.strip()]
+    unknown = [s for s in statuses if s not in KNOWN_STATUSES]
+    if unknown:
+        raise UsageError(
+            f"unknown status {', '.join(unknown)} (choose from {', '.join(KNOWN_STATUSES)})"
+        )
+    return statuses
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False  # no crawl: no reactor, no spider loader
+    default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
+
+    def syntax(self) -> str:
+        return "--site PATH [--status LIST] [--format table|json|csv]"
+
+    def short_desc(self) -> str:
+        return "List the current state of each column of a site (from the database)"
+
+    def long_desc(self) -> str:
+        return (
+            "List each column of the site in PATH as the crawls left it: status, last update, "
+            "age in days as of today, threshold, the first day it was stale and how many "
+            "consecutive crawls it has been in its status. Worst first. Columns that vanished "
+            "from the site are left out unless --status includes gone. --format json prints "
+            "one JSON array (UTF-8); csv has one header row."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--site", metavar="PATH", help="site config (YAML) of the portal")
+        parser.add_argument(
+            "--status",
+            metavar="LIST",
+            help="only these statuses, comma-separated, e.g. stale,undated,blank",
+        )
+        parser.add_argument(
+            "--format", dest="fmt", choices=FORMATS, default="table", help="default: table"
+        )
+        parser.add_argument(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="compute age_days as of this date (default: today in Asia/Shanghai)",
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args:
+            raise UsageError(f"unexpected argument: {args[0]}")
+        if not opts.site:
+            raise UsageError("--site PATH is required")
+        statuses = parse_statuses(opts.status)
+        today = self._today(opts.today)
+
+        from portalspider.siteconfig import ConfigError, load_site_config
+        from portalspider.store.db import StoreError, open_store
+        from portalspider.store.queries import current_columns, get_site
+
+        try:
+            config = load_site_config(opts.site)
+        except ConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        assert self.settings is not None
+        url = self.settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
+        try:
+            with open_store(url) as sessions, sessions() as session:
+                known = get_site(session, config.url) is not None
+                rows = current_columns(session, config.url, today, statuses)
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
+        if not known:
+            print(f"note: no crawl of {config.url} in the database yet", file=sys.stderr)
+        render = {"table": render_table, "json": render_json, "csv": render_csv}[opts.fmt]
+        out = render(rows)
+        sys.stdout.buffer.write(out.encode("utf-8"))
+        sys.stdout.flush()
+
+    def _today(self, value: str | None) -> dt.date:
+        value = value or (self.settings.get("PORTALSPIDER_TODAY") if self.settings else None)
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise UsageError(f"--today: not a YYYY-MM-DD date: {value}") from None
+        from portalspider.dates import today_shanghai
+
+        return today_shanghai()

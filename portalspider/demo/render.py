@@ -1,0 +1,299 @@
+"""Turn the live ``Portal`` into HTTP responses: routing plus Jinja2 rendering.
+
+Rendering happens per request (not ahead of time) so that mutations between crawls
+and the clock in the header are always current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs
+
+import jinja2
+
+from portalspider.demo.generator import home_blocks, latest_news
+from portalspider.demo.model import Channel, Column, Entry, Portal
+
+WEEKDAYS = "一二三四五六日"
+ORGS = ("县政府办公室", "县发展和改革局", "县财政局", "县人力资源和社会保障局", "县自然资源局")
+# Where each kind of link sits; offsets make one column be linked in different spellings.
+LINK_OFFSETS = {"nav": 0, "hub": 1, "sitemap": 2, "side": 3, "home": 1, "crumb": 0}
+PROXY = "/module/web/jpage/dataproxy.jsp"
+
+
+@dataclass
+class Page:
+    """One response: ``status`` None means "drop the connection"."""
+
+    status: int | None
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+
+
+@cache
+def _env() -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader(str(resources.files("portalspider") / "templates"))
+    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "xml"]),
+                              trim_blocks=False, lstrip_blocks=False)
+
+
+def fmt_date(spelling: str, day: dt.date, hour: int = 9, minute: int = 30) -> str:
+    """strftime with portable ``%-m``/``%-d`` (no zero padding), as Chinese CMSs print them."""
+    text = spelling.replace("%-m", str(day.month)).replace("%-d", str(day.day))
+    return dt.datetime(day.year, day.month, day.day, hour, minute, 17).strftime(text)
+
+
+def clock(today: dt.date) -> str:
+    """The header clock ("2026年11月28日 星期六"), a noise date on every page."""
+    return f"{today.year}年{today.month}月{today.day}日 星期{WEEKDAYS[today.weekday()]}"
+
+
+def link(col: Column, where: str) -> str:
+    """One of the URL spellings of a column's first page (same column for the spider)."""
+    if col.url.endswith("index.html"):
+        base = col.url[: -len("index.html")]
+        variants = [col.url, f"{col.url}?from=nav", base, f"{col.url}#list"]
+    else:
+        variants = [col.url, f"{col.url}index.html", f"{col.url}?from={where}", f"{col.url}#main"]
+    return variants[(col.cid + LINK_OFFSETS.get(where, 0)) % len(variants)]
+
+
+def chan_link(ch: Channel, where: str) -> str:
+    return ch.url if where != "hub" else f"{ch.url}index.html"
+
+
+def _entry_view(col: Column, e: Entry, spelling: str | None = None, rel: bool = False,
+                today: dt.date | None = None) -> dict[str, Any]:
+    href = e.path
+    if rel and href.startswith(col.url.rsplit("/", 1)[0] + "/"):
+        href = "./" + href[len(col.url.rsplit("/", 1)[0]) + 1:]
+    date = fmt_date(spelling or col.spelling, e.shown, e.hour, e.minute) if e.shown else ""
+    year = (e.shown or e.visible or today or dt.date(2024, 1, 1)).year
+    index_no = f"00258{col.cid:04d}/{year}-{zlib.crc32(e.path.encode()) % 90000 + 10000:05d}"
+    return {"href": href, "title": e.title, "date": date, "pinned": e.pinned,
+            "index_no": index_no, "org": ORGS[col.cid % len(ORGS)]}
+
+
+class Renderer:
+    """Routes a request path to a page of the live portal."""
+
+    def __init__(self, portal: Portal, host: str = "127.0.0.1") -> None:
+        self.portal = portal
+        self.host = host
+        self._articles: dict[str, tuple[Column, Entry]] = {}
+        self._version = -1
+
+    # -- routing ------------------------------------------------------------------
+    def page(self, path: str, query: str = "") -> Page:
+        with self.portal.lock:
+            return self._route(path, query)
+
+    def _route(self, path: str, query: str) -> Page:
+        portal = self.portal
+        if path in ("/", "/index.html", "/index.htm"):
+            return self._html(self.home())
+        if path == "/css/style.css":
+            css = resources.files("portalspider") / "templates" / "demo" / "style.css"
+            return Page(200, css.read_bytes(), "text/css")
+        if path == PROXY:
+            return self.dataproxy(parse_qs(query))
+        site_map = portal.theme.sitemap_url
+        if path in (site_map, f"{site_map}index.html"):
+            return self._html(self.sitemap())
+        for ch in portal.all_channels():
+            if path in (ch.url, f"{ch.url}index.html"):
+                return self._html(self.channel(ch))
+        for col in portal.live_columns():
+            page = self._column_route(col, path)
+            if page is not None:
+                return page
+        self._index_articles()
+        found = self._articles.get(path)
+        if found:
+            return self.article(*found)
+        return self.not_found()
+
+    def _column_route(self, col: Column, path: str) -> Page | None:
+        base = col.url.rsplit("/", 1)[0] + "/"
+        if not path.startswith(base):
+            return None
+        rest = path[len(base):]
+        if col.mode == "dead404":
+            return self.not_found() if rest in ("", "index.html") else None
+        if rest in ("", "index.html"):
+            if col.mode == "error500":
+                return Page(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>")
+            return self._col_html(col, self.column(col, 0))
+        match = re.fullmatch(r"index_(\d+)\.html", rest)
+        if match and col.markup != "hanweb" and 0 < int(match.group(1)) < col.page_count:
+            return self._col_html(col, self.column(col, int(match.group(1))))
+        if rest == "list_frame.html" and col.markup == "iframe":
+            return self._col_html(col, self.frame(col))
+        return None
+
+    def _index_articles(self) -> None:
+        if self._version == self.portal.version and self._articles:
+            return
+        self._articles = {e.path: (col, e) for col in self.portal.live_columns()
+                          if col.mode == "normal" for e in col.entries}
+        self._version = self.portal.version
+
+    # -- helpers ------------------------------------------------------------------
+    def _html(self, text: str, charset: str = "utf-8") -> Page:
+        codec = "gbk" if charset != "utf-8" else "utf-8"
+        return Page(200, text.encode(codec, errors="xmlcharrefreplace"),
+                    f"text/html; charset={'gbk' if codec == 'gbk' else 'utf-8'}")
+
+    def _col_html(self, col: Column, text: str) -> Page:
+        return self._html(text, "gb2312" if col.markup == "gbk" else "utf-8")
+
+    def _base(self, title: str, charset: str = "utf-8", **extra: Any) -> dict[str, Any]:
+        portal = self.portal
+        return {"theme": portal.theme, "title": title, "charset": charset, "host": self.host,
+                "site_code": f"33112{portal.seed % 10}0001", "clock": clock(portal.today),
+                "today": portal.today, "nav": self._nav(), **extra}
+
+    def _nav(self) -> list[dict[str, Any]]:
+        out = []
+        for ch in self.portal.channels:
+            children: list[dict[str, Any]] = [
+                {"name": c.name, "href": link(c, "nav"), "children": []}
+                for c in ch.live_columns("nav")]
+            children.extend(
+                {"name": sub.name, "href": sub.url,
+                 "children": [{"name": c.name, "href": link(c, "nav")}
+                              for c in sub.live_columns("nav")][:5]}
+                for sub in ch.subs)
+            out.append({"name": ch.name, "href": ch.url, "children": children})
+        return out
+
+    def _crumbs(self, names: list[str], current: tuple[str, str] | None) -> list[tuple[str, str]]:
+        crumbs: list[tuple[str, str]] = []
+        channels = self.portal.channels
+        for name in names:
+            ch = next((c for c in channels if c.name == name), None)
+            if ch is None:
+                break
+            crumbs.append((ch.name, ch.url))
+            channels = ch.subs
+        if current:
+            crumbs.append(current)
+        return crumbs
+
+    # -- pages --------------------------------------------------------------------
+    def home(self) -> str:
+        portal = self.portal
+        yearless = portal.theme.layout["home_yearless"]
+        spelling = "%m-%d" if yearless else "%Y-%m-%d"
+        latest = [_entry_view(c, e, spelling) for c, e in latest_news(portal)]
+        blocks = [{"name": c.name, "href": link(c, "home"),
+                   "entries": [_entry_view(c, e, "%Y-%m-%d") for e in entries]}
+                  for c, entries in home_blocks(portal)]
+        anchor = next((c for c in portal.live_columns() if c.category == "news"), None)
+        interview = fmt_date("%Y年%m月%d日 %H时", portal.today + dt.timedelta(days=3), 15)
+        return _env().get_template("demo/home.html").render(
+            **self._base(portal.theme.site_name), latest=latest, blocks=blocks,
+            latest_more=link(anchor, "home") if anchor else "/", interview=interview)
+
+    def sitemap(self) -> str:
+        def cols(ch: Channel) -> list[dict[str, str]]:
+            return [{"name": c.name, "href": link(c, "sitemap")}
+                    for c in ch.live_columns("sitemap")]
+
+        sections = [{"name": ch.name, "href": ch.url, "columns": cols(ch),
+                     "subs": [{"name": s.name, "href": s.url, "columns": cols(s)} for s in ch.subs]}
+                    for ch in self.portal.channels]
+        return _env().get_template("demo/sitemap.html").render(
+            **self._base("网站地图"), sections=sections,
+            crumbs=[("网站地图", self.portal.theme.sitemap_url)])
+
+    def channel(self, ch: Channel) -> str:
+        blocks = []
+        for col in ch.live_columns("hub"):
+            entries = []
+            if col.mode == "normal":
+                entries = [_entry_view(col, e, "%Y-%m-%d") for e in col.page(0)[:5]
+                           if not e.pinned]
+            blocks.append({"name": col.name, "href": link(col, "hub"), "more": link(col, "hub"),
+                           "entries": entries, "links": []})
+        blocks.extend(
+            {"name": sub.name, "href": chan_link(sub, "hub"), "more": chan_link(sub, "hub"),
+             "entries": [], "links": [{"name": c.name, "href": link(c, "hub")}
+                                      for c in sub.live_columns("nav")]}
+            for sub in ch.subs)
+        return _env().get_template("demo/channel.html").render(
+            **self._base(f"{ch.name}_{self.portal.theme.site_name}"), name=ch.name, blocks=blocks,
+            crumbs=self._crumbs([*ch.path, ch.name], None))
+
+    def _side(self, col: Column) -> tuple[str, list[dict[str, Any]]]:
+        parent = next(ch for ch in self.portal.all_channels() if ch.url == col.parent)
+        side = [{"name": c.name, "href": link(c, "side"), "current": c is col}
+                for c in parent.live_columns("nav")]
+        return parent.name, side
+
+    def column(self, col: Column, index: int) -> str:
+        charset = "gb2312" if col.markup == "gbk" else "utf-8"
+        entries = [] if col.mode != "normal" else [
+            _entry_view(col, e, rel=col.markup in ("trs_table", "undated_url_trs"),
+                        today=self.portal.today) for e in col.page(index)]
+        count = col.page_count
+        prev = "index.html" if index == 1 else f"index_{index - 1}.html"
+        pager = {"count": count, "index": index, "prev": prev if index else None,
+                 "next": f"index_{index + 1}.html" if index + 1 < count else None,
+                 "last": f"index_{count - 1}.html" if count > 1 else "index.html",
+                 "proxy": self._proxy_query(col)}
+        side_title, side = self._side(col)
+        return _env().get_template("demo/column.html").render(
+            **self._base(f"{col.name}_{self.portal.theme.site_name}", charset), col=col,
+            entries=entries, pager=pager, side=side, side_title=side_title,
+            crumbs=self._crumbs(col.path, (col.name, col.url)))
+
+    def frame(self, col: Column) -> str:
+        entries = [_entry_view(col, e) for e in col.page(0)]
+        return _env().get_template("demo/frame.html").render(
+            col=col, entries=entries, theme=self.portal.theme, charset="utf-8")
+
+    def _proxy_query(self, col: Column) -> str:
+        return (f"{PROXY}?appid=1&webid=1&path=/&columnid={1200 + col.cid * 7}&unitid={col.unitid}"
+                f"&webname={self.portal.theme.site_name}&permissiontype=0")
+
+    def dataproxy(self, query: dict[str, list[str]]) -> Page:
+        try:
+            columnid = int(query["columnid"][0])
+            page = int(query.get("page", ["1"])[0])
+        except (KeyError, ValueError):
+            return Page(400, b"bad request", "text/plain")
+        col = next((c for c in self.portal.live_columns()
+                    if c.markup == "hanweb" and 1200 + c.cid * 7 == columnid), None)
+        if col is None:
+            return self.not_found()
+        entries = [_entry_view(col, e) for e in col.page(page - 1)] if col.mode == "normal" else []
+        xml = _env().get_template("demo/dataproxy.xml").render(
+            total=len(col.entries), pages=col.page_count, entries=entries)
+        return Page(200, xml.encode(), "text/xml; charset=utf-8")
+
+    def article(self, col: Column, e: Entry) -> Page:
+        charset = "gb2312" if col.markup == "gbk" else "utf-8"
+        visible = None
+        if e.visible:
+            spelling = ("%Y年%m月%d日" if col.cid % 3 == 0 else
+                        "%Y-%m-%d %H:%M" if col.cid % 3 == 1 else "%Y-%m-%d")
+            visible = fmt_date(spelling, e.visible, e.hour, e.minute)
+        pubdate = fmt_date("%Y-%m-%d %H:%M:%S", e.meta, e.hour, e.minute) if e.meta else None
+        view = _entry_view(col, e, today=self.portal.today)
+        text = _env().get_template("demo/article.html").render(
+            **self._base(f"{e.title}_{self.portal.theme.site_name}", charset), col=col, e=e,
+            visible=visible, pubdate=pubdate, org=view["org"], index_no=view["index_no"],
+            xxgk=col.markup == "xxgk_table", views=(col.cid * 37 + len(e.title) * 11) % 900 + 31,
+            crumbs=self._crumbs(col.path, (col.name, link(col, "crumb"))))
+        return self._html(text, charset)
+
+    def not_found(self) -> Page:
+        body = "<html><head><title>404 Not Found</title></head><body><h1>页面不存在</h1></body>"
+        return Page(404, body.encode(), "text/html; charset=utf-8")

@@ -1,0 +1,432 @@
+"""Read a column list page: its main list, placeholder, pager, iframes and CMS data stores.
+
+Only dates that belong to the list items count. The page also shows a header clock, footer
+years, 索引号, dates inside other links' URLs, mega-menu blocks (year-less ``10-20``), 政民互动
+letter boxes and related lists, so the reader picks the *main list region*: items (``li``,
+``tr``, ``dd``, ``p``) holding one or two links are grouped by their ancestor chain
+(tag, class, id), and the group with the most dated items wins — full dates weigh more than
+year-less ones, and groups under nav/menu/header/footer containers weigh less. Avalon
+template items (``ms-repeat`` …) are dropped first: they look like a list with empty dates.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from .cms import (
+    detect_cms,
+    entries_from_json,
+    find_hanweb_stores,
+    fujian_search,
+    gkmlpt_api_url,
+    hanweb_dataproxy_url,
+    js_array_entries,
+    with_page,
+)
+from .entries import Entry, entry_from_element, link_elements
+from .htmlutil import absolute, base_url, clean_text, element_text, metas, parse_html
+from .pager import read_pager
+
+__all__ = ["DataRequest", "Entry", "ListPage", "parse_data_response", "parse_list_page"]
+
+_ITEM_TAGS = ("li", "tr", "dd", "p")
+_NOISE_CONTAINER = re.compile(
+    r"nav|menu|header|head\b|top\b|footer|foot|friend|yqlj|link|crumb|position|location|weizhi|"
+    r"dropdown|submenu|banner|search|hdjl|zmhd|letter|xinjian|interview|ft\b|hd\b",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"暂无(?:信息|数据|内容|记录|相关|文章|新闻|公告|资料)?|正在建设|建设中|"
+    r"没有(?:相关|找到)?(?:的)?(?:记录|信息|数据|内容|文章)|无记录|未找到(?:相关)?(?:记录|信息|数据|内容)"
+)
+_ARTICLE_LABEL = re.compile(r"发\s*布\s*(?:时\s*间|日\s*期)|生\s*成\s*日\s*期|发\s*文\s*日\s*期")
+_BREADCRUMB_LABEL = re.compile(r"当前位置|您的位置|您现在的位置|所在位置|当前的位置|现在位置")
+_HOME_NAMES = {"首页", "网站首页", "主页", "返回首页", "门户首页", "首 页"}
+_DATE_HEADERS = (
+    "发布日期", "发布时间", "生成日期", "发文日期", "公开日期", "成文日期", "日期", "时间",
+)
+_SKIP_IFRAME = re.compile(
+    r"tianqi|weather|map\.|/map|baidu|amap|qq\.com|weibo|video|player|share|count|stat|"
+    r"_files/|ipv6best",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class DataRequest:
+    """A POST whose JSON reply holds the list (Fujian ``/fjdzapp/search``)."""
+
+    url: str
+    method: str
+    formdata: dict[str, str]
+
+
+@dataclass
+class ListPage:
+    """What a column page says about its list. See the module docstring for the region rule.
+
+    ``breadcrumb`` holds the ancestor names from the 当前位置/CurrChnlCls trail, root first,
+    without 首页 and without the column itself (dropped when its link points to this page or
+    its name equals the ``ColumnName`` meta). ``data_urls`` are GET URLs to fetch when the
+    list is not in the HTML (empty Hanweb datastore → dataproxy.jsp; gkmlpt → api);
+    ``data_requests`` are the POST equivalents (Fujian search, only when the static part is
+    empty). Feed either reply to :func:`parse_data_response`.
+    """
+
+    entries: list[Entry] = field(default_factory=list)
+    placeholder: bool = False
+    page_count: int | None = None
+    last_page_url: str | None = None
+    iframe_urls: list[str] = field(default_factory=list)
+    data_urls: list[str] = field(default_factory=list)
+    cms: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    breadcrumb: list[str] = field(default_factory=list)
+    article_like: bool = False
+    data_requests: list[DataRequest] = field(default_factory=list)
+    #: the column's own name as the trail shows it (the entry dropped from ``breadcrumb``)
+    breadcrumb_current: str | None = None
+
+    def newest(self, today: date) -> Entry | None:
+        """The entry with the latest shown date not after *today* (later ones are typos).
+
+        The max, never the first row: pinned and cross-posted items break the order.
+        """
+        best: Entry | None = None
+        for entry in self.entries:
+            if entry.date is None or entry.date > today:
+                continue
+            if best is None or entry.date > best.date:  # type: ignore[operator]
+                best = entry
+        return best
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    found = []
+    parent = element.getparent()
+    while parent is not None:
+        found.append(parent)
+        parent = parent.getparent()
+    return found
+
+
+def _signature(element: lxml.html.HtmlElement) -> tuple:
+    chain = tuple(
+        (a.tag, (a.get("class") or "").strip(), (a.get("id") or "").strip())
+        for a in _ancestors(element)
+    )
+    return (element.tag, *chain)
+
+
+def _noisy(element: lxml.html.HtmlElement) -> bool:
+    """Whether the item sits in a nav/menu/header/footer-like container."""
+    for ancestor in [element, *_ancestors(element)]:
+        if ancestor.tag in {"nav", "header", "footer"}:
+            return True
+        label = " ".join(
+            ancestor.get(name) or "" for name in ("class", "id", "role", "des")
+        )
+        if label.strip() and _NOISE_CONTAINER.search(label):
+            return True
+    return False
+
+
+def _drop_templates(root: lxml.html.HtmlElement) -> None:
+    """Remove scripts, styles and avalon templates (``ms-repeat`` items with empty bindings)."""
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            if element.getparent() is not None:
+                doomed.append(element)  # comments
+            continue
+        template = any(name.startswith("ms-repeat") or name == "ms-for" for name in element.attrib)
+        if template or element.tag in {"script", "style", "noscript", "template"}:
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _table_date_cells(
+    root: lxml.html.HtmlElement,
+) -> dict[lxml.html.HtmlElement, lxml.html.HtmlElement]:
+    """For 信息公开目录-style tables: data row → the cell under the date header.
+
+    Keyed by the element itself: lxml proxies are only stable while referenced, so ``id()``
+    of a row that is not kept alive could be reused by another element.
+    """
+    cells: dict[lxml.html.HtmlElement, lxml.html.HtmlElement] = {}
+    for table in root.iter("table"):
+        rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+        column: int | None = None
+        for index, row in enumerate(rows):
+            row_cells = [c for c in row if c.tag in ("td", "th")]
+            texts = [clean_text(c.text_content()).replace(" ", "") for c in row_cells]
+            if column is None:
+                titled = any(t in ("名称", "标题", "文件名称", "信息名称") for t in texts)
+                if titled or row.find("th") is not None:
+                    for header in _DATE_HEADERS:
+                        if header in texts:
+                            column = texts.index(header)
+                            break
+                    if column is None and index > 2:
+                        break
+                continue
+            if column < len(row_cells):
+                cells[row] = row_cells[column]
+    return cells
+
+
+def _nearest_table(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _is_container(element: lxml.html.HtmlElement) -> bool:
+    """An item that holds other linked items (a menu ``li`` with a sub-list, a layout row)."""
+    for tag in _ITEM_TAGS:
+        for inner in element.iter(tag):
+            if inner is not element and link_elements(inner):
+                return True
+    return False
+
+
+def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
+    date_cells = _table_date_cells(root)
+    groups: dict[tuple, list[tuple[lxml.html.HtmlElement, Entry]]] = defaultdict(list)
+    for element in root.iter(*_ITEM_TAGS):
+        links = link_elements(element)
+        if not 1 <= len(links) <= 2 or _is_container(element):
+            continue
+        if len(element_text(element)) > 300:
+            continue
+        entry = entry_from_element(element, base, today, date_cells.get(element))
+        if entry is not None:
+            groups[_signature(element)].append((element, entry))
+    best: list[Entry] = []
+    best_score: tuple[bool, float] = (False, 0.0)
+    for members in groups.values():
+        full = sum(1 for _, e in members if e.date is not None and e.date_has_year)
+        yearless = sum(1 for _, e in members if e.date is not None and not e.date_has_year)
+        score = 3 * full + yearless + 0.5 * len(members)
+        if _noisy(members[0][0]):
+            score *= 0.3
+        # Any dated group beats every undated one: navigation lists are long but dateless.
+        key = (full + yearless > 0, score)
+        if key > best_score:
+            best_score, best = key, [e for _, e in members]
+    return best
+
+
+def _mark_old_leaders(entries: list[Entry]) -> None:
+    """Leading items older than the next one in an otherwise newest-first list are pinned."""
+    dated = [e for e in entries if e.date is not None]
+    if len(dated) < 4:
+        return
+    index = 0
+    while index + 1 < len(dated) and dated[index].date < dated[index + 1].date:  # type: ignore[operator]
+        index += 1
+    rest = dated[index:]
+    if index and all(a.date >= b.date for a, b in itertools.pairwise(rest)):  # type: ignore[operator]
+        for entry in dated[:index]:
+            entry.pinned = True
+
+
+def _has_placeholder(root: lxml.html.HtmlElement) -> bool:
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if not isinstance(element.tag, str):
+            continue
+        for piece in (element.text, element.tail):
+            text = clean_text(piece)
+            if text and len(text) <= 40 and _PLACEHOLDER.search(text):
+                holder = element if piece is element.text else element.getparent()
+                if holder is None or not _noisy(holder):
+                    return True
+    return False
+
+
+def _same_page(link: str, url: str) -> bool:
+    def norm(value: str) -> str:
+        parts = urlsplit(value)
+        path = re.sub(r"/(?:index|default)\.\w+$", "/", parts.path or "/")
+        return parts.netloc.lower() + path.rstrip("/")
+
+    return norm(link) == norm(url)
+
+
+def _breadcrumb(
+    root: lxml.html.HtmlElement, base: str, url: str, column: str
+) -> tuple[list[str], str | None]:
+    """Ancestor names (root first, no 首页) and the column's own name when recognised."""
+    links = [a for a in root.iter("a") if "currchnlcls" in (a.get("class") or "").lower()]
+    if not links:
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if _BREADCRUMB_LABEL.search(element.text or ""):
+                holder: lxml.html.HtmlElement | None = element
+            elif _BREADCRUMB_LABEL.search(element.tail or ""):
+                holder = element.getparent()
+            else:
+                continue
+            for _ in range(4):
+                if holder is None:
+                    break
+                links = [a for a in holder.iter("a") if (a.get("href") or "").strip()]
+                if links:
+                    break
+                holder = holder.getparent()
+            if links:
+                break
+    names: list[tuple[str, str | None]] = []
+    for link in links:
+        name = clean_text(link.text_content()) or clean_text(link.get("title"))
+        if name and name not in _HOME_NAMES:
+            names.append((name, absolute(base, link.get("href"))))
+    current = None
+    if names and (
+        (names[-1][1] and _same_page(names[-1][1], url)) or (column and names[-1][0] == column)
+    ):
+        current = names.pop()[0]
+    return [name for name, _ in names], current
+
+
+def _site_key(host: str) -> str:
+    labels = host.lower().split(":")[0].split(".")
+    keep = 3 if host.endswith((".gov.cn", ".org.cn", ".com.cn", ".edu.cn")) else 2
+    return ".".join(labels[-keep:])
+
+
+def _iframes(root: lxml.html.HtmlElement, base: str, url: str) -> list[str]:
+    found: list[str] = []
+    site = _site_key(urlsplit(url).netloc)
+    for frame in root.iter("iframe", "frame"):
+        src = absolute(base, frame.get("src"))
+        if src is None or _SKIP_IFRAME.search(src) or "interceptor" in (frame.get("class") or ""):
+            continue
+        if _site_key(urlsplit(src).netloc) != site:
+            continue
+        height = (frame.get("height") or "").strip().rstrip("px")
+        if height.isdigit() and int(height) < 60:
+            continue
+        if src not in found and not _same_page(src, url):
+            found.append(src)
+    return found
+
+
+def _article_like(root: lxml.html.HtmlElement, meta: dict[str, str], dated: int) -> bool:
+    if any(key in meta for key in ("articletitle", "pubdate", "firstpublishedtime")):
+        return True
+    body_text = sum(len(clean_text(p.text_content())) for p in root.iter("p"))
+    return dated < 5 and body_text > 600 and bool(_ARTICLE_LABEL.search(element_text(root)))
+
+
+# --------------------------------------------------------------------------- API
+
+def parse_list_page(html: str, url: str, today: date) -> ListPage:
+    """Read a column list page. *url* is the page's final URL (relative links resolve on it)."""
+    page = ListPage(cms=detect_cms(html or "", url))
+    root = parse_html(html)
+    if root is None:
+        return page
+    base = base_url(root, url)
+    page.meta = metas(root)
+    scripts = "\n".join(s.text or "" for s in root.iter("script"))
+    page.iframe_urls = _iframes(root, base, url)
+
+    stores = find_hanweb_stores(html, base, today)
+    js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
+    _drop_templates(root)
+    text = element_text(root)
+    pager = read_pager(root, scripts, text, base)
+    page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
+    page.breadcrumb, page.breadcrumb_current = _breadcrumb(
+        root, base, url, page.meta.get("columnname", "")
+    )
+
+    entries = _main_list(root, base, today)
+    if stores:
+        column = re.search(r"/col/col(\d+)/", url)
+        chosen = max(
+            stores,
+            key=lambda s: (bool(column and s.column_id() == column.group(1)), len(s.entries)),
+        )
+        if chosen.entries:
+            entries = chosen.entries
+        if chosen.next_url and chosen.total_page:
+            page.page_count = chosen.total_page
+            page.last_page_url = with_page(chosen.next_url, chosen.total_page)
+        if not chosen.entries:
+            proxy = chosen.next_url or hanweb_dataproxy_url(html, base)
+            if proxy:
+                page.data_urls.append(with_page(proxy, 1))
+    if sum(e.date is not None for e in js_entries) > sum(e.date is not None for e in entries):
+        entries = js_entries
+    page.entries = entries
+    dated = sum(e.date is not None for e in entries)
+
+    if page.cms == "gkmlpt" and not dated:
+        api = gkmlpt_api_url(html, url)
+        if api:
+            page.data_urls.append(api)
+    if page.cms == "hanweb" and not stores and not dated:
+        proxy = hanweb_dataproxy_url(html, base)
+        if proxy:
+            page.data_urls.append(proxy)
+    if page.cms == "fujian" and not dated:
+        search = fujian_search(html, base, 1)
+        if search:
+            page.data_requests.append(DataRequest(search[0], "POST", search[1]))
+
+    _mark_old_leaders(page.entries)
+    page.placeholder = not dated and _has_placeholder(root)
+    if page.placeholder and not any(e.date for e in entries):
+        page.entries = []
+    page.article_like = _article_like(root, page.meta, dated)
+    return page
+
+
+def parse_data_response(body: str, url: str, today: date) -> ListPage:
+    """Read a data reply: Hanweb dataproxy XML, gkmlpt or Fujian search JSON, else HTML."""
+    import json  # local: only data replies need it
+
+    stripped = (body or "").lstrip("\ufeff \r\n\t")
+    if stripped[:1] in ("{", "["):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if data is not None:
+            entries, pages = entries_from_json(data, url, today)
+            page = ListPage(entries=entries, page_count=pages)
+            page.cms = "gkmlpt" if "/gkmlpt/" in url else ("fujian" if "fjdzapp" in url else None)
+            page.placeholder = not entries
+            _mark_old_leaders(page.entries)
+            return page
+    if "<datastore>" in stripped.lower():
+        stores = find_hanweb_stores(stripped, url, today)
+        page = ListPage(cms="hanweb")
+        for store in stores:
+            page.entries.extend(store.entries)
+            if store.total_page:
+                page.page_count = store.total_page
+            elif store.total_record and store.per_page:
+                page.page_count = -(-store.total_record // store.per_page)
+        if page.page_count and "dataproxy" in url:
+            page.last_page_url = with_page(url, page.page_count)
+        page.placeholder = not page.entries
+        _mark_old_leaders(page.entries)
+        return page
+    return parse_list_page(body, url, today)

@@ -1,0 +1,111 @@
+"""The real spider against the demo portal over HTTP on loopback, column by column.
+
+Each test runs ``scrapy crawl portal`` as a user would (a subprocess from the repository
+root) and compares every column with the portal's truth.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from portalspider.demo import build_portal, serve
+from portalspider.demo.compare import compare
+from tests.crawlutil import crawl, write_site
+
+pytestmark = pytest.mark.slow
+
+
+def _assert_matches_truth(result, portal) -> None:
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = compare(result.columns, portal.truth())
+    detail = report.summary()
+    assert report.found == report.truth_columns, detail
+    assert not report.falsely_stale, detail
+    assert not report.duplicates, detail
+    assert not report.hubs_as_columns, detail
+    assert report.last_update_exact == report.found, detail
+    assert report.status_exact == report.found, detail
+
+
+@pytest.fixture(scope="module")
+def portal_a():
+    return build_portal(seed=1, theme="a")
+
+
+def test_every_column_matches_truth(portal_a, tmp_path):
+    with serve(portal_a) as server:
+        site = write_site(tmp_path / "site.yaml", server.url)
+        result = crawl(site, tmp_path)
+        requests = server.request_count
+    _assert_matches_truth(result, portal_a)
+    site_item = result.site
+    assert site_item["status"] == "up"
+    truth_columns = len([t for t in portal_a.truth() if t.get("kind", "column") == "column"])
+    # One list page per column; hubs, sitemap, iframes and article fallbacks on top.
+    assert requests / truth_columns <= 1.5, f"{requests} requests for {truth_columns} columns"
+
+
+def test_flaky_server_gives_the_same_answers(portal_a, tmp_path):
+    with serve(portal_a, flaky=0.2, seed=7) as server:
+        site = write_site(tmp_path / "site.yaml", server.url)
+        result = crawl(site, tmp_path, "RETRY_TIMES=4")
+    _assert_matches_truth(result, portal_a)
+
+
+@pytest.mark.parametrize(("seed", "theme"), [(21, "b"), (22, "c")])
+def test_unseen_portals_meet_the_floors(seed, theme, tmp_path):
+    """Other names, layouts and dates: ≥98% found, ≥98% exact dates, no false stale."""
+    portal = build_portal(seed=seed, theme=theme)
+    with serve(portal, flaky=0.2, seed=seed) as server:
+        site = write_site(tmp_path / "site.yaml", server.url)
+        result = crawl(site, tmp_path, "RETRY_TIMES=4")
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = compare(result.columns, portal.truth())
+    assert report.passes(), report.summary()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_site_down_is_a_finding_not_a_crash(tmp_path):
+    site = write_site(tmp_path / "site.yaml", f"http://127.0.0.1:{_free_port()}/")
+    result = crawl(site, tmp_path, "RETRY_TIMES=1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.site["status"] == "down"
+    assert not result.columns
+    assert "site is DOWN" in result.stderr
+
+
+def test_config_can_ignore_override_and_assign(portal_a, tmp_path):
+    truth = {t["name"]: t for t in portal_a.truth() if t.get("kind", "column") == "column"}
+    news = next(t for t in truth.values() if t["category"] == "news" and t["status"] == "ok")
+    ignored = next(t for t in truth.values() if t["name"] != news["name"]
+                   and t["status"] in ("ok", "stale"))
+    with serve(portal_a) as server:
+        extra = (
+            "defaults:\n  unit: 县政府办\n"
+            "units:\n  - name: 县融媒体中心\n    columns: [新闻中心]\n"
+            f"columns:\n  - match: {_path(news['url'])}\n    max_age_days: 1\n"
+            f"  - match: {_path(ignored['url'])}\n    ignore: true\n"
+        )
+        site = write_site(tmp_path / "site.yaml", server.url, extra=extra)
+        result = crawl(site, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    by_name = {c["name"]: c for c in result.columns}
+    assert ignored["name"] not in by_name
+    assert by_name[news["name"]]["threshold_days"] == 1
+    assert by_name[news["name"]]["unit"] == "县融媒体中心"
+    others = [c for c in result.columns if "新闻中心" not in c["path"]]
+    assert others
+    assert all(c["unit"] == "县政府办" for c in others)
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path

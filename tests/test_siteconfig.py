@@ -1,0 +1,303 @@
+"""The site config loader: the interface example, defaults, and one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from portalspider.siteconfig import (
+    ColumnRule,
+    ConfigError,
+    SiteConfig,
+    UnitConfig,
+    format_config_error,
+    load_site_config,
+)
+
+MINIMAL = """\
+site:
+  name: 青溪县人民政府
+  url: http://127.0.0.1:8765/
+"""
+
+# The optional keys exactly as spec/interface.md shows them.
+FULL = """\
+site:
+  name: 青溪县人民政府
+  url: http://127.0.0.1:8765/
+  allowed_domains: [127.0.0.1]
+defaults:
+  unit: 县政府办            # responsible unit for columns no rule assigns
+  deadline_days: 5          # 整改期限 stated in alerts and reports
+units:
+  - name: 县卫健局
+    email: [wjj@example.gov.cn]
+    wecom_webhook: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY
+    wecom_mobiles: ["13800001111"]
+    wecom_users: [zhangsan]
+    wecom_parties: ["12"]
+    escalate_to: 县政府办
+    columns: [/zfxxgk/fdzdgknr/jbyl/, 基本医疗]
+columns:
+  - match: /xwzx/zwdt/
+    category: news
+    max_age_days: 30
+    unit: 县政府办
+    exempt_until: 2026-12-31
+  - match: /old/unused/
+    ignore: true
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "site.yaml") -> str:
+    file = tmp_path / name
+    file.write_text(text, encoding="utf-8")
+    return str(file)
+
+
+def error(tmp_path: Path, text: str) -> ConfigError:
+    file = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_site_config(file)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(file)
+    return info.value
+
+
+def test_minimal(tmp_path: Path) -> None:
+    file = write(tmp_path, MINIMAL)
+    assert load_site_config(file) == SiteConfig(
+        path=file, name="青溪县人民政府", url="http://127.0.0.1:8765/",
+        allowed_domains=["127.0.0.1"],
+    )
+
+
+def test_full_interface_example(tmp_path: Path) -> None:
+    config = load_site_config(write(tmp_path, FULL))
+    assert config.default_unit == "县政府办"
+    assert config.deadline_days == 5
+    assert config.units == [
+        UnitConfig(
+            name="县卫健局",
+            email=["wjj@example.gov.cn"],
+            wecom_webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY",
+            wecom_mobiles=["13800001111"],
+            wecom_users=["zhangsan"],
+            wecom_parties=["12"],
+            escalate_to="县政府办",
+            columns=["/zfxxgk/fdzdgknr/jbyl/", "基本医疗"],
+        )
+    ]
+    assert config.columns == [
+        ColumnRule(match="/xwzx/zwdt/", category="news", max_age_days=30, unit="县政府办",
+                   exempt_until=dt.date(2026, 12, 31)),
+        ColumnRule(match="/old/unused/", ignore=True),
+    ]
+    assert config.warnings == []
+    assert config.unit_names == ["县卫健局", "县政府办"]
+    assert config.unit("县卫健局") is config.units[0]
+    assert config.unit("县政府办") is None
+
+
+def test_webhook_secret_is_not_in_repr(tmp_path: Path) -> None:
+    config = load_site_config(write(tmp_path, FULL))
+    assert "SECRETKEY" not in repr(config)
+
+
+def test_allowed_domains_default_is_host_without_port(tmp_path: Path) -> None:
+    config = load_site_config(write(tmp_path, MINIMAL.replace(
+        "http://127.0.0.1:8765/", "https://WWW.QX.gov.cn:8443/index.html")))
+    assert config.allowed_domains == ["www.qx.gov.cn"]
+
+
+def test_allowed_domains_leniency(tmp_path: Path) -> None:
+    text = MINIMAL.replace("http://127.0.0.1:8765/", "http://www.qx.gov.cn/") + (
+        "  allowed_domains: [qx.gov.cn:80, 'http://xxgk.qx.gov.cn/a/']\n"
+    )
+    config = load_site_config(write(tmp_path, text))
+    assert config.allowed_domains == ["qx.gov.cn", "xxgk.qx.gov.cn"]
+    assert len(config.warnings) == 1
+    assert "using 'xxgk.qx.gov.cn'" in config.warnings[0]
+
+
+def test_allowed_domains_always_cover_the_home_page(tmp_path: Path) -> None:
+    text = MINIMAL.replace("http://127.0.0.1:8765/", "http://www.qx.gov.cn/") + (
+        "  allowed_domains: xxgk.qx.gov.cn\n"
+    )
+    config = load_site_config(write(tmp_path, text))
+    assert config.allowed_domains == ["www.qx.gov.cn", "xxgk.qx.gov.cn"]
+    assert "added 'www.qx.gov.cn'" in config.warnings[0]
+
+
+def test_single_strings_and_unquoted_numbers_are_accepted(tmp_path: Path) -> None:
+    text = MINIMAL + """\
+units:
+  - name: 县卫健局
+    email: wjj@example.gov.cn
+    wecom_mobiles: 13800001111
+    wecom_parties: [12, 13]
+    columns: 基本医疗
+"""
+    unit = load_site_config(write(tmp_path, text)).units[0]
+    assert unit.email == ["wjj@example.gov.cn"]
+    assert unit.wecom_mobiles == ["13800001111"]
+    assert unit.wecom_parties == ["12", "13"]
+    assert unit.columns == ["基本医疗"]
+
+
+def test_empty_sections_are_defaults(tmp_path: Path) -> None:
+    config = load_site_config(write(tmp_path, MINIMAL + "defaults:\nunits:\ncolumns:\n"))
+    assert (config.default_unit, config.deadline_days, config.units, config.columns) == (
+        None, 5, [], [])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2026-12-31", dt.date(2026, 12, 31)), ("'2026/1/5'", dt.date(2026, 1, 5)),
+     ("2026年1月5日", dt.date(2026, 1, 5)), ("2026-12-31 18:00:00", dt.date(2026, 12, 31))],
+)
+def test_exempt_until_spellings(tmp_path: Path, value: str, expected: dt.date) -> None:
+    text = MINIMAL + f"columns:\n  - match: /a/\n    exempt_until: {value}\n"
+    assert load_site_config(write(tmp_path, text)).columns[0].exempt_until == expected
+
+
+def test_utf8_bom_is_fine(tmp_path: Path) -> None:
+    file = tmp_path / "bom.yaml"
+    file.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_site_config(str(file)).name == "青溪县人民政府"
+
+
+# --- errors: (yaml text, line, key, fragment of the problem) -------------------------
+
+UNIT = MINIMAL + "units:\n  - name: 县卫健局\n"
+ERRORS = [
+    pytest.param(UNIT + "    emial: [a@b.cn]\n", 6, "units[0].emial",
+                 "unknown key (did you mean 'email'?)", id="misspelt-key"),
+    pytest.param(UNIT + "    Email: [a@b.cn]\n", 6, "units[0].Email",
+                 "did you mean 'email'?", id="key-case"),
+    pytest.param(MINIMAL + "  deadline_days: 5\n", 4, "site.deadline_days",
+                 "belongs under 'defaults'", id="key-in-wrong-section"),
+    pytest.param("site:\n  name: a\nurl: http://x.cn/\n", 3, "url",
+                 "'url' belongs under 'site'", id="mis-indented"),
+    pytest.param(MINIMAL + "colums: []\n", 4, "colums", "did you mean 'columns'?",
+                 id="top-level-typo"),
+    pytest.param(MINIMAL + "defaults:\n  deadline_days: \"five\"\n", 5,
+                 "defaults.deadline_days", "expected a whole number of days, got text 'five'",
+                 id="deadline-text"),
+    pytest.param(MINIMAL + "defaults:\n  deadline_days: 0\n", 5, "defaults.deadline_days",
+                 "at least 1", id="deadline-zero"),
+    pytest.param(MINIMAL + "defaults:\n  deadline_days: 2.5\n", 5, "defaults.deadline_days",
+                 "whole number", id="deadline-float"),
+    pytest.param("site:\n  name: a\n", 1, "site.url", "missing", id="missing-url"),
+    pytest.param("site:\n  url: http://x.cn/\n", 1, "site.name", "missing", id="missing-name"),
+    pytest.param("site:\n  name: a\n  url:\n", 3, "site.url", "is empty", id="empty-url"),
+    pytest.param("defaults:\n  unit: a\n", 1, "site", "missing", id="missing-site"),
+    pytest.param("site: 青溪\n", 1, "site", "expected a mapping", id="site-not-mapping"),
+    pytest.param("site:\n  name: a\n  url: www.qx.gov.cn\n", 3, "site.url",
+                 "did you mean 'http://www.qx.gov.cn'?", id="url-no-scheme"),
+    pytest.param("site:\n  name: a\n  url: ftp://qx.gov.cn/\n", 3, "site.url",
+                 "must start with http:// or https://", id="url-ftp"),
+    pytest.param("site:\n  name: 123\n  url: http://x.cn/\n", 2, "site.name",
+                 "put it in quotes", id="name-number"),
+    pytest.param(UNIT + "    email: x@y\n", 6, "units[0].email[0]", "not an email address",
+                 id="email-invalid"),
+    pytest.param(UNIT + "    email: {a: b}\n", 6, "units[0].email", "expected a list",
+                 id="email-mapping"),
+    pytest.param(UNIT + "    email: [a@b.cn, 5]\n", 6, "units[0].email[1]", "expected email",
+                 id="email-item-number"),
+    pytest.param(UNIT + "    wecom_webhook: qyapi.weixin.qq.com/x?key=TOPSECRET\n", 6,
+                 "units[0].wecom_webhook", "must start with http", id="webhook-no-scheme"),
+    pytest.param(MINIMAL + "units:\n  name: 县卫健局\n", 5, "units", "expected a list",
+                 id="units-not-list"),
+    pytest.param(MINIMAL + "units:\n  - email: [a@b.cn]\n", 5, "units[0].name", "missing",
+                 id="unit-without-name"),
+    pytest.param(UNIT + "  - name: 县卫健局\n", 6, "units[1].name", "declared twice",
+                 id="unit-twice"),
+    pytest.param(UNIT + "    escalate_to: 县政府\n  - name: 县政府办\n", 6,
+                 "units[0].escalate_to", "unknown unit '县政府' (did you mean '县政府办'?",
+                 id="escalate-typo"),
+    pytest.param(UNIT + "    escalate_to: 县卫健局\n", 6, "units[0].escalate_to",
+                 "cannot escalate to itself", id="escalate-self"),
+    pytest.param(UNIT + "    escalate_to: B\n  - name: B\n    escalate_to: 县卫健局\n", 6,
+                 "units[0].escalate_to", "escalation loop", id="escalate-loop"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    unit: 县政府\n", 6,
+                 "columns[0].unit", "unknown unit", id="column-unit-unknown"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    category: notices\n", 6,
+                 "columns[0].category", "did you mean 'notice'?", id="category-typo"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    category: 新闻\n", 6,
+                 "columns[0].category", "news|notice|policy", id="category-chinese"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    exempt_until: 2026-02-30\n", 6,
+                 "columns[0].exempt_until", "not a real date", id="date-impossible"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    exempt_until: 明年\n", 6,
+                 "columns[0].exempt_until", "expected a date like 2026-12-31",
+                 id="date-text"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    ignore: maybe\n", 6,
+                 "columns[0].ignore", "expected true or false", id="ignore-not-bool"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    max_age_days: \"30\"\n", 6,
+                 "columns[0].max_age_days", "whole number", id="max-age-text"),
+    pytest.param(MINIMAL + "columns:\n  - category: news\n", 5, "columns[0].match", "missing",
+                 id="match-missing"),
+    pytest.param(MINIMAL + "columns:\n  - match: xwzx/zwdt/\n", 5, "columns[0].match",
+                 "did you mean '/xwzx/zwdt/'?", id="match-relative-path"),
+    pytest.param(MINIMAL + "columns:\n  - match: /a/\n  - match: /a/\n", 6,
+                 "columns[1].match", "already matched by columns[0]", id="match-twice"),
+    pytest.param(MINIMAL + "columns:\n  - /a/\n", 5, "columns[0]", "expected a mapping",
+                 id="column-not-mapping"),
+    pytest.param("site:\n  name: a\n  name: b\n  url: http://x.cn/\n", 3, "site.name",
+                 "duplicate key (first at line 2", id="duplicate-key"),
+    pytest.param("site:\n  name: a\n   url: http://x.cn/\n", 3, None,
+                 "YAML syntax error: mapping values are not allowed here", id="yaml-syntax"),
+    pytest.param("site:\n\tname: a\n", 2, None, "indent with spaces, not tabs", id="yaml-tab"),
+    pytest.param("site: [a\n", 2, None, "YAML syntax error", id="yaml-unclosed"),
+    pytest.param("a: 1\n---\nb: 2\n", 2, None, "another document", id="two-documents"),
+    pytest.param("", None, None, "the file is empty", id="empty-file"),
+    pytest.param("# only a comment\n", None, None, "the file is empty", id="comment-only"),
+    pytest.param("- site\n", 1, None, "expected 'site:'", id="top-level-list"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "key", "problem"), ERRORS)
+def test_errors(tmp_path: Path, text: str, line: int | None, key: str | None,
+                problem: str) -> None:
+    exc = error(tmp_path, text)
+    assert (exc.line, exc.key) == (line, key), str(exc)
+    assert problem in exc.problem, str(exc)
+    assert "TOPSECRET" not in str(exc)
+
+
+def test_error_line_shape(tmp_path: Path) -> None:
+    file = write(tmp_path, UNIT + "    emial: [a@b.cn]\n")
+    with pytest.raises(ConfigError) as info:
+        load_site_config(file)
+    assert str(info.value) == f"{file}:6: units[0].emial: unknown key (did you mean 'email'?)"
+
+
+def test_file_not_found(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError) as info:
+        load_site_config(missing)
+    assert str(info.value) == f"{missing}: file not found"
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_site_config(str(tmp_path))
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    file = tmp_path / "gbk.yaml"
+    file.write_bytes("site:\n  name: 青溪县\n  url: http://x.cn/\n".encode("gbk"))
+    with pytest.raises(ConfigError) as info:
+        load_site_config(str(file))
+    assert info.value.line == 2
+    assert "not UTF-8" in str(info.value)
+
+
+def test_format_config_error() -> None:
+    assert format_config_error("bad", file="s.yaml", line=3, key="a.b") == "s.yaml:3: a.b: bad"
+    assert format_config_error("bad\n  thing", file="s.yaml") == "s.yaml: bad thing"
+    assert format_config_error("bad", line=3) == "line 3: bad"
+    assert str(ConfigError("plain message")) == "plain message"
