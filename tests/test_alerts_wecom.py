@@ -174,8 +174,7 @@ def test_app_message_token_refresh_once(sessions, wecom: FakeWeComServer,
                                      wecom_parties=["12"])])
     settings = app_settings(wecom)
     tokens = TokenCache()
-    channel = WeComAppChannel(__import__("alerts.options").options.AlertOptions
-                              .from_settings(settings), tokens=tokens)
+    channel = WeComAppChannel(AlertOptions.from_settings(settings), tokens=tokens)
     run = world.crawl(TODAY, {"基本医疗": stale("县卫健局", "jbyl")})
     with caplog.at_level(logging.DEBUG):
         after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run,
@@ -188,8 +187,8 @@ def test_app_message_token_refresh_once(sessions, wecom: FakeWeComServer,
     assert channel.token() == channel.token()  # cached
     assert channel.gettoken_calls == 1
     wecom.expire_tokens()
-    run2 = world.crawl(TODAY + dt.timedelta(days=1),
-                       {"基本医疗": stale("县卫健局", "jbyl"), "公共卫生": stale("县卫健局", "ggws")})
+    both = {"基本医疗": stale("县卫健局", "jbyl"), "公共卫生": stale("县卫健局", "ggws")}
+    run2 = world.crawl(TODAY + dt.timedelta(days=1), both)
     calls = wecom.gettoken_calls
     after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run2,
                 today=TODAY + dt.timedelta(days=1))

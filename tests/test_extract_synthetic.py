@@ -86,7 +86,7 @@ def test_gbk_page_decodes_and_parses() -> None:
 def test_iframe_host_page() -> None:
     page = load("iframe_host.html", SITE + "/zwgk/gsgg/")
     assert page.iframe_urls == [SITE + "/zwgk/gsgg/list_content.html"]
-    assert page.entries == [] or page.newest(TODAY) is None
+    assert page.entries == []  # the nav links are not a list
 
 
 def test_poweredy_ignores_megamenu_and_letter_box() -> None:
@@ -216,3 +216,21 @@ def test_small_list_beats_a_bigger_letter_box() -> None:
     )
     page = parse_list_page(html, SITE + "/zwgk/ldhd/", TODAY)
     assert [e.date for e in page.entries] == [date(2024, 9, 10), date(2024, 8, 1)]
+
+
+def test_undated_list_in_a_left_column_beats_the_menu() -> None:
+    # inline synthetic page: an undated list inside "side-left" (token "left", not "ft") next
+    # to a bigger drop-down menu; the menu must not win, the list must
+    menu = "".join(f'<li><a href="/c{n}/">栏目{n}</a></li>' for n in range(20))
+    items = "".join(
+        f'<li><a href="./202610/t2026101{n}_{n}.html">乡镇新闻{n}</a></li>' for n in range(6)
+    )
+    html = (
+        f'<html><body><ul class="nav"><li><a href="/">首页</a><ul class="subnav">{menu}</ul>'
+        f'</li></ul><div class="list-page side-left"><ul class="list">{items}</ul>'
+        "</div></body></html>"
+    )
+    page = parse_list_page(html, SITE + "/xwzx/xzdt/", TODAY)
+    assert [e.title for e in page.entries] == [f"乡镇新闻{n}" for n in range(6)]
+    assert all(e.date is None for e in page.entries)
+    assert [e.url_date for e in page.entries][:2] == [date(2026, 10, 10), date(2026, 10, 11)]

@@ -120,7 +120,9 @@ def write_report(site_path: str, output: Path, database_url: str, today: dt.date
                 text, encoding = render_report(report, output.suffix)
         finally:
             engine.dispose()
-    except (StoreError, SQLAlchemyError) as exc:
+    except StoreError as exc:  # already one line naming the (masked) URL
+        raise ReportError(str(exc)) from None
+    except SQLAlchemyError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ReportError(f"cannot read the database {shown_url}: {first_line}") from None
     try:

@@ -90,7 +90,7 @@ def site_config(portal: Portal, url: str, webhook: Any = None) -> dict[str, Any]
     """A realistic site.yaml: units with mail and robots, prefix rules, an override, a 报备."""
     strict, exempt = demo_overrides(portal)
     sections = [ch.url for ch in portal.channels]
-    county = portal.theme.county
+    domain = portal.theme.layout["domain"]
     units = [
         ("县政府办", "zfb", [sections[0], portal.columns[0].name]),
         ("县财政局", "czj", [c.url for c in portal.columns if c.category == "other"][:3]),
@@ -107,7 +107,7 @@ def site_config(portal: Portal, url: str, webhook: Any = None) -> dict[str, Any]
         ],
     }
     for name, key, cols in units:
-        unit: dict[str, Any] = {"name": name, "email": [f"{key}@{county}.example.gov.cn"],
+        unit: dict[str, Any] = {"name": name, "email": [f"{key}@{domain}"],
                                 "columns": cols}
         if webhook:
             unit["wecom_webhook"] = webhook(f"demo-{key}")
@@ -131,7 +131,9 @@ def local_sinks(maildir: Path):
         print(f"(alerts sinks unavailable: {exc}; crawling with alerts disabled)")
         yield None, None
         return
-    maildir.mkdir(parents=True, exist_ok=True)
+    if maildir.is_dir() and not (maildir / "new").exists() and not any(maildir.iterdir()):
+        maildir.rmdir()  # mailbox.Maildir(create=True) only builds cur/new/tmp for a new path
+    maildir.parent.mkdir(parents=True, exist_ok=True)
     with _make(SMTPSink, host="127.0.0.1", port=0, maildir=str(maildir)) as smtp, \
             _make(FakeWeComServer, host="127.0.0.1", port=0) as wecom:
         yield smtp, wecom
@@ -170,6 +172,7 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
         status = crawl(site_yaml, jsonl, db_url, env)
         requests = server.request_count
         report_ok = _report(site_yaml, report_html, env)
+        delivered = (len(getattr(smtp, "messages", [])), len(getattr(wecom, "received", [])))
     items = load_items(jsonl)
     strict, _ = demo_overrides(portal)
     truth = apply_overrides(portal.truth(), {normalize_url(strict["url"]): 30}, portal.today)
@@ -180,7 +183,8 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
     print(f"  database  {db.relative_to(root)}")
     print(f"  report    {report_html.relative_to(root) if report_ok else '(scrapy report failed)'}")
     mails = sorted(maildir.rglob("*")) if maildir.exists() else []
-    print(f"  mails     {maildir.relative_to(root)}/ ({sum(p.is_file() for p in mails)} files)")
+    print(f"  mails     {maildir.relative_to(root)}/ ({sum(p.is_file() for p in mails)} files; "
+          f"{delivered[0]} mails and {delivered[1]} WeCom robot messages received this run)")
     print(f"  config    {site_yaml.relative_to(root)}")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
     return 0

@@ -37,11 +37,15 @@ from .pager import read_pager
 __all__ = ["DataRequest", "Entry", "ListPage", "parse_data_response", "parse_list_page"]
 
 _ITEM_TAGS = ("li", "tr", "dd", "p")
-_NOISE_CONTAINER = re.compile(
-    r"nav|menu|header|head\b|top\b|footer|foot|friend|yqlj|link|crumb|position|location|weizhi|"
-    r"dropdown|submenu|banner|search|hdjl|zmhd|letter|xinjian|interview|ft\b|hd\b",
-    re.IGNORECASE,
-)
+# Container class/id tokens of page furniture. Matched per token ("side-left" must not match
+# "ft"), with a few stems also matched inside compound tokens ("subnav", "topmenu").
+_NOISE_TOKENS = {
+    "nav", "menu", "header", "head", "top", "topbar", "footer", "foot", "ft", "hd", "friend",
+    "yqlj", "link", "links", "crumb", "breadcrumb", "position", "location", "weizhi", "dropdown",
+    "submenu", "banner", "search", "hdjl", "zmhd", "letter", "xinjian", "interview", "zxft",
+}
+_NOISE_STEMS = ("nav", "menu", "footer", "header", "crumb", "friend")
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _PLACEHOLDER = re.compile(
     r"暂无(?:信息|数据|内容|记录|相关|文章|新闻|公告|资料)?|正在建设|建设中|"
     r"没有(?:相关|找到)?(?:的)?(?:记录|信息|数据|内容|文章)|无记录|未找到(?:相关)?(?:记录|信息|数据|内容)"
@@ -132,11 +136,10 @@ def _noisy(element: lxml.html.HtmlElement) -> bool:
     for ancestor in [element, *_ancestors(element)]:
         if ancestor.tag in {"nav", "header", "footer"}:
             return True
-        label = " ".join(
-            ancestor.get(name) or "" for name in ("class", "id", "role", "des")
-        )
-        if label.strip() and _NOISE_CONTAINER.search(label):
-            return True
+        label = " ".join(ancestor.get(name) or "" for name in ("class", "id", "role"))
+        for token in _TOKEN_SPLIT.split(label.lower()):
+            if token in _NOISE_TOKENS or any(stem in token for stem in _NOISE_STEMS):
+                return True
     return False
 
 
@@ -221,6 +224,8 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
         yearless = sum(1 for _, e in members if e.date is not None and not e.date_has_year)
         score = 3 * full + yearless + 0.5 * len(members)
         if _noisy(members[0][0]):
+            if not full + yearless:
+                continue  # an undated menu or link box is never the list
             score *= 0.3
         # Any dated group beats every undated one: navigation lists are long but dateless.
         key = (full + yearless > 0, score)
