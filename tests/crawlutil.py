@@ -44,8 +44,7 @@ def crawl(site: Path, tmp: Path, *settings: str, db_url: str | None = None,
         out.unlink()
     args = [*SCRAPY, "crawl", "portal", "-a", f"site={site}", "-O", str(out),
             "-s", f"PORTALSPIDER_DATABASE_URL={db_url or 'sqlite:///' + str(tmp / 'ps.db')}",
-            "-s", "ALERTS_ENABLED=false", "-s", "AUTOTHROTTLE_ENABLED=false",
-            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "RETRY_TIMES=3"]
+            "-s", "ALERTS_ENABLED=false"]
     for setting in settings:
         args += ["-s", setting]
     proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=timeout,

@@ -194,7 +194,7 @@ def test_unreachable_keeps_state_and_never_opens_findings(store: sessionmaker[Se
             .join(Observation, Observation.column_id == Column.id)
             .where(Observation.run_id == s2["run_id"])
         )
-        errors = dict(rows)
+        errors = dict(rows.all())
         assert errors == {"a": "HTTP 503", "b": "timeout", "n": "DNS"}
 
 

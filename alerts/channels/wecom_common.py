@@ -134,6 +134,19 @@ class RateLimiter:
             self.sleep(delay)
             waited += delay
 
+    def done(self, key: str) -> None:
+        """Restamp the latest send with its completion time.
+
+        The server counts a message when it *receives* it, which is after we acquired; the
+        window must start no earlier than the server's, or message 21 can arrive a few
+        milliseconds inside the server's minute and earn a 45009.
+        """
+        hk = hashlib.sha256(key.encode()).hexdigest()
+        with self._lock:
+            q = self._sent.get(hk)
+            if q:
+                q[-1] = max(q[-1], self.clock())
+
 
 _limiters: dict[tuple[int, float], RateLimiter] = {}
 

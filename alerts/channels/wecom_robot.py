@@ -88,8 +88,11 @@ class WeComRobotChannel:
             if waited:
                 logger.info("alerts: waited %.1f s for the robot rate limit", waited)
             progress.before_part(index)
-            data = call(self.session, "POST", url, json=body, timeout=o.wecom_timeout,
-                        secrets=(key,), sends_message=True)
+            try:
+                data = call(self.session, "POST", url, json=body, timeout=o.wecom_timeout,
+                            secrets=(key,), sends_message=True)
+            finally:
+                self.limiter.done(key)
             code = int(data.get("errcode", -1))
             if code == OK:
                 progress.after_part(index)

@@ -223,7 +223,7 @@ class PortalSpider(scrapy.Spider):
                      column_url: str, hops: int = 0):
         """Date the column from its list page, else from its iframe, data store or articles."""
         meta = {"cand": cand, "column_url": column_url, "page": page, "hops": hops + 1}
-        if not page.entries and not page.placeholder and hops < 2:
+        if page.newest(self.today) is None and not page.placeholder and hops < 2:
             extra = (page.data_urls or []) + (page.iframe_urls or [])
             for url in extra:
                 if disc.in_domains(url, self.allowed_domains):
@@ -254,10 +254,14 @@ class PortalSpider(scrapy.Spider):
                    and disc.canonical_url(e.url) not in self.seen]
         targets = targets[: self.article_fallback]
         if not targets:
-            yield self._column_item(column_url, cand, page, http_status=response.status)
+            # What looked like a list only links to other columns: the column lists nothing.
+            item = self._column_item(column_url, cand, page, http_status=response.status)
+            if all(disc.canonical_url(e.url) in self.seen for e in page.entries):
+                item.items_found = 0
+            yield item
             return
         state = {"page": page, "cand": cand, "column_url": column_url, "targets": targets,
-                 "found": [], "http_status": response.status}
+                 "found": [], "read": [], "http_status": response.status}
         yield self._article_request(state, 0)
 
     def _article_request(self, state: dict, index: int) -> scrapy.Request:
@@ -268,24 +272,36 @@ class PortalSpider(scrapy.Spider):
     def parse_article(self, response: Response):
         state, index = response.meta["state"], response.meta["index"]
         found = parse_article_date(self._text(response), response.url, self.today)
-        if found and found.date <= self.today:
-            state["found"].append((found.date, state["targets"][index]))
+        state["read"].append(found.date if found and found.date <= self.today else None)
+        if state["read"][-1]:
+            state["found"].append((state["read"][-1], state["targets"][index]))
         yield from self._next_article(state, index)
 
     def article_failed(self, failure: Failure):
-        yield from self._next_article(failure.request.meta["state"], failure.request.meta["index"])
+        state = failure.request.meta["state"]
+        state["read"].append(None)
+        yield from self._next_article(state, failure.request.meta["index"])
 
     def _next_article(self, state: dict, index: int):
-        """Stop as soon as a date shows the column fresh; keep reading while it looks old."""
-        found = state["found"]
+        """Read the list's items in order until more reading cannot change the answer.
+
+        Stop when a date shows the column fresh; when two dated items come in descending
+        order (the list is newest-first, so the first dated one is the newest; a pinned
+        old item would show as an ascent); or when two items in a row carry no date at all.
+        """
+        found, read = state["found"], state["read"]
+        done = index + 1 >= len(state["targets"])
         if found:
             newest = max(d for d, _ in found)
             threshold = self._threshold(state["column_url"], state["cand"], state["page"])
+            dated = [d for d in read if d]
             if (self.today - newest).days <= 0.8 * threshold:
-                yield self._column_item(state["column_url"], state["cand"], state["page"],
-                                        article_dates=found, http_status=state["http_status"])
-                return
-        if index + 1 < len(state["targets"]):
+                done = True
+            elif len(dated) >= 2 and dated[-1] <= dated[-2]:
+                done = True
+        elif len(read) >= 2 and not any(read):
+            done = True
+        if not done:
             yield self._article_request(state, index + 1)
             return
         yield self._column_item(state["column_url"], state["cand"], state["page"],
