@@ -33,7 +33,7 @@ from alerts.options import AlertOptions
 from alerts.outbox import DeliveryReport, Outbox, idempotency_key
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import AlertDelivery, CrawlRun, Site
-from portalspider.store.urls import url_key
+from portalspider.urls import canonical_url as url_key
 
 logger = logging.getLogger(__name__)
 

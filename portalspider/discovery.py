@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import html as lxml_html
 
-# Query parameters that never change which page is served.
-TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|from|source|src|spm|ref|refer|share|wd|_t|t|timestamp|v|ver|random|r)$", re.I
-)
-# Directory index documents: /x/ and /x/index.html are one page.
-INDEX_DOCUMENT = re.compile(r"/(index|default|main)\.(s?html?|jsp|aspx?|php)$", re.I)
+from portalspider.urls import canonical_url
+
 # Paginated siblings of a list page: index_3.html, Index_2.aspx, list_4.html.
 PAGINATED = re.compile(r"/(index|list|default)_\d+\.(s?html?|jsp|aspx?|php)$", re.I)
 PAGE_QUERY = re.compile(r"^(page|pageno|pageindex|cur_page|curpage|pn|p|startrecord)$", re.I)
@@ -61,34 +57,6 @@ class LinkCandidate:
     source: str = "body"  # nav | more | sitemap | subnav | breadcrumb | body | config
 
 
-def canonical_url(url: str) -> str:
-    """One key per page: no fragment, no tracking query, ``/x/index.html`` == ``/x/``."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower() or "http"
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    path = parts.path or "/"
-    path = re.sub(r"/{2,}", "/", path)
-    path = INDEX_DOCUMENT.sub("/", path)
-    query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-               if not TRACKING_PARAMS.match(k))
-    )
-    return urlunsplit((scheme, host, path, query, ""))
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def in_domains(url: str, domains: list[str]) -> bool:
-    """Inside the portal: the host or a subdomain of one of ``domains``."""
-    host = host_of(url)
-    return any(host == d or host.endswith("." + d) for d in domains)
-
-
 def is_article_url(url: str) -> bool:
     return bool(ARTICLE_URL.search(urlsplit(url).path + ("?" + urlsplit(url).query
                                                          if urlsplit(url).query else "")))
@@ -110,7 +78,8 @@ def may_be_column(url: str) -> bool:
                 or is_paginated_sibling(url))
 
 
-def clean_text(text: str | None) -> str:
+def label_text(text: str | None) -> str:
+    """A link or heading label without whitespace or decoration (»,·,：)."""
     return re.sub(r"\s+", "", text or "").strip("·•>»|:：-—")
 
 
@@ -126,14 +95,11 @@ def _attrs(el) -> str:
 
 
 def _inside(el, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> bool:
-    for anc in el.iterancestors():
-        if anc.tag in tags or pattern.search(_attrs(anc)):
-            return True
-    return False
+    return any(anc.tag in tags or pattern.search(_attrs(anc)) for anc in el.iterancestors())
 
 
 def _link_text(a) -> str:
-    return clean_text(a.text_content() or a.get("title"))
+    return label_text(a.text_content() or a.get("title"))
 
 
 def _href(a) -> str | None:
@@ -150,10 +116,10 @@ def _own_label(li) -> str:
             if child.tag == "a":
                 return _link_text(child)
             inner = child.find(".//a")
-            text = _link_text(inner) if inner is not None else clean_text(child.text_content())
+            text = _link_text(inner) if inner is not None else label_text(child.text_content())
             if text and len(text) <= MAX_NAME_CHARS:
                 return text
-    return clean_text(li.text or "")
+    return label_text(li.text or "")
 
 
 def _labels_item(a, li) -> bool:
@@ -208,11 +174,11 @@ def _block_heading(a) -> str | None:
                 continue
             if el.tag in ("span", "div", "strong", "b", "a", "p", "em", "li") and not (
                 el.tag in ("strong", "b") or HEADING_CLASS.search(_attrs(el))
-                or el.tag == "a" and el.getparent() is not None
-                and HEADING_CLASS.search(_attrs(el.getparent()))
+                or (el.tag == "a" and el.getparent() is not None
+                and HEADING_CLASS.search(_attrs(el.getparent())))
             ):
                 continue
-            text = clean_text(el.text_content())
+            text = label_text(el.text_content())
             if text and len(text) <= MAX_NAME_CHARS and not MORE_TEXT.match(text):
                 return text
         if anc.tag in ("body", "html"):
@@ -226,9 +192,9 @@ def more_links(doc) -> list[LinkCandidate]:
     for a in doc.iter("a"):
         href = _href(a)
         text = _link_text(a)
-        title = clean_text(a.get("title"))
-        if not href or not (MORE_TEXT.match(text or "") or (not text and a.find(".//img") is not None
-                                                              and MORE_TEXT.match(title or ""))):
+        title = label_text(a.get("title"))
+        image_more = not text and a.find(".//img") is not None and MORE_TEXT.match(title or "")
+        if not href or not (MORE_TEXT.match(text or "") or image_more):
             continue
         name = _block_heading(a) or ""
         found.append(LinkCandidate(href, name, [], "more"))
@@ -262,12 +228,12 @@ def _section_heading(a) -> str | None:
             if sib.tag in ("h1", "h2", "h3", "h4", "dt") or (
                 sib.tag in ("div", "p", "span") and HEADING_CLASS.search(_attrs(sib))
             ):
-                text = clean_text(sib.text_content())
+                text = label_text(sib.text_content())
                 if text and len(text) <= MAX_NAME_CHARS:
                     return text
         for child in anc:
             if child.tag in ("h1", "h2", "h3", "h4", "dt") and child not in a.iterancestors():
-                text = clean_text(child.text_content())
+                text = label_text(child.text_content())
                 if text and len(text) <= MAX_NAME_CHARS:
                     return text
                 break
@@ -310,7 +276,9 @@ def content_text_length(doc) -> int:
     if body is None:
         return 0
     for el in body.iter("p", "div", "td", "span"):
-        if _inside(el, NAV_CONTAINER, ("nav", "header")) or _inside(el, FOOTER_CONTAINER, ("footer",)):
+        if _inside(el, NAV_CONTAINER, ("nav", "header")):
             continue
-        total += len(clean_text(el.text or ""))
+        if _inside(el, FOOTER_CONTAINER, ("footer",)):
+            continue
+        total += len(label_text(el.text or ""))
     return total

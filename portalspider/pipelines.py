@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from portalspider.items import ColumnItem
 from portalspider.judge import judge
 from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.db import make_engine, session_factory
 from portalspider.store.models import Base, Column, CrawlRun, Finding, Site
-from portalspider.store.urls import url_key
+from portalspider.urls import canonical_url as url_key
 
 SITE_URL = "http://127.0.0.1:8765/"
 PROBLEMS = {"stale", "undated", "blank"}

@@ -3,6 +3,7 @@
 import pytest
 
 from portalspider import discovery as disc
+from portalspider.urls import canonical_url, in_domains
 
 BASE = "http://127.0.0.1:8765/"
 
@@ -20,11 +21,11 @@ BASE = "http://127.0.0.1:8765/"
     ],
 )
 def test_canonical_url_merges_variants(variant, canonical):
-    assert disc.canonical_url(variant) == canonical
+    assert canonical_url(variant) == canonical
 
 
 def test_canonical_url_keeps_distinct_pages_apart():
-    assert disc.canonical_url("http://x.gov.cn/a/?id=1") != disc.canonical_url(
+    assert canonical_url("http://x.gov.cn/a/?id=1") != canonical_url(
         "http://x.gov.cn/a/?id=2"
     )
 
@@ -48,9 +49,9 @@ def test_may_be_column(url, expected):
 
 
 def test_in_domains_allows_subdomains_only():
-    assert disc.in_domains("http://xxgk.qingxi.gov.cn/a/", ["qingxi.gov.cn"])
-    assert not disc.in_domains("http://evilqingxi.gov.cn/a/", ["qingxi.gov.cn"])
-    assert disc.in_domains("http://127.0.0.1:8765/a/", ["127.0.0.1"])
+    assert in_domains("http://xxgk.qingxi.gov.cn/a/", ["qingxi.gov.cn"])
+    assert not in_domains("http://evilqingxi.gov.cn/a/", ["qingxi.gov.cn"])
+    assert in_domains("http://127.0.0.1:8765/a/", ["127.0.0.1"])
 
 
 NAV = """
@@ -63,8 +64,10 @@ NAV = """
     </ul></li>
   <li><a href="/xwzx/">新闻中心</a><div class="drop"><a href="/xwzx/zwdt/">政务动态</a></div></li>
 </ul></div>
-<div class="box"><div class="box-title"><h3>通知公告</h3><a class="more" href="/tzgg/">更多&gt;&gt;</a></div>
-  <ul><li><a href="/tzgg/202611/t20261120_1.html">关于某事的通知</a><span>2026-11-20</span></li></ul></div>
+<div class="box"><div class="box-title"><h3>通知公告</h3>
+  <a class="more" href="/tzgg/">更多&gt;&gt;</a></div>
+  <ul><li><a href="/tzgg/202611/t20261120_1.html">关于某事的通知</a>
+  <span>2026-11-20</span></li></ul></div>
 <div class="footer"><a href="/sitemap/">网站地图</a><a href="/about/">关于我们</a></div>
 </body></html>
 """

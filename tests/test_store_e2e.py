@@ -29,12 +29,8 @@ pytestmark = pytest.mark.slow
 
 def test_two_crawls_open_fix_and_gone(db_url: str, tmp_path: Path) -> None:
     portal = demo.build_portal(seed=7, today=TODAY)
-    # The spider reports discovery incomplete when any page failed, including the demo's
-    # deliberately broken column pages, and then (rightly) nothing may be marked gone.
-    # Repair them so that "gone" is decidable here.
-    for truth in portal.columns_truth():
-        if truth["status"] == "unreachable":
-            portal.set_last_update(truth["url"], TODAY - dt.timedelta(days=3))
+    # The demo's deliberately broken columns stay broken: a failed column page must not
+    # stop the store from marking a vanished column gone.
     with server.serve(portal) as srv:
         site = write_site(tmp_path / "site.yaml", srv.url)
         first = crawl(site, tmp_path, f"PORTALSPIDER_TODAY={TODAY}", db_url=db_url)

@@ -50,9 +50,9 @@ def crawl_once(pipe: StorePipeline, items: list[Any]) -> dict[str, Any]:
     pipe.open_spider()
     for item in items:
         assert pipe.process_item(item) is item
-    summary = pipe.close_spider()
-    assert summary is not None
-    return summary
+    pipe.close_spider()
+    assert pipe.summary is not None
+    return pipe.summary
 
 
 def test_pipeline_records_a_run(db_url: str) -> None:
@@ -140,7 +140,8 @@ def test_unopenable_database_closes_spider_with_one_line(
     assert len(errors) == 1
     assert "cannot open database" in errors[0]
     assert "secret" not in errors[0]
-    assert pipe.close_spider() is None
+    pipe.close_spider()
+    assert pipe.summary is None
 
 
 def test_crawl_with_unopenable_database_exits_nonzero(tmp_path: Path) -> None:

@@ -14,9 +14,22 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from portalspider.siteconfig import ConfigError, load_site_config
 
 CONFIG_ERROR_EXIT = 2
+# Finish reasons that mean the crawl did not run (the store could not be opened).
+FAILED_FINISH_REASONS = ("store_unavailable",)
 
 
 class Command(ScrapyCrawlCommand):
+    def _create_crawler(self, spidercls):
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args, opts):
+        super().run(args, opts)
+        crawler = getattr(self, "crawler", None)
+        stats = crawler.stats if crawler is not None else None
+        if stats is not None and stats.get_value("finish_reason") in FAILED_FINISH_REASONS:
+            self.exitcode = 1
+
     def process_options(self, args, opts):
         super().process_options(args, opts)
         if not args or args[0] != "portal":

@@ -24,6 +24,7 @@ from portalspider.extract.listpage import ListPage, parse_data_response, parse_l
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
 from portalspider.siteconfig import load_site_config
+from portalspider.urls import canonical_url, in_domains
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
 HUB_MIN_MORE_LINKS = 2
@@ -47,8 +48,8 @@ class PortalSpider(scrapy.Spider):
         self.today: dt.date = today_shanghai()
         self.seen: set[str] = set()  # canonical URLs requested for discovery
         self.emitted: set[str] = set()  # canonical URLs of columns/channels emitted
-        self.home_key = disc.canonical_url(self.config.url)
-        # False once a page that could lead to columns failed: unseen columns are not "gone".
+        self.home_key = canonical_url(self.config.url)
+        # False when the sitemap failed: no column missing from this crawl is "gone".
         self.discovery_complete = True
         self.discovery_failures: list[str] = []
         self.site_up = False
@@ -119,9 +120,9 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, cand: disc.LinkCandidate, callback=None):
         url = cand.url
-        if not url or not disc.may_be_column(url) or not disc.in_domains(url, self.allowed_domains):
+        if not url or not disc.may_be_column(url) or not in_domains(url, self.allowed_domains):
             return
-        key = disc.canonical_url(url)
+        key = canonical_url(url)
         if key in self.seen:
             return
         self.seen.add(key)
@@ -138,9 +139,10 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         cand: disc.LinkCandidate = request.meta["cand"]
         status = failure.value.response.status if failure.check(HttpError) else None
-        self.discovery_complete = False
+        # The store leaves columns under a failed page alone instead of calling them gone.
         self.discovery_failures.append(request.url)
-        if cand.source == "sitemap" and cand.name == "网站地图":
+        if request.callback == self.parse_sitemap:
+            self.discovery_complete = False
             self.logger.warning("Sitemap %s failed: %s", request.url, _reason(failure))
             return
         # A link that failed could be a column or a hub; report it as an unreachable column
@@ -156,9 +158,9 @@ class PortalSpider(scrapy.Spider):
         text = self._text(response)
         doc = disc.parse_html(text, response.url)
         page = parse_list_page(text, response.url, self.today)
-        entry_keys = {disc.canonical_url(e.url) for e in page.entries}
+        entry_keys = {canonical_url(e.url) for e in page.entries}
         more = [m for m in disc.more_links(doc)
-                if disc.may_be_column(m.url) and disc.canonical_url(m.url) != response.meta["key"]]
+                if disc.may_be_column(m.url) and canonical_url(m.url) != response.meta["key"]]
         name = self._column_name(cand, page)
         path = self._column_path(cand, page, name)
         here = disc.LinkCandidate(response.url, name, path, cand.source)
@@ -184,10 +186,11 @@ class PortalSpider(scrapy.Spider):
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc) -> str:
         if page.placeholder:
             return "column"
-        if len({disc.canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
+        if len({canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
             return "hub"
         if page.entries:
-            if page.article_like and len(page.entries) < 3 and not any(e.date for e in page.entries):
+            undated = not any(e.date for e in page.entries)
+            if page.article_like and len(page.entries) < 3 and undated:
                 return "article"
             return "column"
         if page.iframe_urls or page.data_urls:
@@ -213,7 +216,7 @@ class PortalSpider(scrapy.Spider):
         return crumbs or list(cand.path)
 
     def _emit_channel(self, url: str, name: str, path: list[str]):
-        key = disc.canonical_url(url)
+        key = canonical_url(url)
         self.emitted.add(key)
         return ChannelItem(url=url, name=name, path=path)
 
@@ -226,7 +229,7 @@ class PortalSpider(scrapy.Spider):
         if page.newest(self.today) is None and not page.placeholder and hops < 2:
             extra = (page.data_urls or []) + (page.iframe_urls or [])
             for url in extra:
-                if disc.in_domains(url, self.allowed_domains):
+                if in_domains(url, self.allowed_domains):
                     callback = self.parse_data if url in page.data_urls else self.parse_frame
                     yield scrapy.Request(url, callback=callback, errback=self.page_failed,
                                          meta=meta, dont_filter=True)
@@ -250,13 +253,13 @@ class PortalSpider(scrapy.Spider):
     def _open_articles(self, page: ListPage, cand, column_url: str, response: Response):
         """An undated list: read the newest items' own pages, one at a time."""
         # Entries that are known columns (a list region mistaken for a menu) are no articles.
-        targets = [e for e in page.entries if disc.in_domains(e.url, self.allowed_domains)
-                   and disc.canonical_url(e.url) not in self.seen]
+        targets = [e for e in page.entries if in_domains(e.url, self.allowed_domains)
+                   and canonical_url(e.url) not in self.seen]
         targets = targets[: self.article_fallback]
         if not targets:
             # What looked like a list only links to other columns: the column lists nothing.
             item = self._column_item(column_url, cand, page, http_status=response.status)
-            if all(disc.canonical_url(e.url) in self.seen for e in page.entries):
+            if all(canonical_url(e.url) in self.seen for e in page.entries):
                 item.items_found = 0
             yield item
             return
@@ -295,10 +298,9 @@ class PortalSpider(scrapy.Spider):
             newest = max(d for d, _ in found)
             threshold = self._threshold(state["column_url"], state["cand"], state["page"])
             dated = [d for d in read if d]
-            if (self.today - newest).days <= 0.8 * threshold:
-                done = True
-            elif len(dated) >= 2 and dated[-1] <= dated[-2]:
-                done = True
+            fresh = (self.today - newest).days <= 0.8 * threshold
+            descending = len(dated) >= 2 and dated[-1] <= dated[-2]
+            done = done or fresh or descending
         elif len(read) >= 2 and not any(read):
             done = True
         if not done:
@@ -320,7 +322,7 @@ class PortalSpider(scrapy.Spider):
     def _column_item(self, column_url: str, cand: disc.LinkCandidate, page: ListPage | None, *,
                      status: str | None = None, article_dates=None, http_status=None,
                      error: str | None = None) -> ColumnItem:
-        key = disc.canonical_url(column_url)
+        key = canonical_url(column_url)
         self.emitted.add(key)
         item = ColumnItem(url=column_url, name=cand.name or column_url, path=list(cand.path),
                           http_status=http_status, error=error)

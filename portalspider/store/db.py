@@ -17,8 +17,13 @@ so the crawl and the commands can print it without a traceback.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
+import importlib.resources
 import logging
+import shutil
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -135,12 +140,37 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+@functools.cache
+def migrations_dir() -> Path:
+    """The migration scripts as a real directory, which Alembic needs.
+
+    Under scrapyd the package runs from a zipped egg, where ``MIGRATIONS_DIR`` is not on
+    disk: the scripts are then copied once per process into a temporary directory.
+    """
+    if MIGRATIONS_DIR.is_dir():
+        return MIGRATIONS_DIR
+    target = Path(tempfile.mkdtemp(prefix="portalspider-migrations-"))
+    atexit.register(shutil.rmtree, target, True)
+    _copy_tree(importlib.resources.files("portalspider.store") / "migrations", target)
+    return target
+
+
+def _copy_tree(source: Any, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def alembic_config(connection: Any = None) -> Any:
     """An in-code Alembic config: the scripts ship inside the package, no alembic.ini."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -8,8 +8,8 @@ call can never lose the crawl).
 A database that cannot be opened or migrated stops the crawl before any request: the
 pipeline logs one ``ERROR`` line naming the database and the cause, records
 ``store/error`` in the stats and raises ``CloseSpider("store_unavailable")``: Scrapy
-closes the spider quietly with that finish reason, and the process exits non-zero (see
-``_mark_crawl_failed``). An exception would also stop the crawl, but Scrapy prints it
+closes the spider quietly with that finish reason, and the project's ``crawl`` command
+exits non-zero on it. An exception would also stop the crawl, but Scrapy prints it
 as a multi-screen asyncio traceback.
 """
 
@@ -20,7 +20,6 @@ import logging
 import os
 from typing import Any, Self
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
@@ -107,25 +106,7 @@ class StorePipeline:
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
-        self._mark_crawl_failed()
         raise CloseSpider(STORE_UNAVAILABLE)
-
-    def _mark_crawl_failed(self) -> None:
-        """Make ``scrapy crawl`` exit non-zero, without the traceback an exception prints.
-
-        ``CloseSpider`` at open closes the spider cleanly (finish reason
-        ``store_unavailable``) but Scrapy's crawl command derives its exit status only from
-        ``CrawlerProcess.bootstrap_failed``, which it sets when the crawler ends without a
-        spider. So once the spider is closed (this handler is connected last, after every
-        extension's), the crawler forgets its spider. A project ``crawl`` command checking
-        ``finish_reason`` would be the alternative; this keeps the behaviour in one place.
-        """
-
-        def forget_spider(spider: Any, reason: str) -> None:
-            if reason == STORE_UNAVAILABLE:
-                self.crawler.spider = None
-
-        self.crawler.signals.connect(forget_spider, signal=signals.spider_closed, weak=False)
 
     # -- items -----------------------------------------------------------------------
 
@@ -136,16 +117,19 @@ class StorePipeline:
 
     # -- close -----------------------------------------------------------------------
 
-    def close_spider(self) -> dict[str, Any] | None:
+    def close_spider(self) -> None:
         """Finalize and commit the run, then hand over to the alerts."""
         if self.recorder is None:
-            return None
+            return
         spider = self.crawler.spider
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         # A crawl stopped by Ctrl-C / scrapyd cancel did not see the whole site.
         complete = bool(getattr(spider, "discovery_complete", True)) and self.crawler.crawling
         try:
-            self.summary = self.recorder.finish(discovery_complete=complete, stats=stats)
+            self.summary = self.recorder.finish(
+                discovery_complete=complete, stats=stats,
+                failed_urls=list(getattr(spider, "discovery_failures", [])),
+            )
         except Exception as exc:
             logger.error("Store: could not finalize run %s: %s", self.recorder.run_id, exc)
             self.recorder.fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
@@ -169,7 +153,6 @@ class StorePipeline:
             self._after_crawl()
         finally:
             self._dispose()
-        return self.summary
 
     def _after_crawl(self) -> None:
         """Call ``alerts.service.after_crawl`` when alerts are enabled; never fail the crawl."""

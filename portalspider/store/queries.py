@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portalspider.store.models import Column, CrawlRun, Site
-from portalspider.store.urls import url_key
+from portalspider.urls import canonical_url as url_key
 
 # The order a webmaster reads problems in: worst first.
 STATUS_ORDER = {

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from portalspider.items import PROBLEM_STATUSES
 from portalspider.store.db import StoreError
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
-from portalspider.store.urls import url_key
+from portalspider.urls import canonical_url as url_key
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,15 @@ def first_stale_day(last_update: dt.date | None, threshold_days: int | None) -> 
     if last_update is None or threshold_days is None:
         return None
     return last_update + dt.timedelta(days=threshold_days + 1)
+
+
+def _directory(key: str) -> str:
+    """``http://h/a/b/`` for ``http://h/a/b/`` and ``http://h/a/b/list.html``."""
+    return key if key.endswith("/") else key.rsplit("/", 1)[0] + "/"
+
+
+def _under_any(key: str, prefixes: list[str]) -> bool:
+    return any(key.startswith(p) for p in prefixes)
 
 
 def json_safe(value: Any) -> Any:
@@ -301,11 +310,14 @@ class RunRecorder:
         *,
         discovery_complete: bool = True,
         stats: dict[str, Any] | None = None,
+        failed_urls: list[str] | tuple[str, ...] = (),
     ) -> dict[str, Any]:
         """Flush, derive every column's current state and findings, close the run.
 
         Columns not seen are marked ``gone`` only when the site was up and discovery was
-        complete (the spider says so); a site-down run changes no column state.
+        complete (the spider says so), and never when they sit under a page that failed
+        this run (a failed hub hides its sub-columns; that is no evidence they are gone).
+        A site-down run changes no column state.
         Returns the run summary (also stored on the CrawlRun).
         """
         if self.run_id is None:
@@ -313,7 +325,8 @@ class RunRecorder:
         self.flush()
         started = time.perf_counter()
         with self.sessions() as session, session.begin():
-            summary = self._finalize(session, discovery_complete=discovery_complete, stats=stats)
+            summary = self._finalize(session, discovery_complete=discovery_complete, stats=stats,
+                                     failed_urls=failed_urls)
         self.store_seconds += time.perf_counter() - started
         summary["store_seconds"] = round(self.store_seconds, 3)
         self.finished = True
@@ -328,7 +341,8 @@ class RunRecorder:
         return any(o.status != "unreachable" for o in observed.values())
 
     def _finalize(
-        self, session: Session, *, discovery_complete: bool, stats: dict[str, Any] | None
+        self, session: Session, *, discovery_complete: bool, stats: dict[str, Any] | None,
+        failed_urls: list[str] | tuple[str, ...] = (),
     ) -> dict[str, Any]:
         run_id, today = self.run_id, self.today
         observed = {
@@ -344,6 +358,7 @@ class RunRecorder:
         }
         site_up = self._site_was_up(observed)
         mark_gone = site_up and discovery_complete
+        hidden_under = [_directory(url_key(u)) for u in failed_urls]
 
         col_updates: list[dict[str, Any]] = []
         new_findings: list[dict[str, Any]] = []
@@ -354,7 +369,7 @@ class RunRecorder:
             obs = observed.get(col.id)
             finding = open_findings.get(col.id)
             if obs is None:
-                if not (mark_gone and finalized):
+                if not (mark_gone and finalized) or _under_any(col.url_key, hidden_under):
                     continue
                 if col.status == "gone":
                     col_updates.append({"id": col.id, "runs_in_status": col.runs_in_status + 1})
@@ -501,6 +516,8 @@ class RunRecorder:
             "site": self.site_url,
             "today": self.today.isoformat(),
             "site_status": self.site_status or ("up" if site_up else "unknown"),
+            "home_last_update": (self.site_item or {}).get("home_last_update"),
+            "home_age_days": (self.site_item or {}).get("home_age_days"),
             "columns": len(observed),
             "channels": self.channels,
             "by_status": dict(sorted(by_status.items())),

@@ -1,0 +1,44 @@
+"""URL identity: one key per page, shared by discovery, the store and the alerts.
+
+``/x/``, ``/x/index.html``, ``/x/#top`` and ``/x/?from=nav`` are one page, so they are one
+column across crawls whichever spelling the site linked this time.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that never change which page is served.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|from|source|src|spm|ref|refer|share|wd|_t|t|timestamp|v|ver|random|r)$", re.I
+)
+# Directory index documents: /x/ and /x/index.html are one page.
+INDEX_DOCUMENT = re.compile(r"/(index|default|main)\.(s?html?|jsp|aspx?|php)$", re.I)
+
+def canonical_url(url: str) -> str:
+    """One key per page: no fragment, no tracking query, ``/x/index.html`` == ``/x/``."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower() or "http"
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    path = INDEX_DOCUMENT.sub("/", path)
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not TRACKING_PARAMS.match(k))
+    )
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def in_domains(url: str, domains: list[str]) -> bool:
+    """Inside the portal: the host or a subdomain of one of ``domains``."""
+    host = host_of(url)
+    return any(host == d or host.endswith("." + d) for d in domains)
