@@ -21,6 +21,8 @@ def column_log_line(item: ColumnItem) -> str:
     threshold = f"{item.threshold_days}d" if item.threshold_days is not None else "-"
     path = "/".join(item.path) or "-"
     extra = f" error={item.error}" if item.error else ""
+    if item.exempt_until:
+        extra += f" exempt_until={item.exempt_until}"
     return (
         f"COLUMN {item.status:<11} age={age}/{threshold} unit={item.unit or '-'} "
         f"last={item.last_update or '-'} path={path} name={item.name} url={item.url}{extra}"

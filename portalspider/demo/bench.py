@@ -47,9 +47,31 @@ def bench_one(seed: int, theme: str, flaky: float, out: Path) -> dict[str, Any]:
 
 
 def run_bench(seeds: list[int], theme: str, flaky: float, out_dir: str = "var/bench") -> int:
-    """Benchmark every seed, print a table and write ``results.json``; 0 if all pass."""
+    """Benchmark every seed, print the tables and write ``results.json``.
+
+    Two passes: a clean one (the request budget of a first crawl is measured there) and,
+    when ``flaky`` > 0, one where that share of first attempts fails (accuracy must hold;
+    its retries are counted and shown, not held to the clean budget).
+    """
     out = project_root() / out_dir
+    passes = [_bench_pass(seeds, theme, 0.0, out / "clean")]
+    if flaky > 0:
+        passes.append(_bench_pass(seeds, theme, flaky, out / f"flaky-{flaky:g}"))
+    clean = passes[0]
+    ok = all(p["passes"] for p in passes) and clean["requests_per_column"] <= 1.5
+    print("target: ≥98% found, ≥98% dates exact, 0 falsely stale (every pass); "
+          "≤1.5 requests per column (clean pass): " + ("PASS" if ok else "FAIL"))
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"theme": theme, "seeds": seeds, "passes_all": ok, "passes": passes}
+    (out / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
+    print(f"results: {(out / 'results.json').relative_to(project_root())}; "
+          f"crawl logs in {out.relative_to(project_root())}/<pass>/<theme>-<seed>/crawl.log")
+    return 0
+
+
+def _bench_pass(seeds: list[int], theme: str, flaky: float, out: Path) -> dict[str, Any]:
     results = []
+    print(f"\n{'clean' if not flaky else f'{flaky:.0%} of first attempts failing'}:")
     header = f"{'portal':<8} {'found':>13} {'date exact':>10} {'false stale':>11} " \
              f"{'req/col':>7} {'wall s':>7}"
     print(header)
@@ -77,10 +99,4 @@ def run_bench(seeds: list[int], theme: str, flaky: float, out_dir: str = "var/be
     print(f"{'all':<8} {total_found:>3}/{total_truth:<3} ({summary['discovered_pct']:5.1f}%)"
           f" {summary['last_update_pct']:9.1f}% {summary['falsely_stale']:>11} "
           f"{summary['requests_per_column']:>7.2f} {summary['wall_seconds']:>7.1f}")
-    print("target: ≥98% found, ≥98% dates exact, 0 falsely stale, ≤1.5 requests per column: "
-          + ("PASS" if summary["passes"] and summary["requests_per_column"] <= 1.5 else "FAIL"))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
-    print(f"results: {(out / 'results.json').relative_to(project_root())}; "
-          f"crawl logs in {out.relative_to(project_root())}/<theme>-<seed>/crawl.log")
-    return 0
+    return summary

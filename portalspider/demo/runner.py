@@ -169,8 +169,10 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
                        ALERTS_WECOM_API_BASE=wecom.base_url)
         db_url = f"sqlite:///{db.relative_to(root)}"
         env["PORTALSPIDER_DATABASE_URL"] = db_url  # the report command reads it too
-        status = crawl(site_yaml, jsonl, db_url, env)
+        crawl_log = out / "crawl.log"
+        status = crawl(site_yaml, jsonl, db_url, env, log=crawl_log)
         requests = server.request_count
+        _print_webmaster_log(crawl_log)
         report_ok = _report(site_yaml, report_html, env)
         delivered = (len(getattr(smtp, "messages", [])), len(getattr(wecom, "received", [])))
     items = load_items(jsonl)
@@ -186,6 +188,7 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
     print(f"  mails     {maildir.relative_to(root)}/ ({sum(p.is_file() for p in mails)} files; "
           f"{delivered[0]} mails and {delivered[1]} WeCom robot messages received this run)")
     print(f"  config    {site_yaml.relative_to(root)}")
+    print(f"  crawl log {crawl_log.relative_to(root)}")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
     return 0
 
@@ -202,6 +205,18 @@ def _report(site_yaml: Path, target: Path, env: dict[str, str]) -> bool:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
         print(f"(scrapy report exited {proc.returncode}: {tail[0]})")
     return proc.returncode == 0 and target.exists()
+
+
+def _print_webmaster_log(log: Path) -> None:
+    """The crawl log's lines for webmasters (one per column, the summary), not Scrapy's."""
+    marker = "[portalspider.summary] INFO: "
+    if not log.exists():
+        return
+    for line in log.read_text(encoding="utf-8").splitlines():
+        if marker in line:
+            print(line.split(marker, 1)[1])
+        elif "] ERROR: " in line or "] CRITICAL: " in line:
+            print(line)
 
 
 def _print_summary(result: Report, portal: Portal, items: list[dict[str, Any]],

@@ -254,7 +254,10 @@ class PortalSpider(scrapy.Spider):
         """An undated list: read the newest items' own pages, one at a time."""
         # Entries that are known columns (a list region mistaken for a menu) are no articles.
         targets = [e for e in page.entries if in_domains(e.url, self.allowed_domains)
-                   and canonical_url(e.url) not in self.seen]
+                   and canonical_url(e.url) not in self.seen
+                   and not disc.NON_PAGE_EXT.search(e.url.split("?", 1)[0])]
+        # Newest first by the hints at hand: pinned items last, then the dates in the URLs.
+        targets.sort(key=lambda e: (e.pinned, -(e.url_date.toordinal() if e.url_date else 0)))
         targets = targets[: self.article_fallback]
         if not targets:
             # What looked like a list only links to other columns: the column lists nothing.
@@ -276,6 +279,7 @@ class PortalSpider(scrapy.Spider):
         state, index = response.meta["state"], response.meta["index"]
         found = parse_article_date(self._text(response), response.url, self.today)
         state["read"].append(found.date if found and found.date <= self.today else None)
+        state["dateless_page"] = found is None
         if state["read"][-1]:
             state["found"].append((state["read"][-1], state["targets"][index]))
         yield from self._next_article(state, index)
@@ -288,9 +292,10 @@ class PortalSpider(scrapy.Spider):
     def _next_article(self, state: dict, index: int):
         """Read the list's items in order until more reading cannot change the answer.
 
-        Stop when a date shows the column fresh; when two dated items come in descending
-        order (the list is newest-first, so the first dated one is the newest; a pinned
-        old item would show as an ascent); or when two items in a row carry no date at all.
+        Stop when a date shows the column fresh; when no unread item's URL date is later
+        than the newest date found; when two dated items come in descending order (the
+        list is newest-first, so the first dated one is the newest; a pinned old item would
+        show as an ascent); or when an article page answered but carries no date at all.
         """
         found, read = state["found"], state["read"]
         done = index + 1 >= len(state["targets"])
@@ -300,8 +305,12 @@ class PortalSpider(scrapy.Spider):
             dated = [d for d in read if d]
             fresh = (self.today - newest).days <= 0.8 * threshold
             descending = len(dated) >= 2 and dated[-1] <= dated[-2]
-            done = done or fresh or descending
-        elif len(read) >= 2 and not any(read):
+            # No unread item's URL promises a later date than the one already found.
+            unread = [e.url_date for e in state["targets"][index + 1:]]
+            outdated = bool(unread) and all(d is not None and d <= newest for d in unread)
+            done = done or fresh or descending or outdated
+        elif read and read[-1] is None and state.get("dateless_page"):
+            # An article page that answered yet shows no date at all: this CMS prints none.
             done = True
         if not done:
             yield self._article_request(state, index + 1)
