@@ -16,9 +16,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from portalspider.report import build_report, render_report
-from portalspider.report.data import find_site
 from portalspider.report.render import md
 from portalspider.store.models import Base, Column, CrawlRun, Finding, Observation, Site
+from portalspider.store.queries import get_site
 
 TODAY = dt.date(2025, 6, 30)
 EVIL_TITLE = '<script>alert("x")</script>关于开展<b>安全</b>检查的通知'
@@ -50,7 +50,8 @@ RUN_COUNTS = [(2, 0, 1), (3, 1, 2), (5, 1, 3), (6, 1, 3)]
 
 
 def _populate(session: Session) -> Site:
-    site = Site(url_key="127.0.0.1:8765", url="http://127.0.0.1:8765/", name="青溪县人民政府")
+    url = "http://127.0.0.1:8765/"
+    site = Site(url_key=url, url=url, name="青溪县人民政府")
     session.add(site)
     session.flush()
     runs = []
@@ -124,7 +125,7 @@ def report():
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         site = _populate(session)
-        found = find_site(session, "HTTP://127.0.0.1:8765")
+        found = get_site(session, "HTTP://127.0.0.1:8765")
         assert found is not None
         assert found.id == site.id
         yield build_report(session, site, TODAY, deadline_days=5, default_unit="县政府办")

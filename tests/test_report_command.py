@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from portalspider.store.models import Base
+from portalspider.store.db import make_engine, upgrade
 from tests.test_report import _populate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -21,8 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     db_url = f"sqlite:///{root / 'ps.db'}"
-    engine = create_engine(db_url)
-    Base.metadata.create_all(engine)
+    engine = make_engine(db_url)
+    upgrade(engine)  # as a crawl leaves it
     with Session(engine) as session:
         _populate(session)
     engine.dispose()
@@ -57,7 +56,7 @@ def test_unknown_site_is_one_line(setup):
     result = report(env, "--site", str(other), "-o", str(root / "x.html"))
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("Error: http://127.0.0.1:1/ has no crawl in sqlite:")
+    assert result.stderr.startswith("error: http://127.0.0.1:1/ has no crawl in the database")
 
 
 def test_unknown_extension_is_a_usage_error(setup):

@@ -15,14 +15,12 @@ import datetime as dt
 import sys
 from typing import Any
 
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
+from portalspider.sitecommand import SiteCommand
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False  # no crawl: no reactor, no spider loader
+class Command(SiteCommand):
     default_settings = {"LOG_LEVEL": "INFO"}  # noqa: RUF012 (Scrapy's own attribute)
+    today_help = "decide as of this date (default: today in Asia/Shanghai)"
 
     def syntax(self) -> str:
         return "--site PATH [--dry-run | --send] [--resend ID]"
@@ -40,40 +38,18 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--site", metavar="PATH", help="site config (YAML) of the portal")
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--dry-run", action="store_true", help="show what is due (default)")
         mode.add_argument("--send", action="store_true", help="deliver pending digests now")
         mode.add_argument("--resend", metavar="ID", type=int,
                           help="put failed delivery ID back in the queue")
-        parser.add_argument("--today", metavar="YYYY-MM-DD",
-                            help="decide as of this date (default: today in Asia/Shanghai)")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if args:
-            raise UsageError(f"unexpected argument: {args[0]}")
-        if not opts.site:
-            raise UsageError("--site PATH is required")
+    def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
+        with self.open_store() as sessions:
+            return self._dispatch(opts, config, sessions, today)
 
-        from portalspider.siteconfig import ConfigError, load_site_config
-        from portalspider.store.db import StoreError, open_store
-
-        try:
-            config = load_site_config(opts.site)
-        except ConfigError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            self.exitcode = 2
-            return
-        assert self.settings is not None
-        url = self.settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
-        try:
-            with open_store(url) as sessions:
-                self.exitcode = self._dispatch(opts, config, sessions)
-        except StoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            self.exitcode = 1
-
-    def _dispatch(self, opts: argparse.Namespace, config: Any, sessions: Any) -> int:
+    def _dispatch(self, opts: argparse.Namespace, config: Any, sessions: Any,
+                  today: dt.date) -> int:
         from alerts import outbox, service
 
         if opts.resend is not None:
@@ -89,7 +65,7 @@ class Command(ScrapyCommand):
                   f"failed {len(report.failed)}, waiting {len(report.waiting)}")
             return 0 if report.ok else 1
         plan = service.plan(settings=self.settings, config=config, session_factory=sessions,
-                            today=self._today(opts.today))
+                            today=today)
         write = sys.stdout.write
         if not plan.digests and not plan.undeliverable:
             write("due: nothing new\n")
@@ -107,14 +83,3 @@ class Command(ScrapyCommand):
                   f"{row['subject']}{error}\n")
         sys.stdout.flush()
         return 0
-
-    def _today(self, value: str | None) -> dt.date:
-        value = value or (self.settings.get("PORTALSPIDER_TODAY") if self.settings else None)
-        if value:
-            try:
-                return dt.date.fromisoformat(str(value))
-            except ValueError:
-                raise UsageError(f"--today: not a YYYY-MM-DD date: {value}") from None
-        from portalspider.dates import today_shanghai
-
-        return today_shanghai()

@@ -17,8 +17,9 @@ import sys
 import unicodedata
 from typing import Any
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+
+from portalspider.sitecommand import SiteCommand
 
 FORMATS = ("table", "json", "csv")
 KNOWN_STATUSES = ("ok", "warning", "stale", "blank", "undated", "unreachable", "gone")
@@ -103,10 +104,8 @@ def parse_statuses(value: str | None) -> list[str] | None:
     return statuses
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False  # no crawl: no reactor, no spider loader
-    default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
+class Command(SiteCommand):
+    today_help = "compute age_days as of this date (default: today in Asia/Shanghai)"
 
     def syntax(self) -> str:
         return "--site PATH [--status LIST] [--format table|json|csv]"
@@ -125,7 +124,6 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--site", metavar="PATH", help="site config (YAML) of the portal")
         parser.add_argument(
             "--status",
             metavar="LIST",
@@ -134,54 +132,17 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "--format", dest="fmt", choices=FORMATS, default="table", help="default: table"
         )
-        parser.add_argument(
-            "--today",
-            metavar="YYYY-MM-DD",
-            help="compute age_days as of this date (default: today in Asia/Shanghai)",
-        )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if args:
-            raise UsageError(f"unexpected argument: {args[0]}")
-        if not opts.site:
-            raise UsageError("--site PATH is required")
-        statuses = parse_statuses(opts.status)
-        today = self._today(opts.today)
-
-        from portalspider.siteconfig import ConfigError, load_site_config
-        from portalspider.store.db import StoreError, open_store
+    def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
         from portalspider.store.queries import current_columns, get_site
 
-        try:
-            config = load_site_config(opts.site)
-        except ConfigError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            self.exitcode = 2
-            return
-        assert self.settings is not None
-        url = self.settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
-        try:
-            with open_store(url) as sessions, sessions() as session:
-                known = get_site(session, config.url) is not None
-                rows = current_columns(session, config.url, today, statuses)
-        except StoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            self.exitcode = 1
-            return
+        statuses = parse_statuses(opts.status)
+        with self.open_store() as sessions, sessions() as session:
+            known = get_site(session, config.url) is not None
+            rows = current_columns(session, config.url, today, statuses)
         if not known:
             print(f"note: no crawl of {config.url} in the database yet", file=sys.stderr)
         render = {"table": render_table, "json": render_json, "csv": render_csv}[opts.fmt]
-        out = render(rows)
-        sys.stdout.buffer.write(out.encode("utf-8"))
+        sys.stdout.buffer.write(render(rows).encode("utf-8"))
         sys.stdout.flush()
-
-    def _today(self, value: str | None) -> dt.date:
-        value = value or (self.settings.get("PORTALSPIDER_TODAY") if self.settings else None)
-        if value:
-            try:
-                return dt.date.fromisoformat(str(value))
-            except ValueError:
-                raise UsageError(f"--today: not a YYYY-MM-DD date: {value}") from None
-        from portalspider.dates import today_shanghai
-
-        return today_shanghai()
+        return 0

@@ -276,6 +276,9 @@ def _breadcrumb(
 ) -> tuple[list[str], str | None]:
     """Ancestor names (root first, no 首页) and the column's own name when recognised."""
     links = [a for a in root.iter("a") if "currchnlcls" in (a.get("class") or "").lower()]
+    if links and links[0].getparent() is not None:
+        # Some templates mark only the current column: the trail is its container's links.
+        links = [a for a in links[0].getparent().iter("a") if (a.get("href") or "").strip()]
     if not links:
         for element in root.iter():
             if not isinstance(element.tag, str):

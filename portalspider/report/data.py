@@ -12,7 +12,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -190,24 +189,6 @@ def column_path(path: list[str] | None, name: str) -> str:
     if not parts or parts[-1] != name:
         parts.append(name)
     return " > ".join(parts)
-
-
-def url_key(url: str) -> str:
-    """A forgiving comparison key for home-page URLs (scheme/host case, default port, slash)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    port = f":{parts.port}" if parts.port and parts.port != default_port else ""
-    return f"{host}{port}{parts.path.rstrip('/')}"
-
-
-def find_site(session: Session, site_url: str) -> Site | None:
-    """The site row for a config URL; a handful of sites, so matching in Python is fine."""
-    wanted = url_key(site_url)
-    for site in session.scalars(select(Site).order_by(Site.id)):
-        if wanted in (url_key(site.url), url_key(site.url_key)):
-            return site
-    return None
 
 
 def to_local(moment: dt.datetime) -> dt.datetime:

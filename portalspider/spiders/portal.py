@@ -203,8 +203,7 @@ class PortalSpider(scrapy.Spider):
 
     def _column_name(self, cand: disc.LinkCandidate, page: ListPage) -> str:
         meta_name = (page.meta.get("columnname") or "").strip()
-        crumb = page.breadcrumb[-1] if page.breadcrumb else ""
-        for name in (cand.name, meta_name, crumb):
+        for name in (cand.name, meta_name, page.breadcrumb_current or ""):
             if name and not disc.MORE_TEXT.match(name):
                 return name
         return cand.url
