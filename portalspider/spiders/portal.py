@@ -8,7 +8,9 @@ article pages are fetched only when the list page alone cannot give a date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 from typing import Any
 
 import scrapy
@@ -224,23 +226,49 @@ class PortalSpider(scrapy.Spider):
     def _read_column(self, response: Response, page: ListPage, cand: disc.LinkCandidate,
                      column_url: str, hops: int = 0):
         """Date the column from its list page, else from its iframe, data store or articles."""
-        meta = {"cand": cand, "column_url": column_url, "page": page, "hops": hops + 1}
-        if page.newest(self.today) is None and not page.placeholder and hops < 2:
-            extra = (page.data_urls or []) + (page.iframe_urls or [])
-            for url in extra:
-                if in_domains(url, self.allowed_domains):
-                    callback = self.parse_data if url in page.data_urls else self.parse_frame
-                    yield scrapy.Request(url, callback=callback, errback=self.page_failed,
-                                         meta=meta, dont_filter=True)
-                    return
+        if hops < 2:
+            request = self._further_source(page, cand, column_url, hops)
+            if request is not None:
+                yield request
+                return
         newest = page.newest(self.today)
         if page.entries and newest is None and self.article_fallback > 0:
             yield from self._open_articles(page, cand, column_url, response)
             return
         yield self._column_item(column_url, cand, page, http_status=response.status)
 
+    def _further_source(self, page: ListPage, cand: disc.LinkCandidate, column_url: str,
+                        hops: int) -> scrapy.Request | None:
+        """One more fetch when page 1 cannot give the newest date, else None.
+
+        No date on the page: the list lives in a data store (Hanweb dataproxy, gkmlpt API,
+        Fujian search POST) or an iframe. Dates ascending over several pages: the newest
+        items are on the last page.
+        """
+        meta = {"cand": cand, "column_url": column_url, "page": page, "hops": hops + 1}
+        if page.newest(self.today) is None and not page.placeholder:
+            for post in page.data_requests or []:
+                if in_domains(post.url, self.allowed_domains):
+                    return scrapy.FormRequest(post.url, formdata=post.formdata,
+                                              callback=self.parse_data, errback=self.page_failed,
+                                              meta=meta, dont_filter=True)
+            for url in [*page.data_urls, *page.iframe_urls]:
+                if in_domains(url, self.allowed_domains):
+                    callback = self.parse_data if url in page.data_urls else self.parse_frame
+                    return scrapy.Request(url, callback=callback, errback=self.page_failed,
+                                          meta=meta, dont_filter=True)
+        if (_ascending(page) and page.last_page_url and (page.page_count or 0) > 1
+                and in_domains(page.last_page_url, self.allowed_domains)):
+            meta["merge_with"] = page
+            return scrapy.Request(page.last_page_url, callback=self.parse_frame,
+                                  errback=self.page_failed, meta=meta, dont_filter=True)
+        return None
+
     def parse_frame(self, response: Response):
         page = parse_list_page(self._text(response), response.url, self.today)
+        first = response.meta.get("merge_with")
+        if first is not None:
+            page = dataclasses.replace(first, entries=[*first.entries, *page.entries])
         yield from self._read_column(response, page, response.meta["cand"],
                                      response.meta["column_url"], response.meta["hops"])
 
@@ -361,6 +389,13 @@ class PortalSpider(scrapy.Spider):
     def _text(response: Response) -> str:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         return decode_html(response.body, content_type)
+
+
+def _ascending(page: ListPage) -> bool:
+    """Shown dates rise down the list (oldest first), so later pages hold newer items."""
+    dates = [e.date for e in page.entries if e.date]
+    return len(dates) >= 3 and dates[0] < dates[-1] and all(
+        a <= b for a, b in itertools.pairwise(dates))
 
 
 def _reason(failure: Failure) -> str:
