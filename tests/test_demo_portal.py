@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import json
 import re
 import urllib.error
 import urllib.request
@@ -18,10 +19,10 @@ import pytest
 from portalspider.demo import build_portal, serve, status_for
 from portalspider.demo.compare import compare, normalize_url
 from portalspider.demo.model import THRESHOLDS
-from portalspider.demo.render import Renderer
+from portalspider.demo.render import Renderer, link
 
 TODAY = dt.date(2026, 11, 28)
-HREF = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+HREF = re.compile(r"""(?<![\w-])(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -60,7 +61,7 @@ def walk(base: str) -> tuple[set[str], dict[str, int]]:
     return seen, failures
 
 
-@pytest.fixture(scope="module", params=["a", "b"])
+@pytest.fixture(scope="module", params=["a", "b", "c", "d"])
 def portal(request):
     return build_portal(seed=1, today=TODAY, theme=request.param)
 
@@ -217,3 +218,109 @@ def test_normalize_url_variants():
     same = {"/x/y/", "/x/y/index.html", "/x/y/?from=nav", "/x/y/#main", "http://h:1/x/y/"}
     assert {normalize_url(u) for u in same} == {"/x/y/"}
     assert normalize_url("/col/col7/index.html?uid=3") == "/col/col7/?uid=3"
+
+
+# -- themes c and d: other CMS families and layouts ------------------------------------
+
+def _get(render: Renderer, url: str) -> str:
+    parts = urlsplit(url)
+    page = render.page(parts.path, parts.query)
+    assert page.status == 200, url
+    return page.body.decode("gbk" if "gbk" in page.content_type else "utf-8")
+
+
+@pytest.mark.parametrize("theme", ["c", "d"])
+def test_new_themes_are_deterministic(theme):
+    one, two = build_portal(31, TODAY, theme), build_portal(31, TODAY, theme)
+    assert one.truth() == two.truth()
+    r1, r2 = Renderer(one), Renderer(two)
+    for url in ["/", one.theme.sitemap_url, *(t["url"] for t in one.columns_truth()
+                                               if t["status"] != "unreachable")]:
+        parts = urlsplit(url)
+        assert r1.page(parts.path, parts.query).body == r2.page(parts.path, parts.query).body
+    assert build_portal(32, TODAY, theme).truth() != one.truth()
+
+
+def test_theme_c_urls_menus_and_deep_hubs():
+    portal = build_portal(31, TODAY, "c")
+    render = Renderer(portal)
+    styles = Counter(c.style for c in portal.live_columns())
+    assert styles["channel"]
+    assert styles["jsp"]
+    assert styles["pe"]
+    home = _get(render, "/")
+    assert 'class="header-links"' in home
+    assert "<dt>" in home
+    assert 'class="nav' not in home
+    assert '<a href="/wzdh/">网站导航</a>' in home
+    site_map = _get(render, "/wzdh/")
+    assert "<th" in site_map
+    assert 'class="lm-name"' in site_map
+    # Columns of the 专项公开 sub-sub-channel: on its hub only, two hubs below the menu.
+    deep = [c for c in portal.live_columns() if len(c.path) == 3]
+    assert len(deep) == 3
+    for col in deep:
+        assert link(col, "hub") not in home
+        assert col.url not in site_map
+    hub = next(ch for ch in portal.all_channels() if ch.name == "专项公开")
+    assert hub.url not in home
+    assert hub.url not in site_map
+    hubs = "".join(_get(render, ch.url) for ch in portal.all_channels())
+    for more in ('alt="更多"', "查看更多", "more+", "&gt;&gt;</a>"):
+        assert more in hubs
+    for col in portal.live_columns():
+        if col.style == "pe" and col.page_count > 1:
+            first = _get(render, col.url)
+            assert "Index_2.aspx" in first
+            assert "共" in first
+            base = col.url.rsplit("/", 1)[0]
+            assert render.page(f"{base}/Index_{col.page_count}.aspx").status == 200
+            assert render.page(f"{base}/Index_{col.page_count + 1}.aspx").status == 404
+        if col.style == "jsp" and col.mode == "normal":
+            path, query = col.url.split("?")
+            assert render.page(path, query).status == 200
+            assert render.page(path, query.replace("catid=", "catid=9")).status == 404
+    by_markup = {t["markup"]: t for t in portal.columns_truth()}
+    md = _get(render, by_markup["td_md"]["url"])
+    assert re.search(r'<td class="rq" width="60" align="right">\d\d-\d\d</td>', md)
+    assert '<div class="item">' in _get(render, by_markup["div_item"]["url"])
+    assert "<dd><a href=" in _get(render, by_markup["dl_dd"]["url"])
+
+
+def test_theme_d_platforms_and_noise():
+    portal = build_portal(31, TODAY, "d")
+    render = Renderer(portal, "127.0.0.1:9")
+    truth = {t["markup"]: t for t in portal.columns_truth()}
+    avalon = _get(render, truth["avalon"]["url"])
+    assert 'ms-repeat="list"' in avalon
+    assert "pageChnlInfo" in avalon
+    assert 'class="bf-pass">20' in avalon
+    js = _get(render, truth["jsarray"]["url"])
+    assert 'var itemObj = [{"aT"' in js
+    assert '<ul class="list-ul" id="itemList"></ul>' in js
+    gk = truth["gkmlpt"]
+    assert "#" in gk["url"]
+    assert "gkmlpt" in _get(render, gk["url"])
+    api = render.page(f"/gkmlpt/api/all/{gk['url'].rsplit('#', 1)[1]}", "page=1&sid=755031")
+    data = json.loads(api.body)
+    newest = max(dt.datetime.fromtimestamp(a["publish_time"], dt.timezone(dt.timedelta(hours=8)))
+                 .date() for a in data["articles"])
+    assert newest.isoformat() == gk["last_update"]
+    for art in data["articles"]:
+        assert render.page(art["url"]).status == 200
+    pinned = _get(render, truth["pinned_icon"]["url"])
+    assert '<img src="/images/zd.gif"' in pinned
+    assert "置顶" not in pinned
+    # Year-less 政民互动 letters in the mega-menu of every page, linked to served pages.
+    letters = render.letters()
+    for url in ("/", truth["undated_visible"]["url"], truth["avalon"]["url"]):
+        page = _get(render, url)
+        assert all(x["date"] in page and x["href"] in page for x in letters)
+    assert render.page(letters[0]["href"]).status == 200
+    # The 信息公开 section is linked absolutely (its platform host).
+    assert 'href="http://127.0.0.1:9/zfxxgk/' in _get(render, "/")
+    new = truth["pinned_new"]
+    col = portal.column(new["url"])
+    assert col.page(0)[0].pinned
+    assert len(col.page(0)) == 16
+    assert all(e.shown < col.page(0)[0].shown for e in col.page(0)[1:])

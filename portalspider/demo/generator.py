@@ -27,6 +27,9 @@ FEATURES: list[tuple[str, str]] = [
     ("markup", "xxgk_table"), ("markup", "yearless"), ("markup", "yearless"),
 ]
 GENERIC = ("ul_after", "ul_before")
+# Page counts (min, max) of the list markups only themes c and d use.
+NEW_PAGES = {"poweredy": (3, 6), "avalon": (2, 4), "gkmlpt": (2, 2), "dl_dd": (1, 2),
+             "div_item": (1, 2)}
 # Date spellings of list entries, cycled over the ul-style columns.
 SPELLINGS = (
     "%Y-%m-%d", "%Y/%-m/%-d", "%Y.%m.%d", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M",
@@ -97,11 +100,18 @@ def _assign(portal: Portal, rng: random.Random) -> None:
                 return col
         return free.pop()
 
-    for kind, value in FEATURES:
-        if value == "yearless":
+    layout = portal.theme.layout
+    spellings = layout.get("spellings", SPELLINGS)
+    features = [*FEATURES, *layout.get("features", [])]
+    if layout.get("features"):  # themes c/d: year-less lists first, while news columns are free
+        features.sort(key=lambda f: f[1] not in ("yearless", "td_md"))
+    for kind, value in features:
+        if value in ("yearless", "td_md"):
             col = take(lambda c: c.category == "news")
         elif value == "dead404":
             col = take(lambda c: "nav" in c.placement)
+        elif value == "gkmlpt":
+            col = take(lambda c: c.section == portal.channels[1].url and "nav" in c.placement)
         elif value == "xxgk_table":
             col = take(lambda c: c.section == portal.channels[1].url)
         else:
@@ -114,7 +124,7 @@ def _assign(portal: Portal, rng: random.Random) -> None:
     for col in cols:
         kind, value = chosen.get(col.cid, ("markup", GENERIC[generic_i % 2]))
         if col.cid not in chosen:
-            col.spelling = SPELLINGS[generic_i % len(SPELLINGS)]
+            col.spelling = spellings[generic_i % len(spellings)]
             generic_i += 1
         if kind == "mode":
             col.mode, col.markup = value, "ul_after"
@@ -125,10 +135,11 @@ def _assign(portal: Portal, rng: random.Random) -> None:
         if col.markup == "hanweb":
             col.url = f"/col/col{1200 + col.cid * 7}/index.html"
             col.unitid = 5300 + col.cid
+        _restyle(col)
         target = "ok" if col is anchor else statuses.pop()
         if col.markup == "undated_regen":
             target = "stale"  # the regeneration PubDate would wrongly make it fresh
-        if col.markup == "yearless" and target == "warning":
+        if col.markup in ("yearless", "td_md") and target == "warning":
             target = "ok"
         newest = portal.today - dt.timedelta(days=_age(rng, target, col.threshold))
         if col is anchor:
@@ -136,6 +147,28 @@ def _assign(portal: Portal, rng: random.Random) -> None:
         if col.mode == "blank":
             continue
         refill(portal, col, newest)
+    # Theme-specific URL styles for some generic columns (same markup, other addresses).
+    pool = [c for c in cols if c.style == "dir" and c is not anchor and c.mode == "normal"
+            and c.markup in ("ul_after", "ul_before", "dl_dd", "div_item")]
+    if layout.get("url_styles"):
+        rng.shuffle(pool)
+    for style, count in layout.get("url_styles", []):
+        for col in pool[:count]:
+            col.style = style
+            col.url = (f"/channel/{100 + col.cid * 3}.html" if style == "channel"
+                       else f"/list.jsp?catid={10 + col.cid}")
+            refill(portal, col, col.entries[0].shown if col.entries else portal.today)
+        pool = pool[count:]
+
+
+def _restyle(col: Column) -> None:
+    """URL styles forced by a markup (PowerEasy, gkmlpt)."""
+    if col.markup == "poweredy":
+        col.style, col.url = "pe", f"/Category_{20 + col.cid}/Index.aspx"
+    elif col.markup == "gkmlpt":
+        col.style, col.url = "gkmlpt", f"/gkmlpt/index#{2800 + col.cid}"
+    elif col.markup == "pinned_new":
+        col.per_page = 16  # the pinned item plus 15 older ones
 
 
 def _age(rng: random.Random, status: str, threshold: int) -> int:
@@ -156,11 +189,15 @@ def refill(portal: Portal, col: Column, newest: dt.date) -> None:
     pages = {"trs_table": rng.randint(3, 6), "hanweb": rng.randint(2, 4),
              "xxgk_table": rng.randint(1, 2), "ul_after": rng.randint(1, 3),
              "ul_before": rng.randint(1, 3), "gbk": 2}.get(markup, 1)
+    if markup in NEW_PAGES:  # themes c/d only: a/b draw exactly the numbers they always did
+        pages = rng.randint(*NEW_PAGES[markup])
     count = pages * col.per_page - (rng.randint(0, 9) if pages > 1 else rng.randint(3, 7))
-    if markup == "yearless":
+    if markup in ("yearless", "td_md"):
         count = 10
+    if markup == "pinned_new":
+        count = 16  # the pinned item and 15 older ones
     gap_max = {"news": 4, "notice": 30, "policy": 40}.get(col.category, 70)
-    if markup == "yearless":
+    if markup in ("yearless", "td_md"):
         gap_max = min(gap_max, 20)
     day = newest
     entries: list[Entry] = []
@@ -168,7 +205,10 @@ def refill(portal: Portal, col: Column, newest: dt.date) -> None:
         if i:
             day -= dt.timedelta(days=rng.randint(0 if col.category == "news" else 1, gap_max))
         entries.append(_entry(portal, col, rng, day, i))
-    if markup == "pinned":
+    if markup == "pinned_new":
+        # The pinned item is the newest: the 15 below it are all older.
+        entries[0].pinned = True
+    if markup in ("pinned", "pinned_icon"):
         old = newest - dt.timedelta(days=rng.randint(400, 900))
         pin = _entry(portal, col, rng, old, count)
         pin.pinned = True
@@ -199,6 +239,12 @@ def _trs_path(col: Column, day: dt.date, docid: int) -> str:
 
 
 def _dir(col: Column) -> str:
+    if col.style == "channel":
+        return f"/info/{col.url.rsplit('/', 1)[1].split('.')[0]}/"
+    if col.style == "jsp":
+        return f"/content/{col.url.rsplit('=', 1)[1]}/"
+    if col.style == "gkmlpt":
+        return f"/gkmlpt/content/2/{col.url.rsplit('#', 1)[1]}/"
     return col.url.rsplit("/", 1)[0] + "/"
 
 
@@ -211,7 +257,14 @@ def _entry(portal: Portal, col: Column, rng: random.Random, day: dt.date, i: int
     markup = col.markup
     e = Entry(title=title, path="", shown=day, visible=day, meta=day,
               hour=rng.randint(8, 18), minute=rng.randint(0, 59))
-    if markup in ("hanweb", "undated_url_art"):
+    if markup == "poweredy":
+        e.path = f"/Item/{docid}.aspx"
+    elif markup == "gkmlpt":
+        e.path = f"{_dir(col)}post_{docid}.html"
+    elif markup == "avalon":
+        e.path = f"{_dir(col)}{day:%Y%m}/t{day:%Y%m%d}_{docid}.htm"
+        e.url_date = day
+    elif markup in ("hanweb", "undated_url_art"):
         e.path = f"/art/{day.year}/{day.month}/{day.day}/art_{1200 + col.cid * 7}_{docid}.html"
         e.url_date = day
     elif markup in ("trs_table", "xxgk_table", "ul_after", "undated_url_trs", "gbk"):

@@ -28,6 +28,9 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # China has no DST: a fixed offse
 DATED_MARKUPS = (
     "ul_after", "ul_before", "trs_table", "xxgk_table", "hanweb", "iframe", "gbk",
     "pinned", "future", "yearless",
+    # themes c/d (other CMS families and layouts)
+    "dl_dd", "div_item", "poweredy", "td_md", "avalon", "jsarray", "gkmlpt", "pinned_icon",
+    "pinned_new",
 )
 # Lists that show no dates: the spider must open the newest articles.
 UNDATED_MARKUPS = (
@@ -92,6 +95,10 @@ class Column:
     per_page: int = 15
     removed: bool = False
     unitid: int = 0  # Hanweb unit id (the <div id> around the datastore)
+    # URL style of the list pages: dir (/x/y/, index_N.html), channel (/channel/N.html,
+    # N_2.html), jsp (/list.jsp?catid=N, &page=2), pe (PowerEasy /Category_N/Index.aspx,
+    # Index_2.aspx), gkmlpt (/gkmlpt/index#N, JSON api)
+    style: str = "dir"
 
     @property
     def threshold(self) -> int:

@@ -7,6 +7,8 @@ and the clock in the header are always current.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 import zlib
 from dataclasses import dataclass
@@ -25,6 +27,13 @@ ORGS = ("县政府办公室", "县发展和改革局", "县财政局", "县人�
 # Where each kind of link sits; offsets make one column be linked in different spellings.
 LINK_OFFSETS = {"nav": 0, "hub": 1, "sitemap": 2, "side": 3, "home": 1, "crumb": 0}
 PROXY = "/module/web/jpage/dataproxy.jsp"
+# Theme d: host name written into links to its 信息公开 platform (/zfxxgk/, /gkmlpt/). Unset,
+# those links stay on the portal's own host. Set (e.g. "localhost"), they point to that
+# second name of the same loopback server, and a crawl needs
+# ``site: {allowed_domains: [127.0.0.1, localhost]}`` to reach them.
+XXGK_HOST_ENV = "PORTALSPIDER_DEMO_XXGK_HOST"
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+       b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
 
 @dataclass
@@ -36,9 +45,25 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
 
 
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """``demo/x.html`` resolves to ``demo/<theme>/x.html`` when the theme has its own."""
+
+    def __init__(self, root: str, theme: str) -> None:
+        super().__init__(root)
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        if self.theme and template.startswith("demo/") and template.count("/") == 1:
+            try:
+                return super().get_source(environment, f"demo/{self.theme}/{template[5:]}")
+            except jinja2.TemplateNotFound:
+                pass
+        return super().get_source(environment, template)
+
+
 @cache
-def _env() -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader(str(resources.files("portalspider") / "templates"))
+def _env(theme: str = "") -> jinja2.Environment:
+    loader = _ThemeLoader(str(resources.files("portalspider") / "templates"), theme)
     return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "xml"]),
                               trim_blocks=False, lstrip_blocks=False)
 
@@ -56,6 +81,12 @@ def clock(today: dt.date) -> str:
 
 def link(col: Column, where: str) -> str:
     """One of the URL spellings of a column's first page (same column for the spider)."""
+    if col.style != "dir":
+        sep = "&" if "?" in col.url or col.style == "gkmlpt" else "?"
+        if col.style == "gkmlpt":
+            return col.url
+        variants = [col.url, f"{col.url}{sep}from={where}", f"{col.url}#main"]
+        return variants[(col.cid + LINK_OFFSETS.get(where, 0)) % len(variants)]
     if col.url.endswith("index.html"):
         base = col.url[: -len("index.html")]
         variants = [col.url, f"{col.url}?from=nav", base, f"{col.url}#list"]
@@ -103,6 +134,13 @@ class Renderer:
             return Page(200, css.read_bytes(), "text/css")
         if path == PROXY:
             return self.dataproxy(parse_qs(query))
+        if path.startswith("/images/") and path.endswith(".gif"):
+            return Page(200, GIF, "image/gif")
+        if portal.theme.key == "d" and path.startswith("/hdjl/letter/"):
+            letter = next((x for x in self.letters() if x["href"] == path), None)
+            return self._html(self.letter(letter)) if letter else self.not_found()
+        if path.startswith("/gkmlpt/api/all/"):
+            return self.gkmlpt_api(path.rsplit("/", 1)[1], parse_qs(query))
         site_map = portal.theme.sitemap_url
         if path in (site_map, f"{site_map}index.html"):
             return self._html(self.sitemap())
@@ -110,7 +148,8 @@ class Renderer:
             if path in (ch.url, f"{ch.url}index.html"):
                 return self._html(self.channel(ch))
         for col in portal.live_columns():
-            page = self._column_route(col, path)
+            page = (self._column_route(col, path) if col.style == "dir"
+                    else self._styled_route(col, path, query))
             if page is not None:
                 return page
         self._index_articles()
@@ -137,6 +176,54 @@ class Renderer:
             return self._col_html(col, self.frame(col))
         return None
 
+    def _styled_route(self, col: Column, path: str, query: str) -> Page | None:
+        """List pages of the non-directory URL styles (channel, jsp, PowerEasy, gkmlpt)."""
+        index: int | None = None
+        if col.style == "channel":
+            stem = col.url[: -len(".html")]
+            if path == col.url:
+                index = 0
+            else:
+                match = re.fullmatch(re.escape(stem) + r"_(\d+)\.html", path)
+                index = int(match.group(1)) - 1 if match else None
+        elif col.style == "jsp":
+            want = col.url.split("?", 1)[0]
+            args = parse_qs(query)
+            if path == want and args.get("catid") == [col.url.rsplit("=", 1)[1]]:
+                try:
+                    index = int(args.get("page", ["1"])[0]) - 1
+                except ValueError:
+                    index = None
+        elif col.style == "pe":
+            base = col.url.rsplit("/", 1)[0] + "/"
+            rest = path[len(base):] if path.startswith(base) else None
+            if rest in ("", "Index.aspx"):
+                index = 0
+            elif rest is not None:
+                match = re.fullmatch(r"Index_(\d+)\.aspx", rest)
+                index = int(match.group(1)) - 1 if match else None
+        elif col.style == "gkmlpt" and path in ("/gkmlpt/index", "/gkmlpt/index.html", "/gkmlpt/"):
+            return self._html(self.gkmlpt_app(col))
+        if index is None or not 0 <= index < col.page_count or (index and col.mode != "normal"):
+            return None
+        if col.mode == "dead404":
+            return self.not_found()
+        if col.mode == "error500":
+            return Page(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>")
+        return self._col_html(col, self.column(col, index))
+
+    def page_url(self, col: Column, index: int) -> str:
+        """Page ``index`` (0-based) of a column, relative to its first page."""
+        if col.style == "channel":
+            name = col.url.rsplit("/", 1)[1]
+            return name if index == 0 else name.replace(".html", f"_{index + 1}.html")
+        if col.style == "jsp":
+            name = col.url.rsplit("/", 1)[1]
+            return name if index == 0 else f"{name}&page={index + 1}"
+        if col.style == "pe":
+            return "Index.aspx" if index == 0 else f"Index_{index + 1}.aspx"
+        return "index.html" if index == 0 else f"index_{index}.html"
+
     def _index_articles(self) -> None:
         if self._version == self.portal.version and self._articles:
             return
@@ -147,6 +234,14 @@ class Renderer:
     # -- helpers ------------------------------------------------------------------
     def _html(self, text: str, charset: str = "utf-8") -> Page:
         codec = "gbk" if charset != "utf-8" else "utf-8"
+        prefixes = self.portal.theme.layout.get("xxgk_prefixes", ())
+        if prefixes:
+            host = self.host
+            alt = os.environ.get(XXGK_HOST_ENV)
+            if alt:
+                host = f"{alt}:{self.host.rsplit(':', 1)[1]}" if ":" in self.host else alt
+            for prefix in prefixes:
+                text = text.replace(f'href="{prefix}', f'href="http://{host}{prefix}')
         return Page(200, text.encode(codec, errors="xmlcharrefreplace"),
                     f"text/html; charset={'gbk' if codec == 'gbk' else 'utf-8'}")
 
@@ -157,7 +252,8 @@ class Renderer:
         portal = self.portal
         return {"theme": portal.theme, "title": title, "charset": charset, "host": self.host,
                 "site_code": f"33112{portal.seed % 10}0001", "clock": clock(portal.today),
-                "today": portal.today, "nav": self._nav(), **extra}
+                "today": portal.today, "nav": self._nav(),
+                "letters": self.letters() if portal.theme.key == "d" else [], **extra}
 
     def _nav(self) -> list[dict[str, Any]]:
         out = []
@@ -197,7 +293,7 @@ class Renderer:
                   for c, entries in home_blocks(portal)]
         anchor = next((c for c in portal.live_columns() if c.category == "news"), None)
         interview = fmt_date("%Y年%m月%d日 %H时", portal.today + dt.timedelta(days=3), 15)
-        return _env().get_template("demo/home.html").render(
+        return _env(self.portal.theme.key).get_template("demo/home.html").render(
             **self._base(portal.theme.site_name), latest=latest, blocks=blocks,
             latest_more=link(anchor, "home") if anchor else "/", interview=interview)
 
@@ -209,7 +305,7 @@ class Renderer:
         sections = [{"name": ch.name, "href": ch.url, "columns": cols(ch),
                      "subs": [{"name": s.name, "href": s.url, "columns": cols(s)} for s in ch.subs]}
                     for ch in self.portal.channels]
-        return _env().get_template("demo/sitemap.html").render(
+        return _env(self.portal.theme.key).get_template("demo/sitemap.html").render(
             **self._base("网站地图"), sections=sections,
             crumbs=[("网站地图", self.portal.theme.sitemap_url)])
 
@@ -227,7 +323,7 @@ class Renderer:
              "entries": [], "links": [{"name": c.name, "href": link(c, "hub")}
                                       for c in sub.live_columns("nav")]}
             for sub in ch.subs)
-        return _env().get_template("demo/channel.html").render(
+        return _env(self.portal.theme.key).get_template("demo/channel.html").render(
             **self._base(f"{ch.name}_{self.portal.theme.site_name}"), name=ch.name, blocks=blocks,
             crumbs=self._crumbs([*ch.path, ch.name], None))
 
@@ -239,24 +335,61 @@ class Renderer:
 
     def column(self, col: Column, index: int) -> str:
         charset = "gb2312" if col.markup == "gbk" else "utf-8"
+        spelling = {"td_md": "%m-%d", "jsarray": "%Y-%m-%d %H:%M", "avalon": "%Y-%m-%d",
+                    "poweredy": "%Y-%m-%d"}.get(col.markup)
         entries = [] if col.mode != "normal" else [
-            _entry_view(col, e, rel=col.markup in ("trs_table", "undated_url_trs"),
+            _entry_view(col, e, spelling,
+                        rel=col.markup in ("trs_table", "undated_url_trs", "avalon"),
                         today=self.portal.today) for e in col.page(index)]
         count = col.page_count
-        prev = "index.html" if index == 1 else f"index_{index - 1}.html"
-        pager = {"count": count, "index": index, "prev": prev if index else None,
-                 "next": f"index_{index + 1}.html" if index + 1 < count else None,
-                 "last": f"index_{count - 1}.html" if count > 1 else "index.html",
-                 "proxy": self._proxy_query(col)}
+        if col.style == "dir":
+            prev = "index.html" if index == 1 else f"index_{index - 1}.html"
+            pager = {"count": count, "index": index, "prev": prev if index else None,
+                     "next": f"index_{index + 1}.html" if index + 1 < count else None,
+                     "last": f"index_{count - 1}.html" if count > 1 else "index.html",
+                     "proxy": self._proxy_query(col)}
+        else:
+            pager = {"count": count, "index": index, "first": self.page_url(col, 0),
+                     "prev": self.page_url(col, index - 1) if index else None,
+                     "next": self.page_url(col, index + 1) if index + 1 < count else None,
+                     "last": self.page_url(col, count - 1), "total": len(col.entries),
+                     "pages": [self.page_url(col, k) for k in range(min(count, 7))],
+                     "proxy": self._proxy_query(col)}
+        pager["total"] = len(col.entries)
+        pager["items_json"] = self._items_json(col, entries)
         side_title, side = self._side(col)
-        return _env().get_template("demo/column.html").render(
+        extra: dict[str, Any] = {}
+        if self.portal.theme.key in ("c", "d"):
+            extra = {"section": self._section_tree(col), "total": len(col.entries),
+                     "chnlid": 1700 + col.cid, "items_json": self._items_json(col, entries)}
+        return _env(self.portal.theme.key).get_template("demo/column.html").render(
             **self._base(f"{col.name}_{self.portal.theme.site_name}", charset), col=col,
             entries=entries, pager=pager, side=side, side_title=side_title,
-            crumbs=self._crumbs(col.path, (col.name, col.url)))
+            crumbs=self._crumbs(col.path, (col.name, col.url)), **extra)
+
+    def _section_tree(self, col: Column) -> dict[str, Any]:
+        """The column's whole top-level section (all columns, all sub-channels): a big side nav."""
+        top = next(ch for ch in self.portal.channels if ch.url == col.section)
+
+        def tree(ch: Channel) -> dict[str, Any]:
+            return {"name": ch.name, "href": ch.url,
+                    "columns": [{"name": c.name, "href": link(c, "side"), "current": c is col}
+                                for c in ch.live_columns()],
+                    "subs": [tree(sub) for sub in ch.subs]}
+
+        return tree(top)
+
+    @staticmethod
+    def _items_json(col: Column, entries: list[dict[str, Any]]) -> str:
+        """``var itemObj = [...]`` rows (国家疾控局 style) for the JS-array list."""
+        if col.markup != "jsarray":
+            return "[]"
+        rows = [{"aT": e["title"], "aPd": e["date"], "aU": e["href"]} for e in entries]
+        return json.dumps(rows, ensure_ascii=False).replace("</", "<\\/")
 
     def frame(self, col: Column) -> str:
         entries = [_entry_view(col, e) for e in col.page(0)]
-        return _env().get_template("demo/frame.html").render(
+        return _env(self.portal.theme.key).get_template("demo/frame.html").render(
             col=col, entries=entries, theme=self.portal.theme, charset="utf-8")
 
     def _proxy_query(self, col: Column) -> str:
@@ -274,7 +407,7 @@ class Renderer:
         if col is None:
             return self.not_found()
         entries = [_entry_view(col, e) for e in col.page(page - 1)] if col.mode == "normal" else []
-        xml = _env().get_template("demo/dataproxy.xml").render(
+        xml = _env(self.portal.theme.key).get_template("demo/dataproxy.xml").render(
             total=len(col.entries), pages=col.page_count, entries=entries)
         return Page(200, xml.encode(), "text/xml; charset=utf-8")
 
@@ -287,12 +420,58 @@ class Renderer:
             visible = fmt_date(spelling, e.visible, e.hour, e.minute)
         pubdate = fmt_date("%Y-%m-%d %H:%M:%S", e.meta, e.hour, e.minute) if e.meta else None
         view = _entry_view(col, e, today=self.portal.today)
-        text = _env().get_template("demo/article.html").render(
+        text = _env(self.portal.theme.key).get_template("demo/article.html").render(
             **self._base(f"{e.title}_{self.portal.theme.site_name}", charset), col=col, e=e,
             visible=visible, pubdate=pubdate, org=view["org"], index_no=view["index_no"],
             xxgk=col.markup == "xxgk_table", views=(col.cid * 37 + len(e.title) * 11) % 900 + 31,
             crumbs=self._crumbs(col.path, (col.name, link(col, "crumb"))))
         return self._html(text, charset)
+
+    # -- theme d extras ----------------------------------------------------------------
+    def letters(self) -> list[dict[str, Any]]:
+        """政民互动 letters of the mega-menu: recent, year-less dates, on every page (noise)."""
+        portal = self.portal
+        towns = portal.theme.layout["town"]
+        topics = ("道路破损", "路灯不亮", "噪音扰民", "农村饮水", "医保报销", "校车接送")
+        out = []
+        for k, days in enumerate((1, 2, 4, 6, 9, 13)):
+            day = portal.today - dt.timedelta(days=days + portal.seed % 3)
+            out.append({"title": f"关于{towns[k % len(towns)]}{topics[k]}问题的咨询",
+                         "href": f"/hdjl/letter/{9100 + portal.seed * 10 + k}.html",
+                         "date": f"[{day:%m-%d}]", "day": day})
+        return out
+
+    def letter(self, letter: dict[str, Any]) -> str:
+        return _env(self.portal.theme.key).get_template("demo/letter.html").render(
+            **self._base(f"{letter['title']}_{self.portal.theme.site_name}"), letter=letter,
+            reply=fmt_date("%Y-%m-%d", letter["day"] + dt.timedelta(days=1)),
+            asked=fmt_date("%Y-%m-%d", letter["day"]))
+
+    def gkmlpt_app(self, col: Column) -> str:
+        """Guangdong gkmlpt: a hash-routed JS app; the HTML holds no list."""
+        return _env(self.portal.theme.key).get_template("demo/gkmlpt.html").render(
+            **self._base(f"政府信息公开_{self.portal.theme.site_name}"), col=col,
+            sid=f"7550{self.portal.seed % 100:02d}")
+
+    def gkmlpt_api(self, colid: str, query: dict[str, list[str]]) -> Page:
+        col = next((c for c in self.portal.live_columns()
+                    if c.style == "gkmlpt" and c.url.endswith(f"#{colid}")), None)
+        if col is None:
+            return self.not_found()
+        try:
+            page = int(query.get("page", ["1"])[0])
+        except ValueError:
+            return Page(400, b"bad request", "text/plain")
+        shanghai = dt.timezone(dt.timedelta(hours=8))
+        articles = [{
+            "id": int(e.path.rsplit("_", 1)[1].split(".")[0]), "title": e.title, "url": e.path,
+            "publish_time": int(dt.datetime(e.shown.year, e.shown.month, e.shown.day, e.hour,
+                                            e.minute, tzinfo=shanghai).timestamp()),
+            "identifier": f"00725{col.cid:04d}/{e.shown.year}-{e.hour * 100 + e.minute:05d}",
+        } for e in col.page(page - 1) if e.shown]
+        body = json.dumps({"articles": articles, "total": len(col.entries), "page": page},
+                          ensure_ascii=False)
+        return Page(200, body.encode(), "application/json; charset=utf-8")
 
     def not_found(self) -> Page:
         body = "<html><head><title>404 Not Found</title></head><body><h1>页面不存在</h1></body>"

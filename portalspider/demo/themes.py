@@ -139,6 +139,150 @@ SECTIONS_B: list[Section] = [
     ], []),
 ]
 
+# Theme c: a JSP/PowerEasy-era county site. Its 专项公开 sub-sub-channel is linked from no
+# menu and no sitemap: its columns are reachable only through two levels of hubs.
+SECTIONS_C: list[Section] = [
+    ("新闻动态", "xwdt", [
+        ("要闻动态", "ywdt", "news", "all"),
+        ("乡镇快讯", "xzkx", "news", "all"),
+        ("部门资讯", "bmzx", "news", "all"),
+        ("图片新闻", "tpxw", "news", "hub"),
+        ("今日白沙", "jrbs", "news", "all"),
+        ("媒体关注", "mtgz", "news", "sitemap"),
+    ], []),
+    ("政务公开", "zwgk", [
+        ("公告公示", "gggs", "notice", "all"),
+        ("县政府文件", "xzfwj", "policy", "all"),
+        ("政策解读", "zcjd", "policy", "all"),
+        ("人事任免", "rsrm", "personnel", "all"),
+        ("招聘信息", "zpxx", "personnel", "hub"),
+        ("计划总结", "jhzj", "plan", "all"),
+        ("财政信息", "czxx", "other", "all"),
+        ("政府信息公开年报", "xxgknb", "other", "sitemap"),
+    ], [
+        ("主动公开目录", "zdgkml", [
+            ("组织机构", "zzjg", "other", "all"),
+            ("统计数据", "tjsj", "other", "all"),
+            ("审计公告", "sjgg", "other", "all"),
+            ("重大建设项目", "zdjsxm", "other", "all"),
+            ("应急管理", "yjgl", "other", "hub"),
+            ("行政执法", "xzzf", "other", "all"),
+        ], [
+            ("专项公开", "zxgk", [
+                ("扶贫资金", "fpzj", "other", "hub"),
+                ("涉农补贴", "snbt", "other", "hub"),
+                ("征地拆迁", "zdcq", "other", "hub"),
+            ], []),
+        ]),
+        ("重点领域公开", "zdlygk", [
+            ("教育信息", "jyxx", "other", "all"),
+            ("卫生健康", "wsjk", "other", "all"),
+            ("保障性安居工程", "bzxajgc", "other", "all"),
+            ("社会救助", "shjz", "other", "all"),
+            ("环境保护", "hjbh", "other", "hub"),
+            ("公共资源配置", "ggzypz", "other", "all"),
+            ("食品药品监管", "sppyjg", "other", "all"),
+        ], []),
+    ]),
+    ("政民互动", "zmhd", [
+        ("县长信箱", "xzxx", "interaction", "all"),
+        ("咨询投诉", "zxts", "interaction", "all"),
+        ("意见征集", "yjzj", "interaction", "all"),
+        ("在线访谈", "zxft", "interaction", "hub"),
+    ], []),
+    ("走进白沙", "zjbs", [
+        ("白沙概况", "bsgk", "other", "all"),
+        ("历史文化", "lswh", "other", "all"),
+        ("旅游景点", "lyjd", "other", "all"),
+        ("招商引资", "zsyz", "other", "sitemap"),
+    ], []),
+    ("专题专栏", "ztzl", [
+        ("乡村振兴", "xczx", "other", "all"),
+        ("营商环境", "yshj", "other", "all"),
+        ("扫黑除恶", "shce", "other", "all"),
+        ("文明创建", "wmcj", "other", "hub"),
+        ("河长制", "hzz", "other", "all"),
+    ], []),
+]
+
+# Theme d: a Fujian/Guangdong-platform county. Its 信息公开 section lives under /zfxxgk/
+# (optionally on a second host name, see render.XXGK_HOST_ENV).
+SECTIONS_D: list[Section] = [
+    ("新闻中心", "xwzx", [
+        ("长林要闻", "clyw", "news", "all"),
+        ("部门动态", "bmdt", "news", "all"),
+        ("镇街动态", "zjdt", "news", "all"),
+        ("视频新闻", "spxw", "news", "hub"),
+        ("媒体聚焦", "mtjj", "news", "all"),
+        ("图片新闻", "tpxw", "news", "all"),
+    ], []),
+    ("政府信息公开", "zfxxgk", [
+        ("通知公告", "tzgg", "notice", "all"),
+        ("规范性文件", "gfxwj", "policy", "all"),
+        ("政策解读", "zcjd", "policy", "all"),
+        ("人事信息", "rsxx", "personnel", "all"),
+        ("规划信息", "ghxx", "plan", "all"),
+        ("财政预决算", "czyjs", "other", "all"),
+        ("政府信息公开年报", "xxgknb", "other", "all"),
+        ("政府信息公开指南", "xxgkzn", "other", "hub"),
+        ("建议提案办理", "jytabl", "other", "all"),
+    ], [
+        ("法定主动公开内容", "fdzdgknr", [
+            ("机构概况", "jggk", "other", "all"),
+            ("统计信息", "tjxx", "other", "all"),
+            ("审计信息", "sjxx", "other", "all"),
+            ("政府采购", "zfcg", "other", "all"),
+            ("行政许可", "xzxk", "other", "hub"),
+            ("行政处罚", "xzcf", "other", "all"),
+            ("权责清单", "qzqd", "other", "sitemap"),
+            ("征地信息", "zdxx", "other", "all"),
+        ], []),
+        ("重点领域信息公开", "zdlyxxgk", [
+            ("义务教育", "ywjy", "other", "all"),
+            ("医疗卫生", "ylws", "other", "all"),
+            ("住房保障", "zfbz", "other", "all"),
+            ("社会救助", "shjz", "other", "all"),
+            ("生态环境", "sthj", "other", "all"),
+            ("安全生产", "aqsc", "other", "all"),
+            ("乡村振兴", "xczx", "other", "hub"),
+        ], []),
+    ]),
+    ("互动交流", "hdjl", [
+        ("书记信箱", "sjxx", "interaction", "all"),
+        ("县长信箱", "xzxx", "interaction", "all"),
+        ("网上调查", "wsdc", "interaction", "all"),
+        ("民意征集", "myzj", "interaction", "hub"),
+    ], []),
+    ("走进长林", "zjcl", [
+        ("长林简介", "cljj", "other", "all"),
+        ("文化旅游", "whly", "other", "all"),
+        ("投资长林", "tzcl", "other", "all"),
+    ], []),
+    ("专题专栏", "ztzl", [
+        ("优化营商环境", "yhyshj", "other", "all"),
+        ("平安长林", "pacl", "other", "all"),
+        ("林长制", "lzz", "other", "all"),
+        ("防汛防火", "fxff", "other", "sitemap"),
+        ("人口普查", "rkpc", "other", "all"),
+    ], []),
+]
+
+# Extra forced markups/URL styles of themes c and d (after the shared FEATURES).
+FEATURES_C = [
+    ("markup", "dl_dd"), ("markup", "dl_dd"), ("markup", "dl_dd"),
+    ("markup", "div_item"), ("markup", "div_item"),
+    ("markup", "poweredy"), ("markup", "poweredy"),
+    ("markup", "td_md"), ("markup", "td_md"),
+]
+FEATURES_D = [
+    ("markup", "avalon"), ("markup", "avalon"), ("markup", "avalon"),
+    ("markup", "jsarray"), ("markup", "jsarray"), ("markup", "gkmlpt"),
+    ("markup", "pinned_icon"), ("markup", "pinned_icon"), ("markup", "pinned_new"),
+    ("markup", "undated_visible"), ("markup", "undated_meta"),
+]
+SPELLINGS_C = ("%Y年%m月%d日", "(%Y-%m-%d)", "%Y-%m-%d", "%Y年%-m月%-d日", "[%Y-%m-%d]",
+               "%Y/%m/%d")
+
 THEMES: dict[str, tuple[Theme, list[Section]]] = {
     "a": (
         Theme(
@@ -179,5 +323,47 @@ THEMES: dict[str, tuple[Theme, list[Section]]] = {
             service_link=("网上办事", "https://zwfw.yn.gov.cn/"),
         ),
         SECTIONS_B,
+    ),
+    "c": (
+        Theme(
+            key="c",
+            site_name="白沙县人民政府",
+            county="白沙县",
+            sitemap_url="/wzdh/",
+            cls={"nav": "header-links", "sub": "pd-sub", "list": "lb", "date": "rq",
+                 "side": "lm-left", "crumb": "dqwz", "block": "lm-box",
+                 "more": "gd", "main": "w1000"},
+            layout={"crumb_label": "您现在的位置：", "crumb_sep": " → ", "side": "left",
+                    "date_first": False, "home_yearless": False, "column_meta": False,
+                    "domain": "baisha.example.gov.cn",
+                    "town": ["白沙镇", "牙叉镇", "七坊镇", "邦溪镇", "荣邦乡"],
+                    "features": FEATURES_C, "spellings": SPELLINGS_C,
+                    # generic columns moved to other URL styles: (style, how many)
+                    "url_styles": [("channel", 5), ("jsp", 4)]},
+            friend_links=[("中国政府网", "https://www.gov.cn/"),
+                          ("海南省人民政府", "https://www.hainan.gov.cn/")],
+            service_link=("海南政务服务网", "https://wssp.hainan.gov.cn/"),
+        ),
+        SECTIONS_C,
+    ),
+    "d": (
+        Theme(
+            key="d",
+            site_name="长林县人民政府",
+            county="长林县",
+            sitemap_url="/sitemap.html",
+            cls={"nav": "nav", "sub": "nav-sub", "list": "list-ul", "date": "bf-pass",
+                 "side": "sub-left", "crumb": "location", "block": "index-box",
+                 "more": "more", "main": "container"},
+            layout={"crumb_label": "当前位置：", "crumb_sep": " &gt; ", "side": "left",
+                    "date_first": False, "home_yearless": True, "column_meta": True,
+                    "domain": "changlin.example.gov.cn",
+                    "town": ["长林镇", "石塘镇", "枫岭乡", "溪源乡", "高桥镇"],
+                    "features": FEATURES_D, "xxgk_prefixes": ("/zfxxgk/", "/gkmlpt/")},
+            friend_links=[("中国政府网", "https://www.gov.cn/"),
+                          ("福建省人民政府", "https://www.fujian.gov.cn/")],
+            service_link=("闽政通", "https://zwfw.fujian.gov.cn/"),
+        ),
+        SECTIONS_D,
     ),
 }
