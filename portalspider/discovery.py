@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import html as lxml_html
 
-from portalspider.urls import canonical_url
+from portalspider.urls import canonical_url, is_hash_route
 
 # Paginated siblings of a list page: index_3.html, Index_2.aspx, list_4.html.
 PAGINATED = re.compile(r"/(index|list|default)_\d+\.(s?html?|jsp|aspx?|php)$", re.I)
@@ -38,7 +38,13 @@ NON_COLUMN_TEXT = re.compile(
     r"无障碍|长者模式|关怀版|适老化|打印|关闭|关闭窗口|收藏|分享|搜索|高级搜索|RSS|返回顶部|\s*)$",
     re.I,
 )
-MORE_TEXT = re.compile(r"^\s*(更多|more|查看更多|更多>+|更多»|>>|»|\+)\s*[>»]*\s*$", re.I)
+# "更多", "查看更多", "more+", "MORE>>", ">>", "[更多]": matched on the raw text, spaces removed.
+MORE_TEXT = re.compile(
+    r"^[\[【(（]?(更多|查看更多|查看全部|更多信息|更多内容|more|[>»›]{2,}|\+)"
+    r"[>»›+＋]*[\]】)）]?$",
+    re.I,
+)
+MORE_IMAGE = re.compile(r"more|gengduo|更多", re.I)
 SITEMAP_TEXT = re.compile(r"网站地图|站点地图|网站导航|sitemap", re.I)
 SITEMAP_URL = re.compile(r"sitemap|wzdt|site_map|webmap", re.I)
 NAV_CONTAINER = re.compile(r"(^|[\s_-])(nav|menu|navbar|mainnav|topnav|daohang|dh)", re.I)
@@ -106,7 +112,7 @@ def _href(a) -> str | None:
     href = (a.get("href") or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
         return None
-    return href.split("#", 1)[0]
+    return href if is_hash_route(href) else href.split("#", 1)[0]
 
 
 def _own_label(li) -> str:
@@ -165,25 +171,69 @@ def nav_links(doc) -> list[LinkCandidate]:
     return found
 
 
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "caption", "legend",
+                "strong", "b")
+
+
+def _is_heading(el) -> bool:
+    """A title element: a heading tag, a ``*title*``-class element, or a span/link in one."""
+    if el.tag in HEADING_TAGS or HEADING_CLASS.search(_attrs(el)):
+        return True
+    parent = el.getparent()
+    return el.tag in ("span", "a", "em") and parent is not None and bool(
+        HEADING_CLASS.search(_attrs(parent)))
+
+
+def _good_name(text: str) -> bool:
+    return bool(text) and len(text) <= MAX_NAME_CHARS and not MORE_TEXT.match(text)
+
+
 def _block_heading(a) -> str | None:
-    """The title of the content block a 更多 link belongs to."""
+    """The title of the content block a 更多 link belongs to.
+
+    Climbing from the link: a title element that contains the link (``<div class=title>
+    <span>通知公告</span><a>更多</a></div>``) gives its text without the link's; else the
+    nearest title element before the link in the same block, else the first after it.
+    """
+    link_text = a.text_content()
+    ancestors = set(a.iterancestors())
     for anc in a.iterancestors():
-        for el in anc.iter("h1", "h2", "h3", "h4", "h5", "span", "div", "strong", "b", "a", "p",
-                           "em", "li"):
-            if el is a or a in el.iterancestors() or el in a.iterancestors():
+        if _is_heading(anc):
+            text = label_text(anc.text_content().replace(link_text, "", 1))
+            if _good_name(text):
+                return text
+        before = after = None
+        passed = False
+        for el in anc.iter():
+            if el is a:
+                passed = True
                 continue
-            if el.tag in ("span", "div", "strong", "b", "a", "p", "em", "li") and not (
-                el.tag in ("strong", "b") or HEADING_CLASS.search(_attrs(el))
-                or (el.tag == "a" and el.getparent() is not None
-                and HEADING_CLASS.search(_attrs(el.getparent())))
-            ):
+            if not isinstance(el.tag, str) or el in ancestors or not _is_heading(el):
                 continue
             text = label_text(el.text_content())
-            if text and len(text) <= MAX_NAME_CHARS and not MORE_TEXT.match(text):
-                return text
+            if not _good_name(text):
+                continue
+            if not passed:
+                before = text
+            elif after is None:
+                after = text
+        if before or after:
+            return before or after
         if anc.tag in ("body", "html"):
             break
     return None
+
+
+def is_more_link(a) -> bool:
+    """A 更多 link: by its text, or an image (``<img alt=更多>``, ``more.gif``) alone."""
+    raw = re.sub(r"\s+", "", a.text_content() or "")
+    if raw:
+        return bool(MORE_TEXT.match(raw))
+    img = a.find(".//img")
+    hints = [a.get("title") or ""]
+    if img is not None:
+        hints += [img.get("alt") or "", img.get("title") or "", img.get("src") or ""]
+    return any(MORE_IMAGE.search(h) for h in hints)
 
 
 def more_links(doc) -> list[LinkCandidate]:
@@ -191,13 +241,9 @@ def more_links(doc) -> list[LinkCandidate]:
     found = []
     for a in doc.iter("a"):
         href = _href(a)
-        text = _link_text(a)
-        title = label_text(a.get("title"))
-        image_more = not text and a.find(".//img") is not None and MORE_TEXT.match(title or "")
-        if not href or not (MORE_TEXT.match(text or "") or image_more):
+        if not href or not is_more_link(a):
             continue
-        name = _block_heading(a) or ""
-        found.append(LinkCandidate(href, name, [], "more"))
+        found.append(LinkCandidate(href, _block_heading(a) or "", [], "more"))
     return found
 
 
@@ -253,7 +299,7 @@ def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
         text = _link_text(a)
         if not href or not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
             continue
-        if MORE_TEXT.match(text) or _inside(a, FOOTER_CONTAINER, ("footer",)):
+        if is_more_link(a) or _inside(a, FOOTER_CONTAINER, ("footer",)):
             continue
         if canonical_url(href) in skip_urls:
             continue

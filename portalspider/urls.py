@@ -16,8 +16,23 @@ TRACKING_PARAMS = re.compile(
 # Directory index documents: /x/ and /x/index.html are one page.
 INDEX_DOCUMENT = re.compile(r"/(index|default|main)\.(s?html?|jsp|aspx?|php)$", re.I)
 
+# Fragments that route a JavaScript app (gkmlpt ``/gkmlpt/index#2811``, ``#/list/5``):
+# unlike ``#top``, they name different pages.
+HASH_ROUTE = re.compile(r"^[/!]")
+HASH_APP_PATH = re.compile(r"/gkmlpt/", re.I)
+
+
+def is_hash_route(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.fragment) and bool(
+        HASH_ROUTE.match(parts.fragment) or HASH_APP_PATH.search(parts.path))
+
+
 def canonical_url(url: str) -> str:
-    """One key per page: no fragment, no tracking query, ``/x/index.html`` == ``/x/``."""
+    """One key per page: ``/x/index.html`` == ``/x/``; no tracking query, no fragment.
+
+    A fragment that routes a JavaScript app is kept: it names a different page.
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower() or "http"
     host = (parts.hostname or "").lower()
@@ -31,7 +46,8 @@ def canonical_url(url: str) -> str:
         sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                if not TRACKING_PARAMS.match(k))
     )
-    return urlunsplit((scheme, host, path, query, ""))
+    fragment = parts.fragment if is_hash_route(url) else ""
+    return urlunsplit((scheme, host, path, query, fragment))
 
 
 def host_of(url: str) -> str:

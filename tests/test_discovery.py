@@ -110,3 +110,28 @@ def test_sitemap_sections_become_paths():
     doc = disc.parse_html(SITEMAP, BASE + "sitemap/")
     links = {c.name: c.path for c in disc.sitemap_page_links(doc)}
     assert links == {"政策文件": ["政务公开"], "规划计划": ["政务公开"], "领导信箱": ["互动交流"]}
+
+
+def test_hash_routes_of_apps_are_distinct_pages():
+    assert canonical_url("http://x.gov.cn/gkmlpt/index#2811") != canonical_url(
+        "http://x.gov.cn/gkmlpt/index#2812")
+    assert canonical_url("http://x.gov.cn/a/#/list/5") == "http://x.gov.cn/a/#/list/5"
+    assert canonical_url("http://x.gov.cn/a/#main") == "http://x.gov.cn/a/"
+
+
+MORE_STYLES = """
+<html><body><table><tr>
+<td><div class="lm-title"><span>招聘信息</span><a href="/rs/zpxx/">more+</a></div></td>
+<td><h4>计划总结</h4><a href="/gh/jhzj/">&gt;&gt;</a><ul><li><a href="/gh/1.html">x</a></li></ul></td>
+<td><div class="box-hd"><b>图片新闻</b><a href="/xw/tpxw/"><img src="/img/more.gif"></a></div></td>
+<td><h3>在线访谈</h3><a href="/hd/zxft/"><img alt="更多" src="/i/x.png"></a></td>
+<td><h3>文明创建</h3><a href="/zt/wmcj/">查看更多</a></td>
+</tr></table></body></html>
+"""
+
+
+def test_more_link_styles_and_their_block_titles():
+    doc = disc.parse_html(MORE_STYLES, BASE)
+    found = {c.url.replace(BASE.rstrip("/"), ""): c.name for c in disc.more_links(doc)}
+    assert found == {"/rs/zpxx/": "招聘信息", "/gh/jhzj/": "计划总结", "/xw/tpxw/": "图片新闻",
+                     "/hd/zxft/": "在线访谈", "/zt/wmcj/": "文明创建"}

@@ -36,7 +36,9 @@ from .pager import read_pager
 
 __all__ = ["DataRequest", "Entry", "ListPage", "parse_data_response", "parse_list_page"]
 
-_ITEM_TAGS = ("li", "tr", "dd", "p")
+_ITEM_TAGS = ("li", "tr", "dd", "p", "div")
+# A leaf <div> is a list item only when dated or named like one (layout divs hold links too).
+_DIV_ITEM_CLASS = re.compile(r"item|entry|news|list|row|art|doc|info", re.I)
 # Container class/id tokens of page furniture. Matched per token ("side-left" must not match
 # "ft"), with a few stems also matched inside compound tokens ("subnav", "topmenu").
 _NOISE_TOKENS = {
@@ -197,12 +199,24 @@ def _nearest_table(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | No
 
 
 def _is_container(element: lxml.html.HtmlElement) -> bool:
-    """An item that holds other linked items (a menu ``li`` with a sub-list, a layout row)."""
-    for tag in _ITEM_TAGS:
+    """An item that holds other linked items (a menu ``li`` with a sub-list, a layout row).
+
+    Inner ``div``s only make a ``div`` a container: ``<li><div><a/></div><span/></li>``
+    is one item.
+    """
+    for tag in _ITEM_TAGS if element.tag == "div" else _ITEM_TAGS[:-1]:
         for inner in element.iter(tag):
             if inner is not element and link_elements(inner):
                 return True
     return False
+
+
+_SECTION_PATH = re.compile(r"(/|/(index|default|main)(\.\w+)?)$", re.I)
+
+
+def _article_link(url: str) -> bool:
+    """A link to a document page, not to a section (``/zwgk/tzgg/``, ``…/index.html``)."""
+    return not _SECTION_PATH.search(urlsplit(url).path or "/")
 
 
 def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
@@ -215,22 +229,36 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
         if len(element_text(element)) > 300:
             continue
         entry = entry_from_element(element, base, today, date_cells.get(element))
-        if entry is not None:
-            groups[_signature(element)].append((element, entry))
+        if entry is None:
+            continue
+        if element.tag == "div" and entry.date is None and not _DIV_ITEM_CLASS.search(
+            element.get("class") or ""
+        ):
+            continue
+        groups[_signature(element)].append((element, entry))
     best: list[Entry] = []
-    best_score: tuple[bool, float] = (False, 0.0)
+    best_key: tuple[bool, bool, float] = (False, False, 0.0)
     for members in groups.values():
         full = sum(1 for _, e in members if e.date is not None and e.date_has_year)
         yearless = sum(1 for _, e in members if e.date is not None and not e.date_has_year)
-        score = 3 * full + yearless + 0.5 * len(members)
-        if _noisy(members[0][0]):
-            if not full + yearless:
-                continue  # an undated menu or link box is never the list
-            score *= 0.3
-        # Any dated group beats every undated one: navigation lists are long but dateless.
-        key = (full + yearless > 0, score)
-        if key > best_score:
-            best_score, best = key, [e for _, e in members]
+        articles = sum(1 for _, e in members if _article_link(e.url))
+        # Articles (files under dated folders, content_N.html) rather than sections (/x/):
+        # tells an undated list from the side navigation beside it.
+        score = 3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (
+            len(members) - articles)
+        # Judged by the container (a group shares its ancestors): an item's own class
+        # (``<li class="top">`` marks a pinned item) says nothing about page furniture.
+        first = members[0][0]
+        container = first if first.tag == "div" else first.getparent()
+        noisy = container is not None and _noisy(container)
+        if noisy:
+            # Page furniture (menus, mega-menu boxes of letters and teasers, the header
+            # clock, footers) is never the list, dated or not.
+            continue
+        # Any dated group beats every undated one (navigation lists are long but dateless).
+        key = (True, full + yearless > 0, score)
+        if key > best_key:
+            best_key, best = key, [e for _, e in members]
     return best
 
 

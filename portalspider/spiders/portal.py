@@ -157,15 +157,18 @@ class PortalSpider(scrapy.Spider):
     def parse_page(self, response: Response):
         """A candidate page: column list, hub, sitemap or something else (article, static)."""
         cand: disc.LinkCandidate = response.meta["cand"]
+        # The request's URL keeps an app's hash route (gkmlpt ``index#2808``); Scrapy's
+        # response URL drops fragments.
+        url = response.request.url if response.request else response.url
         text = self._text(response)
-        doc = disc.parse_html(text, response.url)
-        page = parse_list_page(text, response.url, self.today)
+        doc = disc.parse_html(text, url)
+        page = parse_list_page(text, url, self.today)
         entry_keys = {canonical_url(e.url) for e in page.entries}
         more = [m for m in disc.more_links(doc)
                 if disc.may_be_column(m.url) and canonical_url(m.url) != response.meta["key"]]
         name = self._column_name(cand, page)
         path = self._column_path(cand, page, name)
-        here = disc.LinkCandidate(response.url, name, path, cand.source)
+        here = disc.LinkCandidate(url, name, path, cand.source)
         kind = self._page_kind(page, more, doc)
         if kind == "sitemap":
             yield from self.parse_sitemap(response)
@@ -178,12 +181,12 @@ class PortalSpider(scrapy.Spider):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link)
         if kind == "hub":
-            yield self._emit_channel(response.url, name, path)
+            yield self._emit_channel(url, name, path)
             return
         if kind != "column":
-            self.logger.debug("Not a column (%s): %s", kind, response.url)
+            self.logger.debug("Not a column (%s): %s", kind, url)
             return
-        yield from self._read_column(response, page, here, response.url)
+        yield from self._read_column(response, page, here, url)
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc) -> str:
         if page.placeholder:
@@ -191,9 +194,8 @@ class PortalSpider(scrapy.Spider):
         if len({canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
             return "hub"
         if page.entries:
-            undated = not any(e.date for e in page.entries)
-            if page.article_like and len(page.entries) < 3 and undated:
-                return "article"
+            if page.article_like and len(page.entries) < 3:
+                return "article"  # an article's related-links box is no list
             return "column"
         if page.iframe_urls or page.data_urls:
             return "column"
