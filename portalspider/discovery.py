@@ -51,6 +51,8 @@ NAV_CONTAINER = re.compile(r"(^|[\s_-])(nav|menu|navbar|mainnav|topnav|daohang|d
 FOOTER_CONTAINER = re.compile(r"(foot|bottom|copyright|btm|links|friend|yqlj)", re.I)
 HEADING_CLASS = re.compile(r"(tit|title|hd|head|name|bt|lm)", re.I)
 MAX_NAME_CHARS = 20
+# A date beside a link makes it an item (article, letter, teaser), not a column.
+DATED_ITEM = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}|[\[(（]\s*\d{1,2}[-/.]\d{1,2}\s*[\])）]")
 
 
 @dataclass
@@ -102,6 +104,12 @@ def _attrs(el) -> str:
 
 def _inside(el, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> bool:
     return any(anc.tag in tags or pattern.search(_attrs(anc)) for anc in el.iterancestors())
+
+
+def _is_dated_item(a) -> bool:
+    """The link sits in a list item that shows a date: an article or letter, not a column."""
+    item = next((anc for anc in a.iterancestors("li", "dd", "tr")), None)
+    return item is not None and bool(DATED_ITEM.search(item.text_content() or ""))
 
 
 def _link_text(a) -> str:
@@ -164,7 +172,7 @@ def nav_links(doc) -> list[LinkCandidate]:
         for a in container.iter("a"):
             href = _href(a)
             text = _link_text(a)
-            if not href or not text or len(text) > MAX_NAME_CHARS:
+            if not href or not text or len(text) > MAX_NAME_CHARS or _is_dated_item(a):
                 continue
             path = _menu_path(a, text, stop=container)
             found.append(LinkCandidate(href, text, path, "nav"))
@@ -299,7 +307,7 @@ def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
         text = _link_text(a)
         if not href or not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
             continue
-        if is_more_link(a) or _inside(a, FOOTER_CONTAINER, ("footer",)):
+        if is_more_link(a) or _inside(a, FOOTER_CONTAINER, ("footer",)) or _is_dated_item(a):
             continue
         if canonical_url(href) in skip_urls:
             continue

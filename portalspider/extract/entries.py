@@ -23,6 +23,8 @@ _PIN_CLASS = re.compile(
     r"(?:^|[\s_-])(?:top|zhiding|zd|stick|sticky|pin)(?:$|[\s_-])", re.IGNORECASE
 )
 _PIN_TEXT = ("置顶", "【顶】", "[顶]")
+# Icon-only markers: .../zd.gif, top.png, icon_top.gif, ding.png.
+_PIN_IMAGE = re.compile(r"(?:^|[/_-])(?:zd|top|ding|zhiding|pin)\d*\.(?:gif|png|jpe?g|svg)$", re.I)
 
 
 @dataclass
@@ -65,7 +67,8 @@ def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
         if _PIN_CLASS.search(klass):
             return True
         image = (node.get("alt") or "") + (node.get("src") or "")
-        if node.tag == "img" and ("置顶" in image or "zhiding" in image):
+        if node.tag == "img" and ("置顶" in image or "zhiding" in image
+                                  or _PIN_IMAGE.search(node.get("src") or "")):
             return True
     text = element_text(element)
     return any(marker in text for marker in _PIN_TEXT)
