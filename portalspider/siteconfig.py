@@ -174,6 +174,21 @@ class SiteConfig:
         return names
 
 
+def portal_domain(host: str) -> str:
+    """The portal's own domain, so its sections on sibling hosts are inside it.
+
+    ``www.qx.gov.cn`` gives ``qx.gov.cn`` (``xxgk.qx.gov.cn`` is the same portal); an IP
+    address or a single-label host stays as it is; ``www.gov.cn`` itself stays whole.
+    """
+    labels = host.split(".")
+    if host.replace(".", "").isdigit() or len(labels) <= 2:
+        return host
+    keep = 3 if host.endswith((".gov.cn", ".org.cn", ".com.cn", ".edu.cn", ".net.cn")) else 2
+    if len(labels) <= keep:
+        return host
+    return ".".join(labels[-keep:])
+
+
 def load_site_config(path: str) -> SiteConfig:
     """Read and validate a site config file; raise ``ConfigError`` with one readable line."""
     file = str(path)
@@ -570,7 +585,7 @@ class _Checker:
             if domain not in domains:
                 domains.append(domain)
         if not domains:
-            return [host]
+            return [portal_domain(host)]
         if not any(host == d or host.endswith("." + d) for d in domains):
             # The home page itself must always be crawlable.
             domains.insert(0, host)

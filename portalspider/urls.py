@@ -58,3 +58,11 @@ def in_domains(url: str, domains: list[str]) -> bool:
     """Inside the portal: the host or a subdomain of one of ``domains``."""
     host = host_of(url)
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+SECTION_PATH = re.compile(r"(/|/(index|default|main)(\.\w+)?)$", re.I)
+
+
+def is_section_url(url: str) -> bool:
+    """A link to a section (``/zwgk/tzgg/``, ``…/index.html``), not to a document page."""
+    return bool(SECTION_PATH.search(urlsplit(url).path or "/"))

@@ -14,6 +14,7 @@ from portalspider.siteconfig import (
     UnitConfig,
     format_config_error,
     load_site_config,
+    portal_domain,
 )
 
 MINIMAL = """\
@@ -107,10 +108,19 @@ def test_webhook_secret_is_not_in_repr(tmp_path: Path) -> None:
     assert "SECRETKEY" not in repr(config)
 
 
-def test_allowed_domains_default_is_host_without_port(tmp_path: Path) -> None:
+def test_allowed_domains_default_is_the_portal_domain(tmp_path: Path) -> None:
+    """xxgk.qx.gov.cn (the 信息公开 host) belongs to the portal of www.qx.gov.cn."""
     config = load_site_config(write(tmp_path, MINIMAL.replace(
         "http://127.0.0.1:8765/", "https://WWW.QX.gov.cn:8443/index.html")))
-    assert config.allowed_domains == ["www.qx.gov.cn"]
+    assert config.allowed_domains == ["qx.gov.cn"]
+
+
+@pytest.mark.parametrize(("host", "domain"), [
+    ("www.qx.gov.cn", "qx.gov.cn"), ("xxgk.qx.gov.cn", "qx.gov.cn"), ("www.gov.cn", "www.gov.cn"),
+    ("127.0.0.1", "127.0.0.1"), ("localhost", "localhost"), ("www.example.com", "example.com"),
+])
+def test_portal_domain(host, domain):
+    assert portal_domain(host) == domain
 
 
 def test_allowed_domains_leniency(tmp_path: Path) -> None:

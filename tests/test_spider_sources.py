@@ -35,6 +35,7 @@ NAV = """<div class="nav"><ul>
 <li><a href="/fj/">通知公告</a></li>
 <li><a href="/col/col77/index.html">政策文件</a></li>
 <li><a href="/gbk/">乡镇动态</a></li>
+<li><a href="/hub/">政务公开</a></li>
 </ul></div>"""
 
 
@@ -82,7 +83,18 @@ GBK = _page(NAV + f'<div class="list"><ul><li><a href="/gbk/a1.html">镇里的�
 CONFIG_ONLY = _page(f'<div class="list"><ul><li><a href="/hidden/a.html">隐藏栏目信息</a>'
                     f'<span>{D}</span></li></ul></div>')
 
+HUB = _page(NAV + '<div class="grid"><ul><li><a href="/hub/a/">子栏目甲</a></li>'
+             '<li><a href="/hub/b/">子栏目乙</a></li></ul></div>')
+SIDE = ('<div class="side"><ul><li><a href="/hub/a/">子栏目甲</a></li>'
+        '<li class="on"><a href="/hub/b/">子栏目乙</a></li></ul></div>')
+HUB_A = _page(NAV + SIDE + f'<div class="list"><ul><li><a href="/hub/a/1.html">甲的消息</a>'
+              f'<span>{D}</span></li></ul></div>')
+HUB_B = _page(NAV + SIDE + '<div class="list"><ul></ul></div>')
+
 PAGES: dict[str, tuple[bytes, str]] = {
+    "/hub/": (HUB, "text/html; charset=utf-8"),
+    "/hub/a/": (HUB_A, "text/html; charset=utf-8"),
+    "/hub/b/": (HUB_B, "text/html; charset=utf-8"),
     "/": (_page(NAV + "<p>欢迎</p>"), "text/html; charset=utf-8"),
     "/asc/": (_asc_page(1, 5), "text/html; charset=utf-8"),
     "/asc/index_2.html": (_asc_page(11, 12, newest=D), "text/html; charset=utf-8"),
@@ -161,3 +173,13 @@ def test_gbk_page_is_read(columns):
 def test_config_adds_a_column_discovery_cannot_see(columns):
     assert columns["隐藏栏目"]["last_update"] == D
     assert columns["隐藏栏目"]["status"] == "ok"
+
+
+def test_hub_with_a_plain_link_grid_is_a_channel(columns):
+    assert "政务公开" not in columns
+    assert columns["子栏目甲"]["path"] == ["政务公开"]
+    assert columns["子栏目甲"]["last_update"] == D
+
+
+def test_empty_list_beside_a_side_nav_is_blank(columns):
+    assert columns["子栏目乙"]["status"] == "blank"

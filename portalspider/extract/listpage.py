@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from portalspider.urls import is_section_url
+
 from .cms import (
     detect_cms,
     entries_from_json,
@@ -211,14 +213,6 @@ def _is_container(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
-_SECTION_PATH = re.compile(r"(/|/(index|default|main)(\.\w+)?)$", re.I)
-
-
-def _article_link(url: str) -> bool:
-    """A link to a document page, not to a section (``/zwgk/tzgg/``, ``…/index.html``)."""
-    return not _SECTION_PATH.search(urlsplit(url).path or "/")
-
-
 def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
     date_cells = _table_date_cells(root)
     groups: dict[tuple, list[tuple[lxml.html.HtmlElement, Entry]]] = defaultdict(list)
@@ -241,7 +235,7 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
     for members in groups.values():
         full = sum(1 for _, e in members if e.date is not None and e.date_has_year)
         yearless = sum(1 for _, e in members if e.date is not None and not e.date_has_year)
-        articles = sum(1 for _, e in members if _article_link(e.url))
+        articles = sum(1 for _, e in members if not is_section_url(e.url))
         # Articles (files under dated folders, content_N.html) rather than sections (/x/):
         # tells an undated list from the side navigation beside it.
         score = 3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (

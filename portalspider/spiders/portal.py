@@ -26,7 +26,7 @@ from portalspider.extract.listpage import ListPage, parse_data_response, parse_l
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
 from portalspider.siteconfig import load_site_config
-from portalspider.urls import canonical_url, in_domains
+from portalspider.urls import canonical_url, in_domains, is_section_url
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
 HUB_MIN_MORE_LINKS = 2
@@ -163,20 +163,19 @@ class PortalSpider(scrapy.Spider):
         text = self._text(response)
         doc = disc.parse_html(text, url)
         page = parse_list_page(text, url, self.today)
-        entry_keys = {canonical_url(e.url) for e in page.entries}
         more = [m for m in disc.more_links(doc)
                 if disc.may_be_column(m.url) and canonical_url(m.url) != response.meta["key"]]
         name = self._column_name(cand, page)
         path = self._column_path(cand, page, name)
         here = disc.LinkCandidate(url, name, path, cand.source)
-        kind = self._page_kind(page, more, doc)
-        if kind == "sitemap":
-            yield from self.parse_sitemap(response)
-            return
-        # Links that may lead to further columns: sub-columns of a hub sit under it.
+        kind = self._page_kind(page, more, doc, response.meta["key"])
+        # Links that may lead to further columns: sub-columns of a hub sit under it. A
+        # column's own list entries are its articles; a hub's are its sub-columns.
         child_path = [*path, name] if kind == "hub" and name else path
         for m in more:
             yield from self._follow(disc.LinkCandidate(m.url, m.name, child_path, "more"))
+        entry_keys = {canonical_url(e.url) for e in page.entries
+                      if kind != "hub" or not is_section_url(e.url)}
         for link in disc.page_links(doc, entry_keys):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link)
@@ -188,7 +187,8 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self._read_column(response, page, here, url)
 
-    def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc) -> str:
+    def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc,
+                   here_key: str) -> str:
         if page.placeholder:
             return "column"
         if len({canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
@@ -196,6 +196,8 @@ class PortalSpider(scrapy.Spider):
         if page.entries:
             if page.article_like and len(page.entries) < 3:
                 return "article"  # an article's related-links box is no list
+            if _only_leads_to_sections(page, here_key):
+                return "hub"  # a grid of sub-column links, no 更多 previews
             return "column"
         if page.iframe_urls or page.data_urls:
             return "column"
@@ -391,6 +393,17 @@ class PortalSpider(scrapy.Spider):
     def _text(response: Response) -> str:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         return decode_html(response.body, content_type)
+
+
+def _only_leads_to_sections(page: ListPage, here_key: str) -> bool:
+    """Undated links that all lead to sections, none to this page: a hub's grid.
+
+    A column's side navigation lists the column itself among its siblings; a hub lists its
+    children.
+    """
+    return len(page.entries) >= 2 and all(
+        e.date is None and is_section_url(e.url) and canonical_url(e.url) != here_key
+        for e in page.entries)
 
 
 def _ascending(page: ListPage) -> bool:
