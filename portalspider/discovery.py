@@ -112,6 +112,12 @@ def _is_dated_item(a) -> bool:
     return item is not None and bool(DATED_ITEM.search(item.text_content() or ""))
 
 
+def in_page_furniture(el) -> bool:
+    """Inside the header, navigation menus or the footer."""
+    return _inside(el, NAV_CONTAINER, ("nav", "header")) or _inside(
+        el, FOOTER_CONTAINER, ("footer",))
+
+
 def _link_text(a) -> str:
     return label_text(a.text_content() or a.get("title"))
 
@@ -330,9 +336,7 @@ def content_text_length(doc) -> int:
     if body is None:
         return 0
     for el in body.iter("p", "div", "td", "span"):
-        if _inside(el, NAV_CONTAINER, ("nav", "header")):
-            continue
-        if _inside(el, FOOTER_CONTAINER, ("footer",)):
+        if in_page_furniture(el):
             continue
         total += len(label_text(el.text or ""))
     return total

@@ -43,18 +43,15 @@ class PortalSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         if not site:
             raise ValueError("the portal spider needs -a site=PATH/TO/site.yaml")
-        self.site_path = site
         self.config = load_site_config(site)
         self.rules = ColumnRules(self.config)
         self.allowed_domains = list(self.config.allowed_domains)
         self.today: dt.date = today_shanghai()
         self.seen: set[str] = set()  # canonical URLs requested for discovery
-        self.emitted: set[str] = set()  # canonical URLs of columns/channels emitted
         self.home_key = canonical_url(self.config.url)
         # False when the sitemap failed: no column missing from this crawl is "gone".
         self.discovery_complete = True
         self.discovery_failures: list[str] = []
-        self.site_up = False
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -80,7 +77,6 @@ class PortalSpider(scrapy.Spider):
                        http_status=status, error=_reason(failure))
 
     def parse_home(self, response: Response):
-        self.site_up = True
         self.seen.add(self.home_key)
         text = self._text(response)
         doc = disc.parse_html(text, response.url)
@@ -105,9 +101,11 @@ class PortalSpider(scrapy.Spider):
         """Newest dated item linked from the home page (the 首页不更新 check)."""
         best = None
         for el in doc.iter("li", "tr", "dd"):
-            if el.find(".//a") is None:
+            if el.find(".//a") is None or disc.in_page_furniture(el):
                 continue
-            own = "".join(t for t in el.itertext())
+            own = "".join(el.itertext())
+            if "星期" in own:  # the header clock shows today's date: not an update
+                continue
             for day in find_dates(own, self.today):
                 if day <= self.today and (best is None or day > best):
                     best = day
@@ -180,7 +178,7 @@ class PortalSpider(scrapy.Spider):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link)
         if kind == "hub":
-            yield self._emit_channel(url, name, path)
+            yield ChannelItem(url=url, name=name, path=path)
             return
         if kind != "column":
             self.logger.debug("Not a column (%s): %s", kind, url)
@@ -219,11 +217,6 @@ class PortalSpider(scrapy.Spider):
         if crumbs and crumbs[-1] == name:
             crumbs = crumbs[:-1]
         return crumbs or list(cand.path)
-
-    def _emit_channel(self, url: str, name: str, path: list[str]):
-        key = canonical_url(url)
-        self.emitted.add(key)
-        return ChannelItem(url=url, name=name, path=path)
 
     # Reading a column ----------------------------------------------------------------
 
@@ -362,8 +355,6 @@ class PortalSpider(scrapy.Spider):
     def _column_item(self, column_url: str, cand: disc.LinkCandidate, page: ListPage | None, *,
                      status: str | None = None, article_dates=None, http_status=None,
                      error: str | None = None) -> ColumnItem:
-        key = canonical_url(column_url)
-        self.emitted.add(key)
         item = ColumnItem(url=column_url, name=cand.name or column_url, path=list(cand.path),
                           http_status=http_status, error=error)
         if status == "unreachable":
