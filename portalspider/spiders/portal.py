@@ -311,6 +311,7 @@ class PortalSpider(scrapy.Spider):
     def article_failed(self, failure: Failure):
         state = failure.request.meta["state"]
         state["read"].append(None)
+        state["failed"] = _reason(failure)
         yield from self._next_article(state, failure.request.meta["index"])
 
     def _next_article(self, state: dict, index: int):
@@ -323,6 +324,7 @@ class PortalSpider(scrapy.Spider):
         """
         found, read = state["found"], state["read"]
         done = index + 1 >= len(state["targets"])
+        fresh = False
         if found:
             newest = max(d for d, _ in found)
             threshold = self._threshold(state["column_url"], state["cand"], state["page"])
@@ -338,6 +340,12 @@ class PortalSpider(scrapy.Spider):
             done = True
         if not done:
             yield self._article_request(state, index + 1)
+            return
+        if state.get("failed") and not fresh:
+            # A newer item's page may be the one that failed: no evidence of staleness.
+            yield self._column_item(state["column_url"], state["cand"], None,
+                                    status="unreachable", http_status=state["http_status"],
+                                    error=f"article page failed: {state['failed']}")
             return
         yield self._column_item(state["column_url"], state["cand"], state["page"],
                                 article_dates=found, http_status=state["http_status"])
@@ -387,13 +395,15 @@ class PortalSpider(scrapy.Spider):
 
 
 def _only_leads_to_sections(page: ListPage, here_key: str) -> bool:
-    """Undated links that all lead to sections, none to this page: a hub's grid.
+    """Undated links that all lead to sections below this page: a hub's grid of children.
 
-    A column's side navigation lists the column itself among its siblings; a hub lists its
-    children.
+    A column's side navigation lists its siblings (and often itself) instead.
     """
+    base = here_key.split("#", 1)[0].split("?", 1)[0]
+    base = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
     return len(page.entries) >= 2 and all(
-        e.date is None and is_section_url(e.url) and canonical_url(e.url) != here_key
+        e.date is None and is_section_url(e.url)
+        and canonical_url(e.url).startswith(base) and canonical_url(e.url) != here_key
         for e in page.entries)
 
 
