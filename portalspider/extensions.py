@@ -75,7 +75,11 @@ class CrawlSummary:
             opened = run_summary.get("findings_opened", run_summary.get("new_findings"))
             closed = run_summary.get("findings_closed", run_summary.get("resolved_findings"))
             lines.append(f"SUMMARY findings opened={opened} closed={closed} "
+                         f"gone={run_summary.get('gone_findings', 0)} "
                          f"run_id={run_summary.get('run_id')}")
+            stats = run_summary.get("stats") or {}
+            lines.append(f"SUMMARY requests={stats.get('requests')} errors={stats.get('errors')} "
+                         f"duration={stats.get('duration')}s")
         if not getattr(spider, "discovery_complete", True):
             lines.append("SUMMARY discovery incomplete: some pages failed "
                          f"({len(spider.discovery_failures)}); no column was marked gone")
