@@ -50,6 +50,15 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, query, fragment))
 
 
+def clean_url(url: str) -> str:
+    """The URL as the site links it, minus tracking query parameters and page anchors."""
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not TRACKING_PARAMS.match(k)])
+    fragment = parts.fragment if is_hash_route(url) else ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
+
+
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 

@@ -3,7 +3,7 @@
 import pytest
 
 from portalspider import discovery as disc
-from portalspider.urls import canonical_url, in_domains
+from portalspider.urls import canonical_url, clean_url, in_domains
 
 BASE = "http://127.0.0.1:8765/"
 
@@ -135,3 +135,16 @@ def test_more_link_styles_and_their_block_titles():
     found = {c.url.replace(BASE.rstrip("/"), ""): c.name for c in disc.more_links(doc)}
     assert found == {"/rs/zpxx/": "招聘信息", "/gh/jhzj/": "计划总结", "/xw/tpxw/": "图片新闻",
                      "/hd/zxft/": "在线访谈", "/zt/wmcj/": "文明创建"}
+
+
+@pytest.mark.parametrize(
+    ("linked", "clean"),
+    [
+        ("http://x.gov.cn/xwzx/zwdt/?from=nav", "http://x.gov.cn/xwzx/zwdt/"),
+        ("http://x.gov.cn/xwzx/zwdt/index.html#main", "http://x.gov.cn/xwzx/zwdt/index.html"),
+        ("http://x.gov.cn/list.jsp?catid=12&spm=a1", "http://x.gov.cn/list.jsp?catid=12"),
+        ("http://x.gov.cn/gkmlpt/index#2808", "http://x.gov.cn/gkmlpt/index#2808"),
+    ],
+)
+def test_clean_url_keeps_the_link_minus_tracking_and_anchors(linked, clean):
+    assert clean_url(linked) == clean

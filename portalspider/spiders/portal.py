@@ -26,7 +26,7 @@ from portalspider.extract.listpage import ListPage, parse_data_response, parse_l
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
 from portalspider.siteconfig import load_site_config
-from portalspider.urls import canonical_url, in_domains, is_section_url
+from portalspider.urls import canonical_url, clean_url, in_domains, is_section_url
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
 HUB_MIN_MORE_LINKS = 2
@@ -178,7 +178,7 @@ class PortalSpider(scrapy.Spider):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link)
         if kind == "hub":
-            yield ChannelItem(url=url, name=name, path=path)
+            yield ChannelItem(url=clean_url(url), name=name, path=path)
             return
         if kind != "column":
             self.logger.debug("Not a column (%s): %s", kind, url)
@@ -363,7 +363,8 @@ class PortalSpider(scrapy.Spider):
     def _column_item(self, column_url: str, cand: disc.LinkCandidate, page: ListPage | None, *,
                      status: str | None = None, article_dates=None, http_status=None,
                      error: str | None = None) -> ColumnItem:
-        item = ColumnItem(url=column_url, name=cand.name or column_url, path=list(cand.path),
+        item = ColumnItem(url=clean_url(column_url), name=cand.name or column_url,
+                          path=list(cand.path),
                           http_status=http_status, error=error)
         if status == "unreachable":
             item.status = "unreachable"
