@@ -19,12 +19,12 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest import Notice
+from portalspider.rules import ColumnRules
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import AlertEvent, Column, CrawlRun, Finding
 
@@ -72,27 +72,12 @@ def escalation_target(config: SiteConfig, owner: str | None) -> str | None:
     return None if not target or target == owner else target
 
 
-def _rule_matches(match: str, column: Column) -> bool:
-    if match in (column.url, column.url_key, column.name):
-        return True
-    if match.startswith("/"):
-        try:
-            return urlsplit(column.url).path.startswith(match)
-        except ValueError:
-            return False
-    return "://" in match and column.url.startswith(match)
-
-
-def is_exempt(config: SiteConfig, column: Column, today: dt.date) -> bool:
-    """报备: an exemption window (column row or config rule) that includes today."""
+def is_exempt(rules: ColumnRules, column: Column, today: dt.date) -> bool:
+    """报备: an exemption window that includes today, as stored by the crawl or as the
+    site config says now (an exemption added after the last crawl counts at once)."""
     if column.exempt_until is not None and column.exempt_until >= today:
         return True
-    return any(
-        rule.exempt_until is not None
-        and rule.exempt_until >= today
-        and _rule_matches(rule.match, column)
-        for rule in config.columns
-    )
+    return rules.resolve(column.url, column.name, list(column.path or [])).exempt_on(today)
 
 
 def _notice(column: Column, kind: str, today: dt.date, **extra: object) -> Notice:
@@ -246,6 +231,7 @@ def decide(
 ) -> list[Decision]:
     """Add the AlertEvents due after run ``run_id`` to ``session`` (uncommitted); return them."""
     d = _Decider(session, config, site_id, run_id, today, remind_days, escalate_after)
+    rules = ColumnRules(config)
     columns = {
         c.id: c for c in session.scalars(select(Column).where(Column.site_id == site_id))
     }
@@ -258,13 +244,13 @@ def decide(
     ).all()
     for finding in findings:
         column = columns.get(finding.column_id)
-        if column is None or is_exempt(config, column, today):
+        if column is None or is_exempt(rules, column, today):
             continue
         if finding.is_open:
             d.open_finding(column, finding)
         elif finding.resolution == "fixed":
             d.closed_finding(column, finding)
     for column in columns.values():
-        if column.status == "warning" and not is_exempt(config, column, today):
+        if column.status == "warning" and not is_exempt(rules, column, today):
             d.warning(column)
     return d.decisions
