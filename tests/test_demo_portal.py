@@ -61,7 +61,7 @@ def walk(base: str) -> tuple[set[str], dict[str, int]]:
     return seen, failures
 
 
-@pytest.fixture(scope="module", params=["a", "b", "c", "d"])
+@pytest.fixture(scope="module", params=["a", "b", "c", "d", "e"])
 def portal(request):
     return build_portal(seed=1, today=TODAY, theme=request.param)
 
@@ -123,8 +123,10 @@ def test_list_page_markups(portal):
     render = Renderer(portal)
     by_markup = {t["markup"]: t for t in portal.columns_truth()}
     trs = render.page(by_markup["trs_table"]["url"]).body.decode()
-    assert re.search(r'createPageHTML\(\d+, 0, "index", "html"\)', trs)
-    assert re.search(r'href="\./\d{6}/t\d{8}_\d+\.html"', trs)
+    # theme e spells it createPageHTML(4,0,'index','shtml') for its .shtml/.htm list pages
+    assert re.search(r"""createPageHTML\(\s*\d+\s*,\s*0\s*,\s*["']index["']\s*,\s*["']s?html?["']\)""",
+                     trs)
+    assert re.search(r'href="\./\d{6}/t\d{8}_\d+\.s?html?"', trs)
     hanweb = render.page(by_markup["hanweb"]["url"]).body.decode()
     assert '<script type="text/xml"><datastore>' in hanweb
     assert "<![CDATA[<li>" in hanweb
@@ -229,7 +231,7 @@ def _get(render: Renderer, url: str) -> str:
     return page.body.decode("gbk" if "gbk" in page.content_type else "utf-8")
 
 
-@pytest.mark.parametrize("theme", ["c", "d"])
+@pytest.mark.parametrize("theme", ["c", "d", "e"])
 def test_new_themes_are_deterministic(theme):
     one, two = build_portal(31, TODAY, theme), build_portal(31, TODAY, theme)
     assert one.truth() == two.truth()
@@ -324,3 +326,80 @@ def test_theme_d_platforms_and_noise():
     assert col.page(0)[0].pinned
     assert len(col.page(0)) == 16
     assert all(e.shown < col.page(0)[0].shown for e in col.page(0)[1:])
+
+
+def test_theme_e_table_menu_tabs_and_traps():
+    portal = build_portal(71, TODAY, "e")
+    render = Renderer(portal, "127.0.0.1:9")
+    home = _get(render, "/")
+    menu = home[home.index('bgcolor="#b40000"'):home.index("</table>", home.index('bgcolor="#b40000"'))]
+    assert "<td" in menu
+    assert 'style="display:none' in menu
+    assert "class=" not in menu
+    assert '<div class="kslj">' in home
+    assert "<img src=\"/images/kslj_1.gif\"" in home
+    assert '<a href="/map.html">站点地图</a>' in home
+    assert "赣ICP备05004578号" in home
+    assert "36092202000112" in home
+    assert f"统计日期：{TODAY:%Y-%m-%d}" in home  # the visitor counter shows today's date
+    site_map = _get(render, "/map.html")
+    assert "<dl>" in site_map
+    assert "<dt>" in site_map
+    hubs = "".join(_get(render, ch.url) for ch in portal.all_channels())
+    assert '<div class="tab-hd"><span class="on">' in hubs
+    assert '<a class="more" href=' in hubs
+    styles = Counter((c.style, c.ext) for c in portal.live_columns())
+    assert styles[("dir", "shtml")]
+    assert styles[("dir", "htm")]
+    assert any(
+        s == "aspx" for s, _ in styles)
+    truth = portal.truth()
+    by_markup = {t["markup"]: t for t in truth if t["kind"] == "column"}
+    # list pages and their page 2 (index_1.shtml / index_1.htm)
+    for col in portal.live_columns():
+        if col.style == "dir" and col.mode == "normal" and col.page_count > 1 \
+                and col.markup in ("ul_after", "ul_before"):
+            assert f"index_1.{col.ext}" in _get(render, col.url)
+            assert render.page(f"{col.url}index_1.{col.ext}").status == 200
+        if col.style == "aspx" and col.mode == "normal":
+            path, query = col.url.split("?")
+            assert path == "/xxgk/list.aspx"
+            assert query.startswith("ClassID=")
+            assert render.page(path, query).status == 200
+    # the redirect column: the menus link /go/<slug>, which forwards to the list page
+    via = [c for c in portal.live_columns() if c.via]
+    assert len(via) == 1
+    assert via[0].via in home
+    jump = _get(render, via[0].via)
+    assert 'http-equiv="refresh"' in jump
+    assert via[0].url in jump
+    # static intro pages: linked from the menu, long text, no list; in the truth as pages
+    pages = [t for t in truth if t["kind"] == "page"]
+    assert len(pages) == 3
+    for t in pages:
+        assert t["url"] in home or t["url"] in hubs
+        intro = _get(render, t["url"])
+        assert "<li" not in intro[intro.index("<h2>"):]
+        assert len(intro) > 3000
+    assert not {t["url"] for t in pages} & {t["url"] for t in truth if t["kind"] == "column"}
+    # list markups
+    assert re.search(r"</a>\[\d{4}-\d{2}-\d{2}\]|\[20\d\d", _get(render, by_markup["a_date"]["url"]))
+    before = _get(render, by_markup["td_before"]["url"])
+    assert re.search(r'<td width="100" align="left" style="color:#999">20[\d-]+</td>\s*<td', before)
+    wh = _get(render, by_markup["xxgk_wh"]["url"])
+    assert "<th width=\"170\">文号</th>" in wh
+    assert re.search(r"青\w+〔20\d\d〕\d+号", wh)
+    assert re.search(r">\d\d/\d\d</", _get(render, by_markup["yearless"]["url"]))
+    empty = next(c for c in portal.live_columns() if c.mode == "blank" and c.placeholder == "")
+    assert '<ul class="lb_ul"></ul>\n' in _get(render, empty.url)
+    assert by_markup["blank"]["status"] == "blank"
+    # article pages: no metas; the date in <div class="info"> or only in <span id="pubtime">
+    pub = portal.column(by_markup["undated_pubtime"]["url"])
+    art = _get(render, pub.entries[0].path)
+    assert '<span id="pubtime">' in art
+    assert "发布时间" not in art
+    assert 'name="PubDate"' not in art
+    plain = portal.column(by_markup["ul_after"]["url"])
+    art = _get(render, plain.entries[0].path)
+    assert '<div class="info">发布时间：' in art
+    assert "<meta name=" not in art

@@ -29,7 +29,7 @@ FEATURES: list[tuple[str, str]] = [
 GENERIC = ("ul_after", "ul_before")
 # Page counts (min, max) of the list markups only themes c and d use.
 NEW_PAGES = {"poweredy": (3, 6), "avalon": (2, 4), "gkmlpt": (2, 2), "dl_dd": (1, 2),
-             "div_item": (1, 2)}
+             "div_item": (1, 2), "a_date": (1, 2), "td_before": (1, 3), "xxgk_wh": (1, 2)}
 # Date spellings of list entries, cycled over the ul-style columns.
 SPELLINGS = (
     "%Y-%m-%d", "%Y/%-m/%-d", "%Y.%m.%d", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M",
@@ -62,8 +62,35 @@ def build_portal(seed: int = 1, today: dt.date | None = None, theme: str = "a") 
     columns: list[Column] = []
     channels = [_channel(sec, [], "/", columns) for sec in sections]
     portal = Portal(seed=seed, today=today, theme=theme_obj, channels=channels, columns=columns)
+    _theme_e_setup(portal)
     _assign(portal, rng)
+    _theme_e_redirect(portal)
     return portal
+
+
+def _theme_e_setup(portal: Portal) -> None:
+    """Theme e: list-page extensions and static intro pages (no effect on themes a-d)."""
+    layout = portal.theme.layout
+    exts = layout.get("exts")
+    if exts:
+        for col in portal.columns:
+            col.ext = exts[col.cid % len(exts)]
+    intro = layout.get("intro", {})
+    for ch in portal.all_channels():
+        ch.pages = [(name, f"{ch.url}{slug}/index.shtml") for name, slug in intro.get(ch.url, [])]
+
+
+def _theme_e_redirect(portal: Portal) -> None:
+    """Theme e: the menus reach one column only through a redirect page /go/<slug>."""
+    category = portal.theme.layout.get("redirect")
+    if not category:
+        return
+    pool = [col for col in portal.columns
+            if col.style == "dir" and col.mode == "normal" and "nav" in col.placement
+            and col.markup in GENERIC and col is not portal.columns[0]]
+    pool.sort(key=lambda col: (len(col.path) > 1, col.category != category))  # in the menu
+    if pool:
+        pool[0].via = f"/go/{pool[0].url.rstrip('/').rsplit('/', 1)[1]}"
 
 
 def _channel(sec: Section, path: list[str], base: str, columns: list[Column]) -> Channel:
@@ -112,7 +139,7 @@ def _assign(portal: Portal, rng: random.Random) -> None:
             col = take(lambda c: "nav" in c.placement)
         elif value == "gkmlpt":
             col = take(lambda c: c.section == portal.channels[1].url and "nav" in c.placement)
-        elif value == "xxgk_table":
+        elif value in ("xxgk_table", "xxgk_wh"):
             col = take(lambda c: c.section == portal.channels[1].url)
         else:
             col = take(lambda c, k=kind: c.category != "news" or k == "markup")
@@ -134,6 +161,7 @@ def _assign(portal: Portal, rng: random.Random) -> None:
             col.markup = value
         if col.markup == "hanweb":
             col.url = f"/col/col{1200 + col.cid * 7}/index.html"
+            col.ext = "html"
             col.unitid = 5300 + col.cid
         _restyle(col)
         target = "ok" if col is anchor else statuses.pop()
@@ -156,6 +184,7 @@ def _assign(portal: Portal, rng: random.Random) -> None:
         for col in pool[:count]:
             col.style = style
             col.url = (f"/channel/{100 + col.cid * 3}.html" if style == "channel"
+                       else f"/xxgk/list.aspx?ClassID={10 + col.cid}" if style == "aspx"
                        else f"/list.jsp?catid={10 + col.cid}")
             refill(portal, col, col.entries[0].shown if col.entries else portal.today)
         pool = pool[count:]
@@ -235,7 +264,7 @@ def _docid(col: Column, i: int) -> int:
 
 
 def _trs_path(col: Column, day: dt.date, docid: int) -> str:
-    return f"{_dir(col)}{day:%Y%m}/t{day:%Y%m%d}_{docid}.html"
+    return f"{_dir(col)}{day:%Y%m}/t{day:%Y%m%d}_{docid}.{col.ext}"
 
 
 def _dir(col: Column) -> str:
@@ -243,6 +272,8 @@ def _dir(col: Column) -> str:
         return f"/info/{col.url.rsplit('/', 1)[1].split('.')[0]}/"
     if col.style == "jsp":
         return f"/content/{col.url.rsplit('=', 1)[1]}/"
+    if col.style == "aspx":
+        return f"/xxgk/content/{col.url.rsplit('=', 1)[1]}/"
     if col.style == "gkmlpt":
         return f"/gkmlpt/content/2/{col.url.rsplit('#', 1)[1]}/"
     return col.url.rsplit("/", 1)[0] + "/"
@@ -271,10 +302,11 @@ def _entry(portal: Portal, col: Column, rng: random.Random, day: dt.date, i: int
         e.path = _trs_path(col, day, docid)
         e.url_date = day
     else:
-        e.path = f"{_dir(col)}content_{docid}.html"
+        e.path = f"{_dir(col)}content_{docid}.{col.ext}"
     if markup.startswith("undated"):
         e.shown = None
-        e.visible = day if markup in ("undated_visible", "undated_regen") else None
+        e.visible = day if markup in ("undated_visible", "undated_regen",
+                                      "undated_pubtime") else None
         e.meta = day if markup == "undated_meta" else None
         if markup == "undated_regen":
             e.meta = portal.today - dt.timedelta(days=1)  # batch regeneration yesterday

@@ -31,11 +31,14 @@ DATED_MARKUPS = (
     # themes c/d (other CMS families and layouts)
     "dl_dd", "div_item", "poweredy", "td_md", "avalon", "jsarray", "gkmlpt", "pinned_icon",
     "pinned_new",
+    # theme e (date inside the link text, date cell before the title, 文号 table)
+    "a_date", "td_before", "xxgk_wh",
 )
 # Lists that show no dates: the spider must open the newest articles.
 UNDATED_MARKUPS = (
     "undated_meta", "undated_visible", "undated_url_trs", "undated_url_art",
     "undated_regen", "undated_none",
+    "undated_pubtime",  # theme e: the date only in <span id="pubtime"> on the article
 )
 
 
@@ -99,6 +102,8 @@ class Column:
     # N_2.html), jsp (/list.jsp?catid=N, &page=2), pe (PowerEasy /Category_N/Index.aspx,
     # Index_2.aspx), gkmlpt (/gkmlpt/index#N, JSON api)
     style: str = "dir"
+    ext: str = "html"  # extension of dir-style list pages (index.shtml, index_1.shtml)
+    via: str = ""  # theme e: menus link a redirect page that forwards to the list
 
     @property
     def threshold(self) -> int:
@@ -142,6 +147,7 @@ class Channel:
     columns: list[Column] = field(default_factory=list)
     subs: list[Channel] = field(default_factory=list)
     in_nav: bool = True
+    pages: list[tuple[str, str]] = field(default_factory=list)  # static intro pages (name, url)
 
     def live_columns(self, where: str | None = None) -> list[Column]:
         return [c for c in self.columns
@@ -218,6 +224,11 @@ class Portal:
             out.extend(
                 {"kind": "channel", "url": ch.url, "name": ch.name, "path": list(ch.path)}
                 for ch in self.all_channels()
+            )
+            # Static pages linked like columns (概况-like intros, no list): not columns.
+            out.extend(
+                {"kind": "page", "url": url, "name": name, "path": [*ch.path, ch.name]}
+                for ch in self.all_channels() for name, url in ch.pages
             )
             return out
 

@@ -81,6 +81,8 @@ def clock(today: dt.date) -> str:
 
 def link(col: Column, where: str) -> str:
     """One of the URL spellings of a column's first page (same column for the spider)."""
+    if col.via and where in ("nav", "hub", "sitemap", "home"):
+        return col.via  # theme e: a redirect page in front of the list
     if col.style != "dir":
         sep = "&" if "?" in col.url or col.style == "gkmlpt" else "?"
         if col.style == "gkmlpt":
@@ -90,6 +92,10 @@ def link(col: Column, where: str) -> str:
     if col.url.endswith("index.html"):
         base = col.url[: -len("index.html")]
         variants = [col.url, f"{col.url}?from=nav", base, f"{col.url}#list"]
+    elif col.ext != "html":  # theme e: index.shtml / index.htm
+        index = f"index.{col.ext}"
+        variants = [f"{col.url}{index}", col.url, f"{col.url}{index}?from={where}",
+                    f"{col.url}{index}#main"]
     else:
         variants = [col.url, f"{col.url}index.html", f"{col.url}?from={where}", f"{col.url}#main"]
     return variants[(col.cid + LINK_OFFSETS.get(where, 0)) % len(variants)]
@@ -147,6 +153,15 @@ class Renderer:
         for ch in portal.all_channels():
             if path in (ch.url, f"{ch.url}index.html"):
                 return self._html(self.channel(ch))
+            if ch.pages and path == f"{ch.url}index.shtml":
+                return self._html(self.channel(ch))
+            for name, url in ch.pages:
+                if path in (url, url.rsplit("/", 1)[0] + "/"):
+                    return self._html(self.intro(ch, name, url))
+        if path.startswith("/go/"):
+            target = next((c for c in portal.live_columns() if c.via == path), None)
+            if target is not None:
+                return self._html(self.redirect(link(target, "crumb")))
         for col in portal.live_columns():
             page = (self._column_route(col, path) if col.style == "dir"
                     else self._styled_route(col, path, query))
@@ -164,12 +179,12 @@ class Renderer:
             return None
         rest = path[len(base):]
         if col.mode == "dead404":
-            return self.not_found() if rest in ("", "index.html") else None
-        if rest in ("", "index.html"):
+            return self.not_found() if rest in ("", f"index.{col.ext}") else None
+        if rest in ("", f"index.{col.ext}"):
             if col.mode == "error500":
                 return Page(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>")
             return self._col_html(col, self.column(col, 0))
-        match = re.fullmatch(r"index_(\d+)\.html", rest)
+        match = re.fullmatch(r"index_(\d+)\." + col.ext, rest)
         if match and col.markup != "hanweb" and 0 < int(match.group(1)) < col.page_count:
             return self._col_html(col, self.column(col, int(match.group(1))))
         if rest == "list_frame.html" and col.markup == "iframe":
@@ -186,10 +201,10 @@ class Renderer:
             else:
                 match = re.fullmatch(re.escape(stem) + r"_(\d+)\.html", path)
                 index = int(match.group(1)) - 1 if match else None
-        elif col.style == "jsp":
-            want = col.url.split("?", 1)[0]
+        elif col.style in ("jsp", "aspx"):
+            want, key = col.url.split("?", 1)[0], "catid" if col.style == "jsp" else "ClassID"
             args = parse_qs(query)
-            if path == want and args.get("catid") == [col.url.rsplit("=", 1)[1]]:
+            if path == want and args.get(key) == [col.url.rsplit("=", 1)[1]]:
                 try:
                     index = int(args.get("page", ["1"])[0]) - 1
                 except ValueError:
@@ -217,12 +232,12 @@ class Renderer:
         if col.style == "channel":
             name = col.url.rsplit("/", 1)[1]
             return name if index == 0 else name.replace(".html", f"_{index + 1}.html")
-        if col.style == "jsp":
+        if col.style in ("jsp", "aspx"):
             name = col.url.rsplit("/", 1)[1]
             return name if index == 0 else f"{name}&page={index + 1}"
         if col.style == "pe":
             return "Index.aspx" if index == 0 else f"Index_{index + 1}.aspx"
-        return "index.html" if index == 0 else f"index_{index}.html"
+        return f"index.{col.ext}" if index == 0 else f"index_{index}.{col.ext}"
 
     def _index_articles(self) -> None:
         if self._version == self.portal.version and self._articles:
@@ -261,6 +276,7 @@ class Renderer:
             children: list[dict[str, Any]] = [
                 {"name": c.name, "href": link(c, "nav"), "children": []}
                 for c in ch.live_columns("nav")]
+            children.extend({"name": name, "href": url, "children": []} for name, url in ch.pages)
             children.extend(
                 {"name": sub.name, "href": sub.url,
                  "children": [{"name": c.name, "href": link(c, "nav")}
@@ -286,7 +302,7 @@ class Renderer:
     def home(self) -> str:
         portal = self.portal
         yearless = portal.theme.layout["home_yearless"]
-        spelling = "%m-%d" if yearless else "%Y-%m-%d"
+        spelling = portal.theme.layout.get("home_spelling", "%m-%d") if yearless else "%Y-%m-%d"
         latest = [_entry_view(c, e, spelling) for c, e in latest_news(portal)]
         blocks = [{"name": c.name, "href": link(c, "home"),
                    "entries": [_entry_view(c, e, "%Y-%m-%d") for e in entries]}
@@ -295,7 +311,19 @@ class Renderer:
         interview = fmt_date("%Y年%m月%d日 %H时", portal.today + dt.timedelta(days=3), 15)
         return _env(self.portal.theme.key).get_template("demo/home.html").render(
             **self._base(portal.theme.site_name), latest=latest, blocks=blocks,
-            latest_more=link(anchor, "home") if anchor else "/", interview=interview)
+            latest_more=link(anchor, "home") if anchor else "/", interview=interview,
+            quick=self._quick_links())
+
+    def _quick_links(self) -> list[dict[str, str]]:
+        """Theme e: the 快速链接 icon grid, one column per listed category."""
+        out = []
+        for k, category in enumerate(self.portal.theme.layout.get("quick", ())):
+            col = next((c for c in self.portal.live_columns() if c.category == category
+                        and c.mode == "normal" and "nav" in c.placement), None)
+            if col is not None:
+                out.append({"name": col.name, "href": link(col, "home"),
+                            "icon": f"/images/kslj_{k + 1}.gif"})
+        return out
 
     def sitemap(self) -> str:
         def cols(ch: Channel) -> list[dict[str, str]]:
@@ -325,7 +353,22 @@ class Renderer:
             for sub in ch.subs)
         return _env(self.portal.theme.key).get_template("demo/channel.html").render(
             **self._base(f"{ch.name}_{self.portal.theme.site_name}"), name=ch.name, blocks=blocks,
-            crumbs=self._crumbs([*ch.path, ch.name], None))
+            crumbs=self._crumbs([*ch.path, ch.name], None), pages=ch.pages)
+
+    def intro(self, ch: Channel, name: str, url: str) -> str:
+        """Theme e: a static intro page (概况-like), linked like a column but with no list."""
+        county = self.portal.theme.county
+        return _env(self.portal.theme.key).get_template("demo/intro.html").render(
+            **self._base(f"{name}_{self.portal.theme.site_name}"), name=name, county=county,
+            side=[{"name": n, "href": u, "current": u == url} for n, u in ch.pages],
+            side_title=ch.name, crumbs=self._crumbs([*ch.path, ch.name], (name, url)))
+
+    def redirect(self, target: str) -> str:
+        """Theme e: a 链接型栏目 jump page (meta refresh plus script)."""
+        return ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+                f'<meta http-equiv="refresh" content="0;url={target}">'
+                f'<script>window.location.href="{target}";</script></head>'
+                f'<body>正在跳转，请稍候……</body></html>')
 
     def _side(self, col: Column) -> tuple[str, list[dict[str, Any]]]:
         parent = next(ch for ch in self.portal.all_channels() if ch.url == col.parent)
@@ -337,17 +380,26 @@ class Renderer:
         charset = "gb2312" if col.markup == "gbk" else "utf-8"
         spelling = {"td_md": "%m-%d", "jsarray": "%Y-%m-%d %H:%M", "avalon": "%Y-%m-%d",
                     "poweredy": "%Y-%m-%d"}.get(col.markup)
+        if col.markup == "yearless":
+            spelling = self.portal.theme.layout.get("yearless_spelling")  # theme e: 09/10
         entries = [] if col.mode != "normal" else [
             _entry_view(col, e, spelling,
                         rel=col.markup in ("trs_table", "undated_url_trs", "avalon"),
                         today=self.portal.today) for e in col.page(index)]
+        if col.markup == "xxgk_wh":  # theme e: 文号 such as 青政发〔2026〕12号 (a year, no date)
+            short = self.portal.theme.county[0]
+            kinds = ("政发", "府办发", "政办字", "府字")
+            for k, (view, e) in enumerate(zip(entries, col.page(index), strict=True)):
+                n = zlib.crc32(e.path.encode()) % 97 + 1
+                view["wh"] = "" if k % 4 == 3 else f"{short}{kinds[n % 4]}〔{e.shown.year}〕{n}号"
         count = col.page_count
         if col.style == "dir":
-            prev = "index.html" if index == 1 else f"index_{index - 1}.html"
+            ext = col.ext
+            prev = f"index.{ext}" if index == 1 else f"index_{index - 1}.{ext}"
             pager = {"count": count, "index": index, "prev": prev if index else None,
-                     "next": f"index_{index + 1}.html" if index + 1 < count else None,
-                     "last": f"index_{count - 1}.html" if count > 1 else "index.html",
-                     "proxy": self._proxy_query(col)}
+                     "next": f"index_{index + 1}.{ext}" if index + 1 < count else None,
+                     "last": f"index_{count - 1}.{ext}" if count > 1 else f"index.{ext}",
+                     "proxy": self._proxy_query(col), "first": f"index.{ext}", "ext": ext}
         else:
             pager = {"count": count, "index": index, "first": self.page_url(col, 0),
                      "prev": self.page_url(col, index - 1) if index else None,

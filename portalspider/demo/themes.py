@@ -367,3 +367,116 @@ THEMES: dict[str, tuple[Theme, list[Section]]] = {
         SECTIONS_D,
     ),
 }
+
+# Theme e: a Jiangxi county on an older static-publishing CMS (.shtml/.htm list pages, an
+# ASP.NET 信息公开 module at /xxgk/list.aspx?ClassID=N), a class-less table menu, tabbed hubs,
+# a nested-<dl> 站点地图 at /map.html, and static intro pages linked from the menu like columns.
+SECTIONS_E: list[Section] = [
+    ("新闻资讯", "xwzx", [
+        ("青峰要闻", "qfyw", "news", "all"),
+        ("乡镇动态", "xzdt", "news", "all"),
+        ("部门动态", "bmdt", "news", "all"),
+        ("图片新闻", "tpxw", "news", "hub"),
+        ("媒体看青峰", "mtkqf", "news", "all"),
+        ("领导活动", "ldhd", "news", "hub"),
+        ("视频青峰", "spqf", "news", "sitemap"),
+        ("基层传真", "jccz", "news", "all"),
+    ], []),
+    ("政务公开", "zwgk", [
+        ("通知公告", "tzgg", "notice", "all"),
+        ("公示公告", "gsgg", "notice", "hub"),
+        ("政策文件", "zcwj", "policy", "all"),
+        ("政策解读", "zcjd", "policy", "all"),
+        ("人事任免", "rsrm", "personnel", "all"),
+        ("招录招聘", "zlzp", "personnel", "hub"),
+        ("规划计划", "ghjh", "plan", "all"),
+        ("财政资金", "czzj", "other", "all"),
+        ("工作总结", "gzzj", "plan", "all"),
+        ("规范性文件", "gfxwj", "policy", "hub"),
+        ("政府信息公开年报", "xxgknb", "other", "sitemap"),
+    ], [
+        ("法定主动公开内容", "fdzdgknr", [
+            ("机构职能", "jgzn", "other", "all"),
+            ("统计信息", "tjxx", "other", "all"),
+            ("审计信息", "sjxx", "other", "hub"),
+            ("重大项目", "zdxm", "other", "all"),
+            ("行政执法", "xzzf", "other", "all"),
+            ("减税降费", "jsjf", "other", "hub"),
+            ("政府采购", "zfcg", "other", "all"),
+            ("建议提案办理", "jytabl", "other", "sitemap"),
+        ("权责清单", "qzqd", "other", "all"),
+        ("价格收费", "jgsf", "other", "all"),
+        ], []),
+        ("重点领域信息公开", "zdlyxxgk", [
+            ("义务教育", "ywjy", "other", "all"),
+            ("医疗卫生", "ylws", "other", "all"),
+            ("保障性住房", "bzxzf", "other", "hub"),
+            ("社会救助", "shjz", "other", "all"),
+            ("生态环境", "sthj", "other", "all"),
+            ("乡村振兴", "xczx", "other", "hub"),
+            ("食品安全", "spaq", "other", "all"),
+        ("安全生产", "aqsc", "other", "all"),
+        ], []),
+    ]),
+    ("政民互动", "zmhd", [
+        ("县长信箱", "xzxx", "interaction", "all"),
+        ("咨询投诉", "zxts", "interaction", "all"),
+        ("意见征集", "yjzj", "interaction", "hub"),
+        ("在线访谈", "zxft", "interaction", "all"),
+        ("网上调查", "wsdc", "interaction", "all"),
+    ], []),
+    ("走进青峰", "zjqf", [
+        ("旅游资源", "lyzy", "other", "all"),
+        ("招商引资", "zsyz", "other", "all"),
+        ("青峰风采", "qffc", "other", "hub"),
+        ("文化旅游", "whly", "other", "all"),
+    ], []),
+    ("专题专栏", "ztzl", [
+        ("优化营商环境", "yhyshj", "other", "all"),
+        ("河湖长制", "hhzz", "other", "all"),
+        ("文明创建", "wmcj", "other", "hub"),
+        ("防汛抗旱", "fxkh", "other", "all"),
+        ("平安青峰", "paqf", "other", "sitemap"),
+        ("人口普查", "rkpc", "other", "all"),
+    ], []),
+]
+FEATURES_E = [
+    ("blank", ""),  # an empty <ul></ul>, no placeholder text at all
+    ("markup", "yearless"),  # a second 09/10-style news list
+    ("markup", "a_date"), ("markup", "a_date"), ("markup", "a_date"),
+    ("markup", "td_before"), ("markup", "td_before"), ("markup", "td_before"),
+    ("markup", "xxgk_wh"), ("markup", "xxgk_wh"),
+    ("markup", "undated_pubtime"),
+]
+SPELLINGS_E = ("%Y-%-m-%-d", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d", "%Y年%m月%d日", "%Y-%-m-%-d",
+               "%Y.%m.%d")
+
+THEMES["e"] = (
+    Theme(
+        key="e",
+        site_name="青峰县人民政府",
+        county="青峰县",
+        sitemap_url="/map.html",
+        cls={"nav": "", "sub": "", "list": "lb_ul", "date": "sj",
+             "side": "zc_lm", "crumb": "wz", "block": "bk",
+             "more": "more", "main": "w1200"},
+        layout={"crumb_label": "当前位置：", "crumb_sep": " &gt;&gt; ", "side": "left",
+                "date_first": False, "home_yearless": True, "home_spelling": "%m/%d",
+                "yearless_spelling": "%m/%d", "column_meta": False,
+                "domain": "qingfeng.example.gov.cn",
+                "town": ["青峰镇", "峰口镇", "石溪乡", "黄岗镇", "竹山乡"],
+                "features": FEATURES_E, "spellings": SPELLINGS_E,
+                "exts": ("shtml", "htm", "shtml"),  # list pages index.shtml / index.htm
+                "url_styles": [("aspx", 4)],
+                "redirect": "policy",  # the menus reach the first policy column via /go/<slug>
+                # static intro pages (no list) linked from the menu and hub like columns
+                "intro": {"/zjqf/": [("青峰概况", "qfgk"), ("历史沿革", "lsyg")],
+                          "/zwgk/": [("领导之窗", "ldzc")]},
+                "quick": ("notice", "policy", "interaction", "personnel", "plan", "news")},
+        friend_links=[("中国政府网", "https://www.gov.cn/"),
+                      ("江西省人民政府", "https://www.jiangxi.gov.cn/"),
+                      ("宜春市人民政府", "http://www.yichun.gov.cn/")],
+        service_link=("赣服通", "https://www.jxzwfww.gov.cn/"),
+    ),
+    SECTIONS_E,
+)
