@@ -114,8 +114,7 @@ def _is_dated_item(a) -> bool:
 
 def in_page_furniture(el) -> bool:
     """Inside the header, navigation menus or the footer."""
-    return _inside(el, NAV_CONTAINER, ("nav", "header")) or _inside(
-        el, FOOTER_CONTAINER, ("footer",))
+    return any(_is_furniture(anc) for anc in el.iterancestors())
 
 
 def _link_text(a) -> str:
@@ -216,7 +215,8 @@ def _block_heading(a) -> str | None:
             text = label_text(anc.text_content().replace(link_text, "", 1))
             if _good_name(text):
                 return text
-        before = after = None
+        before: list = []
+        after = None
         passed = False
         for el in anc.iter():
             if el is a:
@@ -224,18 +224,31 @@ def _block_heading(a) -> str | None:
                 continue
             if not isinstance(el.tag, str) or el in ancestors or not _is_heading(el):
                 continue
-            text = label_text(el.text_content())
-            if not _good_name(text):
+            if not _good_name(label_text(el.text_content())):
                 continue
             if not passed:
-                before = text
+                before.append(el)
             elif after is None:
-                after = text
-        if before or after:
-            return before or after
+                after = el
+        if before:
+            return label_text(_tab_heading(anc, a, before).text_content())
+        if after is not None:
+            return label_text(after.text_content())
         if anc.tag in ("body", "html"):
             break
     return None
+
+
+def _tab_heading(block, a, before: list):
+    """The heading naming link ``a``: the nearest one, or, in a tabbed block (a row of tab
+    titles, then one body with its own 更多 per tab), the tab in the same position."""
+    row = before[-1].getparent()
+    tabs = [h for h in before if h.getparent() is row]
+    if len(tabs) >= 2:
+        mores = [m for m in block.iter("a") if is_more_link(m)]
+        if len(mores) == len(tabs) and a in mores:
+            return tabs[mores.index(a)]
+    return before[-1]
 
 
 def is_more_link(a) -> bool:
@@ -330,13 +343,20 @@ def sitemap_link(doc) -> str | None:
 
 
 def content_text_length(doc) -> int:
-    """Characters of visible text outside nav, header and footer: tells static pages apart."""
-    total = 0
+    """Characters of prose outside nav, header, footer and links: a static page has
+    paragraphs (概况, 机构职能); a list page's text is mostly its links' titles."""
     body = doc.find(".//body")
     if body is None:
         return 0
-    for el in body.iter("p", "div", "td", "span"):
-        if in_page_furniture(el):
+    total = len(label_text(body.text_content()))
+    for el in body.iter():
+        if not isinstance(el.tag, str) or not (el.tag == "a" or _is_furniture(el)):
             continue
-        total += len(label_text(el.text or ""))
-    return total
+        if not any(anc.tag == "a" or _is_furniture(anc) for anc in el.iterancestors()):
+            total -= len(label_text(el.text_content()))
+    return max(total, 0)
+
+
+def _is_furniture(el) -> bool:
+    return el.tag in ("nav", "header", "footer", "script", "style") or bool(
+        NAV_CONTAINER.search(_attrs(el)) or FOOTER_CONTAINER.search(_attrs(el)))

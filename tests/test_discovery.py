@@ -148,3 +148,20 @@ def test_more_link_styles_and_their_block_titles():
 )
 def test_clean_url_keeps_the_link_minus_tracking_and_anchors(linked, clean):
     assert clean_url(linked) == clean
+
+
+TABS = """
+<html><body><div class="tabs">
+<div class="tab-hd"><span class="on">通知公告</span><span>公示公告</span></div>
+<div class="tab-bd"><ul><li><a href="/tzgg/1.html">一</a></li></ul>
+  <a class="more" href="/tzgg/">更多&gt;&gt;</a></div>
+<div class="tab-bd"><ul><li><a href="/gsgg/1.html">二</a></li></ul>
+  <a class="more" href="/gsgg/">更多&gt;&gt;</a></div>
+</div></body></html>
+"""
+
+
+def test_tabbed_block_names_each_more_link_after_its_tab():
+    doc = disc.parse_html(TABS.replace('class="tab-hd"', 'class="tab-title"'), BASE)
+    found = {c.url.replace(BASE.rstrip("/"), ""): c.name for c in disc.more_links(doc)}
+    assert found == {"/tzgg/": "通知公告", "/gsgg/": "公示公告"}

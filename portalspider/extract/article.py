@@ -27,8 +27,13 @@ _STRONG_LABEL = re.compile(
 )
 # A bare 时间/日期 label, not one of the event/interview/page-generation times.
 _WEAK_LABEL = re.compile(
-    r"(?<![访谈问答回复来信办结生效废止成文页面开始结束截止活动会议报名])(?:时\s*间|日\s*期)"
+    r"(?<![访谈问答回复来信办结生效废止成文页面开始结束截止活动会议报名计])(?:时\s*间|日\s*期)"
 )
+# Elements that hold the publication date without a label (``<span id="pubtime">``).
+_DATE_HOLDER = re.compile(
+    r"pub_?time|pub_?date|publish_?(?:time|date)|release_?time|docreltime|fbsj|fbrq", re.I)
+# Page furniture whose dates are not the article's (visitor counters, copyright years).
+_FURNITURE = re.compile(r"foot|bottom|copyright|banquan", re.I)
 _GAP = re.compile(r"\s*[:：]?\s*[\[【(（]?\s*")
 _META_KEYS = ("pubdate", "firstpublishedtime", "publishdate", "article:published_time", "pubtime")
 
@@ -52,16 +57,41 @@ def _labelled(text: str, label: re.Pattern[str], today: date) -> date | None:
     return None
 
 
+def _drop_furniture(root) -> None:
+    """Remove footers (counters, copyright years), unless one holds the 发布时间 itself."""
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and (
+        el.tag == "footer" or _FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        and not _STRONG_LABEL.search(element_text(el))]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+
+
+def _date_holder(root, today: date) -> date | None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if _DATE_HOLDER.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            value = parse_date(element_text(el), today)
+            if value is not None and value <= today:
+                return value
+    return None
+
+
 def parse_article_date(html: str, url: str, today: date) -> ArticleDate | None:
     """The article's publication date, or None when the page shows, declares and encodes none."""
     root = parse_html(html)
     if root is not None:
         body = root.find("body")
+        _drop_furniture(body if body is not None else root)
         text = element_text(body if body is not None else root)
         for label in (_STRONG_LABEL, _WEAK_LABEL):
             value = _labelled(text, label, today)
             if value is not None:
                 return ArticleDate(value, "visible")
+        value = _date_holder(root, today)
+        if value is not None:
+            return ArticleDate(value, "visible")
         found = metas(root)
         for key in _META_KEYS:
             value = parse_date(found.get(key, ""), today)

@@ -74,6 +74,11 @@ def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
     return any(marker in text for marker in _PIN_TEXT)
 
 
+_CLOCK = re.compile(r"星期[一二三四五六日天]|今天是|今日是|当前时间|北京时间")
+_TRAILING_DATE = re.compile(
+    r"[\[(（【]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$")
+
+
 def _date_in_link(link: lxml.html.HtmlElement, today: date) -> tuple[date | None, bool]:
     for node in link.iter():
         if node is link or not isinstance(node.tag, str):
@@ -93,6 +98,8 @@ def shown_date(
 ) -> tuple[date | None, bool]:
     """The date shown in an item outside its links, else in a date element inside a link."""
     text = element_text(element, frozenset(id(a) for a in links))
+    if _CLOCK.search(text):
+        return None, False  # the header clock (今天是…星期六) is no publication date
     value = parse_date(text, today)
     if value is not None:
         return value, has_year(text)
@@ -100,6 +107,12 @@ def shown_date(
         value, full = _date_in_link(link, today)
         if value is not None:
             return value, full
+        # "标题[2024-09-10]": a date closing the link text (not one inside the title).
+        trailing = _TRAILING_DATE.search(element_text(link))
+        if trailing:
+            value = parse_date(trailing.group(1), today)
+            if value is not None:
+                return value, True
     return None, False
 
 

@@ -158,15 +158,20 @@ class PortalSpider(scrapy.Spider):
         # The request's URL keeps an app's hash route (gkmlpt ``index#2808``); Scrapy's
         # response URL drops fragments.
         url = response.request.url if response.request else response.url
+        landed = canonical_url(url)
+        if landed != response.meta["key"]:  # redirected: the target may be linked directly
+            if landed in self.seen:
+                return
+            self.seen.add(landed)
         text = self._text(response)
         doc = disc.parse_html(text, url)
         page = parse_list_page(text, url, self.today)
         more = [m for m in disc.more_links(doc)
-                if disc.may_be_column(m.url) and canonical_url(m.url) != response.meta["key"]]
+                if disc.may_be_column(m.url) and canonical_url(m.url) != landed]
         name = self._column_name(cand, page)
         path = self._column_path(cand, page, name)
         here = disc.LinkCandidate(url, name, path, cand.source)
-        kind = self._page_kind(page, more, doc, response.meta["key"])
+        kind = self._page_kind(page, more, doc, landed)
         # Links that may lead to further columns: sub-columns of a hub sit under it. A
         # column's own list entries are its articles; a hub's are its sub-columns.
         child_path = [*path, name] if kind == "hub" and name else path
@@ -187,23 +192,25 @@ class PortalSpider(scrapy.Spider):
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc,
                    here_key: str) -> str:
+        """column | hub | article | static, from what the page lists and links."""
         if page.placeholder:
             return "column"
         if len({canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
             return "hub"
-        if page.entries:
-            if page.article_like and len(page.entries) < 3:
-                return "article"  # an article's related-links box is no list
-            if _only_leads_to_sections(page, here_key):
-                return "hub"  # a grid of sub-column links, no 更多 previews
+        if page.entries and page.article_like and len(page.entries) < 3:
+            return "article"  # an article's related-links box is no list
+        if any(e.date or not (is_section_url(e.url) or canonical_url(e.url) in self.seen)
+               for e in page.entries):
+            return "column"  # lists dated items or documents (not pages met as links)
+        # Nothing but links to sections and known pages: a data store or frame, a hub's
+        # grid, a static page, or a column listing nothing beside its side navigation.
+        if page.iframe_urls or page.data_urls or page.data_requests:
             return "column"
-        if page.iframe_urls or page.data_urls:
-            return "column"
-        if page.article_like:
-            return "article"
-        if disc.content_text_length(doc) >= STATIC_PAGE_MIN_TEXT:
+        if _only_leads_to_sections(page, here_key):
+            return "hub"
+        if page.article_like or disc.content_text_length(doc) >= STATIC_PAGE_MIN_TEXT:
             return "static"
-        return "column"  # linked as a column and lists nothing: blank
+        return "column"
 
     def _column_name(self, cand: disc.LinkCandidate, page: ListPage) -> str:
         meta_name = (page.meta.get("columnname") or "").strip()
