@@ -48,6 +48,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(self.config.allowed_domains)
         self.today: dt.date = today_shanghai()
         self.seen: set[str] = set()  # canonical URLs requested for discovery
+        self.parsed: set[str] = set()  # canonical URLs of candidate pages read (after redirects)
         self.home_key = canonical_url(self.config.url)
         # False when the sitemap failed: no column missing from this crawl is "gone".
         self.discovery_complete = True
@@ -159,10 +160,10 @@ class PortalSpider(scrapy.Spider):
         # response URL drops fragments.
         url = response.request.url if response.request else response.url
         landed = canonical_url(url)
-        if landed != response.meta["key"]:  # redirected: the target may be linked directly
-            if landed in self.seen:
-                return
-            self.seen.add(landed)
+        if landed in self.parsed:  # reached twice: through a redirect and directly
+            return
+        self.parsed.add(landed)
+        self.seen.add(landed)
         text = self._text(response)
         doc = disc.parse_html(text, url)
         page = parse_list_page(text, url, self.today)
