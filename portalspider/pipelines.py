@@ -6,7 +6,7 @@ import datetime as dt
 
 from portalspider.items import ColumnItem
 from portalspider.judge import judge
-from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
+from portalspider.rules import ColumnRules
 
 
 class JudgePipeline:
@@ -31,11 +31,11 @@ class JudgePipeline:
         if not isinstance(item, ColumnItem):
             return item
         res = self.rules.resolve(item.url, item.name, item.path)
-        item.category = res.category or categorize(
+        item.category = res.category_for(
             item.name, path=item.path, url=item.url,
             meta_name=item.meta_column_name, meta_type=item.meta_column_type,
         )
-        item.threshold_days = res.threshold_days or DEFAULT_THRESHOLDS[item.category]
+        item.threshold_days = res.threshold(item.category)
         item.unit = res.unit
         item.exempt_until = res.exempt_until.isoformat() if res.exempt_until else None
         item.top_level = len(item.path) <= 1

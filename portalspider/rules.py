@@ -203,6 +203,12 @@ class Resolution:
     unit: str | None = None
     exempt_until: dt.date | None = None
 
+    def category_for(self, name: str, *, path: Sequence[str] = (), url: str = "",
+                     meta_name: str | None = None, meta_type: str | None = None) -> str:
+        """The column's category: the config's override, else ``categorize``."""
+        return self.category or categorize(name, path=path, url=url, meta_name=meta_name,
+                                           meta_type=meta_type)
+
     def threshold(self, category: str) -> int:
         """The threshold to judge with, given the column's (final) category."""
         return threshold_for(category, self.threshold_days)

@@ -24,7 +24,7 @@ from portalspider.extract.article import parse_article_date
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
-from portalspider.rules import DEFAULT_THRESHOLDS, ColumnRules, categorize
+from portalspider.rules import ColumnRules
 from portalspider.siteconfig import load_site_config
 from portalspider.urls import canonical_url, clean_url, in_domains, is_section_url
 
@@ -359,14 +359,13 @@ class PortalSpider(scrapy.Spider):
                                 article_dates=found, http_status=state["http_status"])
 
     def _threshold(self, url: str, cand: disc.LinkCandidate, page: ListPage | None) -> int:
+        """The threshold the pipeline will judge with: reading more can stop below it."""
         res = self.rules.resolve(url, cand.name, cand.path)
-        if res.threshold_days:
-            return res.threshold_days
-        category = res.category or categorize(
-            cand.name, path=cand.path, url=url,
-            meta_name=page.meta.get("columnname") if page else None,
-            meta_type=page.meta.get("columntype") if page else None)
-        return DEFAULT_THRESHOLDS[category]
+        meta = page.meta if page else {}
+        category = res.category_for(cand.name, path=cand.path, url=url,
+                                    meta_name=meta.get("columnname"),
+                                    meta_type=meta.get("columntype"))
+        return res.threshold(category)
 
     def _column_item(self, column_url: str, cand: disc.LinkCandidate, page: ListPage | None, *,
                      status: str | None = None, article_dates=None, http_status=None,
