@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
@@ -332,6 +332,24 @@ def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
             continue
         found.append(LinkCandidate(href, text, [], "subnav"))
     return found
+
+
+SCRIPT_REDIRECT = re.compile(
+    r"""location(?:\.href)?\s*=\s*['"]([^'"]+)['"]|location\.replace\(\s*['"]([^'"]+)['"]""")
+
+
+def landing_target(doc, text: str, url: str) -> str | None:
+    """The real home page behind a splash page: a frameset's main frame or a script
+    redirect, on a page that links almost nothing itself."""
+    if len([a for a in doc.iter("a") if _href(a)]) >= 3:
+        return None
+    frames = [f.get("src") for f in doc.iter("frame", "iframe") if f.get("src")]
+    if doc.find(".//frameset") is not None and frames:
+        return frames[0]
+    match = SCRIPT_REDIRECT.search(text)
+    if match:
+        return urljoin(url, match.group(1) or match.group(2))
+    return None
 
 
 def sitemap_link(doc) -> str | None:

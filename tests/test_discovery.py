@@ -165,3 +165,17 @@ def test_tabbed_block_names_each_more_link_after_its_tab():
     doc = disc.parse_html(TABS.replace('class="tab-hd"', 'class="tab-title"'), BASE)
     found = {c.url.replace(BASE.rstrip("/"), ""): c.name for c in disc.more_links(doc)}
     assert found == {"/tzgg/": "通知公告", "/gsgg/": "公示公告"}
+
+
+@pytest.mark.parametrize(
+    ("html", "target"),
+    [
+        ("<html><script>window.location.href='/index.shtml';</script></html>",
+         "http://127.0.0.1:8765/index.shtml"),
+        ("<html><frameset><frame src='main.htm'></frameset></html>", "http://127.0.0.1:8765/main.htm"),
+        (NAV, None),
+    ],
+)
+def test_landing_page_forwards_to_the_real_home(html, target):
+    doc = disc.parse_html(html, BASE)
+    assert disc.landing_target(doc, html, BASE) == target

@@ -81,6 +81,14 @@ class PortalSpider(scrapy.Spider):
         self.seen.add(self.home_key)
         text = self._text(response)
         doc = disc.parse_html(text, response.url)
+        landing = disc.landing_target(doc, text, response.url)
+        if landing and response.meta.get("landing_hops", 0) < 2:
+            # A splash page that only forwards (script redirect, frameset) to the real home.
+            self.seen.add(canonical_url(landing))
+            yield scrapy.Request(landing, callback=self.parse_home, errback=self.home_failed,
+                                 meta={"landing_hops": response.meta.get("landing_hops", 0) + 1},
+                                 dont_filter=True)
+            return
         newest = self._home_newest(doc)
         yield SiteItem(
             url=self.config.url, name=self.config.name, status="up", http_status=response.status,
