@@ -51,7 +51,9 @@ def walk(base: str) -> tuple[set[str], dict[str, int]]:
             continue
         if "html" not in ctype and "xml" not in ctype:
             continue
-        text = body.decode("gbk" if "gbk" in ctype else "utf-8")
+        # theme f is GBK throughout, some pages declaring it only in a meta tag or nowhere
+        text = body.decode("gbk" if "gbk" in ctype or b"gb2312" in body[:600]
+                           or ctype == "text/html" else "utf-8")
         for href in HREF.findall(text):
             if href.startswith(("javascript:", "mailto:", "data:")):
                 continue
@@ -61,7 +63,7 @@ def walk(base: str) -> tuple[set[str], dict[str, int]]:
     return seen, failures
 
 
-@pytest.fixture(scope="module", params=["a", "b", "c", "d", "e"])
+@pytest.fixture(scope="module", params=["a", "b", "c", "d", "e", "f"])
 def portal(request):
     return build_portal(seed=1, today=TODAY, theme=request.param)
 
@@ -122,12 +124,13 @@ def test_every_linked_url_is_served(portal):
 def test_list_page_markups(portal):
     render = Renderer(portal)
     by_markup = {t["markup"]: t for t in portal.columns_truth()}
-    trs = render.page(by_markup["trs_table"]["url"]).body.decode()
+    codec = "gbk" if portal.theme.layout.get("gbk_site") else "utf-8"
+    trs = render.page(by_markup["trs_table"]["url"]).body.decode(codec)
     # theme e spells it createPageHTML(4,0,'index','shtml') for its .shtml/.htm list pages
     assert re.search(r"""createPageHTML\(\s*\d+\s*,\s*0\s*,\s*["']index["']\s*,\s*["']s?html?["']\)""",
                      trs)
     assert re.search(r'href="\./\d{6}/t\d{8}_\d+\.s?html?"', trs)
-    hanweb = render.page(by_markup["hanweb"]["url"]).body.decode()
+    hanweb = render.page(by_markup["hanweb"]["url"]).body.decode(codec)
     assert '<script type="text/xml"><datastore>' in hanweb
     assert "<![CDATA[<li>" in hanweb
     proxy = re.search(r'<a href="(/module/web/jpage/dataproxy\.jsp\?[^"]+)"', hanweb).group(1)
@@ -136,12 +139,12 @@ def test_list_page_markups(portal):
     assert "<totalpage>" in xml
     assert xml.count("<record>") > 0
     gbk = render.page(by_markup["gbk"]["url"])
-    assert "charset=gbk" in gbk.content_type
+    assert "charset=gbk" in gbk.content_type or codec == "gbk"  # f: maybe only in the meta
     assert "charset=gb2312" in gbk.body.decode("gbk")
     frame_col = by_markup["iframe"]["url"]
-    assert 'src="list_frame.html"' in render.page(frame_col).body.decode()
+    assert 'src="list_frame.html"' in render.page(frame_col).body.decode(codec)
     assert render.page(frame_col + "list_frame.html").status == 200
-    home = render.page("/").body.decode()
+    home = render.page("/").body.decode(codec)
     assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日 星期" in home  # the noise clock
     assert portal.theme.sitemap_url in home
 
@@ -228,10 +231,12 @@ def _get(render: Renderer, url: str) -> str:
     parts = urlsplit(url)
     page = render.page(parts.path, parts.query)
     assert page.status == 200, url
-    return page.body.decode("gbk" if "gbk" in page.content_type else "utf-8")
+    # theme f answers plain "text/html" when the charset is only in the page (or nowhere)
+    gbk = "gbk" in page.content_type or page.content_type == "text/html"
+    return page.body.decode("gbk" if gbk else "utf-8")
 
 
-@pytest.mark.parametrize("theme", ["c", "d", "e"])
+@pytest.mark.parametrize("theme", ["c", "d", "e", "f"])
 def test_new_themes_are_deterministic(theme):
     one, two = build_portal(31, TODAY, theme), build_portal(31, TODAY, theme)
     assert one.truth() == two.truth()
@@ -403,3 +408,74 @@ def test_theme_e_table_menu_tabs_and_traps():
     art = _get(render, plain.entries[0].path)
     assert '<div class="info">发布时间：' in art
     assert "<meta name=" not in art
+
+
+def test_theme_f_gbk_poweredy_hanweb_pinned_and_hub_list():
+    portal = build_portal(91, TODAY, "f")
+    render = Renderer(portal, "127.0.0.1:9")
+    truth = portal.columns_truth()
+    by_markup = {t["markup"]: t for t in truth}
+    # GBK everywhere; charset in the header, only in a meta tag, or nowhere at all
+    modes = Counter()
+    for t in truth:
+        if t["status"] == "unreachable":
+            continue
+        parts = urlsplit(t["url"])
+        page = render.page(parts.path, parts.query)
+        head = page.body[:400]
+        modes["header" if "gbk" in page.content_type else "meta" if b"gb2312" in head
+              else "none"] += 1
+        page.body.decode("gbk")
+    assert modes["header"]
+    assert modes["meta"]
+    assert modes["none"]
+    # PowerEasy lists, Item URLs, year-less mega-menu dates on every page
+    pe = [c for c in portal.live_columns() if c.style == "pe" and c.mode == "normal"]
+    assert len(pe) >= 5
+    page = _get(render, pe[0].url)
+    assert '<li><span class="date">20' in page
+    assert "/Item/" in page
+    assert re.search(r'<span class="date">\d\d-\d\d</span>', page)
+    # Hanweb: the column page holds only pinned records, the proxy the newest ones
+    hp = portal.column(by_markup["hanweb_pinned"]["url"])
+    page = _get(render, hp.url)
+    assert page.count("<record>") == 3
+    proxy = re.search(r"dataUrl: '(/module/web/jpage/dataproxy\.jsp\?[^']+)'", page).group(1)
+    path, query = proxy.split("?", 1)
+    reply = render.page(path, query)
+    xml = reply.body.decode("gbk")
+    assert 'encoding="gbk"' in xml
+    newest = max(dt.date.fromisoformat(d) for d in re.findall(r"(\d{4}-\d\d-\d\d)</span>", xml))
+    assert newest.isoformat() == by_markup["hanweb_pinned"]["last_update"]
+    # datetime cells; titles with (later) dates of their own that are not list dates
+    td = _get(render, by_markup["td_datetime"]["url"])
+    assert re.search(r'<td class="sj" align="center">20\d\d-\d\d-\d\d \d\d:\d\d:\d\d</td>', td)
+    assert re.search(r"关于20\d\d年\d+月\d+日\w+的通知", td)
+    # the hub that is also a list: a column at the channel's URL, no channel entry for it
+    hub = next(t for t in truth if t["url"] == "/xwzx/xzdt/")
+    assert hub["markup"] == "ul_before"
+    assert hub["category"] == "news"
+    assert "/xwzx/xzdt/" not in {t["url"] for t in portal.truth() if t["kind"] == "channel"}
+    page = _get(render, "/xwzx/xzdt/")
+    assert "own-list" in page
+    assert "更多&gt;&gt;" in page
+    assert render.page("/xwzx/xzdt/index_1.html").status in (200, 404)
+
+
+def test_theme_f_yearless_in_early_january():
+    """Year-less December dates seen on 5 January belong to last year (truth and page)."""
+    today = dt.date(2027, 1, 5)
+    portal = build_portal(91, today, "f")
+    render = Renderer(portal, "127.0.0.1:9")
+    yearless = [t for t in portal.columns_truth() if t["markup"] == "yearless"]
+    assert len(yearless) == 3
+    crossing = 0
+    for t in yearless:
+        col = portal.column(t["url"])
+        shown = [e.shown for e in col.page(0)]
+        assert max(shown).isoformat() == t["last_update"]
+        page = _get(render, t["url"])
+        if any(d.year == 2026 and d.month == 12 for d in shown):
+            crossing += 1
+            assert "12-" in page
+    assert crossing

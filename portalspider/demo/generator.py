@@ -29,7 +29,8 @@ FEATURES: list[tuple[str, str]] = [
 GENERIC = ("ul_after", "ul_before")
 # Page counts (min, max) of the list markups only themes c and d use.
 NEW_PAGES = {"poweredy": (3, 6), "avalon": (2, 4), "gkmlpt": (2, 2), "dl_dd": (1, 2),
-             "div_item": (1, 2), "a_date": (1, 2), "td_before": (1, 3), "xxgk_wh": (1, 2)}
+             "div_item": (1, 2), "a_date": (1, 2), "td_before": (1, 3), "xxgk_wh": (1, 2),
+             "hanweb_pinned": (2, 3), "td_datetime": (1, 3)}
 # Date spellings of list entries, cycled over the ul-style columns.
 SPELLINGS = (
     "%Y-%m-%d", "%Y/%-m/%-d", "%Y.%m.%d", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M",
@@ -65,7 +66,22 @@ def build_portal(seed: int = 1, today: dt.date | None = None, theme: str = "a") 
     _theme_e_setup(portal)
     _assign(portal, rng)
     _theme_e_redirect(portal)
+    _theme_f_hub_lists(portal, rng)
     return portal
+
+
+def _theme_f_hub_lists(portal: Portal, rng: random.Random) -> None:
+    """Theme f: hubs that also show their own article list (that list is a column)."""
+    for url in portal.theme.layout.get("hub_lists", ()):
+        ch = next(c for c in portal.all_channels() if c.url == url)
+        parent = next(p for p in portal.all_channels() if ch in p.subs)
+        col = Column(cid=len(portal.columns) + 1, name=ch.name, category="news", url=ch.url,
+                     path=list(ch.path), section=f"/{ch.url.split('/')[1]}/", parent=parent.url,
+                     markup="ul_before", spelling="%Y-%m-%d")
+        portal.columns.append(col)
+        ch.own = col
+        # Its sub-columns' blocks on the same page are often newer than its own list.
+        refill(portal, col, portal.today - dt.timedelta(days=rng.randint(3, 9)))
 
 
 def _theme_e_setup(portal: Portal) -> None:
@@ -148,8 +164,9 @@ def _assign(portal: Portal, rng: random.Random) -> None:
     statuses = list(STATUS_MIX * 4)
     rng.shuffle(statuses)
     generic_i = 0
+    generic = layout.get("generic", GENERIC)
     for col in cols:
-        kind, value = chosen.get(col.cid, ("markup", GENERIC[generic_i % 2]))
+        kind, value = chosen.get(col.cid, ("markup", generic[generic_i % len(generic)]))
         if col.cid not in chosen:
             col.spelling = spellings[generic_i % len(spellings)]
             generic_i += 1
@@ -159,7 +176,7 @@ def _assign(portal: Portal, rng: random.Random) -> None:
             col.mode, col.placeholder = "blank", value
         else:
             col.markup = value
-        if col.markup == "hanweb":
+        if col.markup in ("hanweb", "hanweb_pinned"):
             col.url = f"/col/col{1200 + col.cid * 7}/index.html"
             col.ext = "html"
             col.unitid = 5300 + col.cid
@@ -237,6 +254,20 @@ def refill(portal: Portal, col: Column, newest: dt.date) -> None:
     if markup == "pinned_new":
         # The pinned item is the newest: the 15 below it are all older.
         entries[0].pinned = True
+    if markup == "hanweb_pinned":
+        # The column page's datastore holds only these (old) pinned records.
+        for k in range(3):
+            old = newest - dt.timedelta(days=rng.randint(200, 900))
+            pin = _entry(portal, col, rng, old, count + k)
+            pin.pinned = True
+            pin.title = f"{portal.theme.county}{rng.choice(TOPICS)}办事指南（置顶）"
+            entries.insert(k, pin)
+    if markup == "td_datetime":
+        # Titles carrying their own (later) dates: 关于2026年9月1日停水的通知. Not list dates.
+        for e in entries[::2]:
+            when = e.shown + dt.timedelta(days=rng.randint(2, 9))
+            what = rng.choice(("停水", "停电", "交通管制", "集中采购开标", "听证会"))
+            e.title = f"关于{when.year}年{when.month}月{when.day}日{what}的通知"
     if markup in ("pinned", "pinned_icon"):
         old = newest - dt.timedelta(days=rng.randint(400, 900))
         pin = _entry(portal, col, rng, old, count)
@@ -295,7 +326,7 @@ def _entry(portal: Portal, col: Column, rng: random.Random, day: dt.date, i: int
     elif markup == "avalon":
         e.path = f"{_dir(col)}{day:%Y%m}/t{day:%Y%m%d}_{docid}.htm"
         e.url_date = day
-    elif markup in ("hanweb", "undated_url_art"):
+    elif markup in ("hanweb", "undated_url_art", "hanweb_pinned"):
         e.path = f"/art/{day.year}/{day.month}/{day.day}/art_{1200 + col.cid * 7}_{docid}.html"
         e.url_date = day
     elif markup in ("trs_table", "xxgk_table", "ul_after", "undated_url_trs", "gbk"):

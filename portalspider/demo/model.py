@@ -33,6 +33,8 @@ DATED_MARKUPS = (
     "pinned_new",
     # theme e (date inside the link text, date cell before the title, 文号 table)
     "a_date", "td_before", "xxgk_wh",
+    # theme f (Hanweb first page with pinned records only; datetime cells, dated titles)
+    "hanweb_pinned", "td_datetime",
 )
 # Lists that show no dates: the spider must open the newest articles.
 UNDATED_MARKUPS = (
@@ -111,7 +113,13 @@ class Column:
 
     @property
     def page_count(self) -> int:
+        if self.markup == "hanweb_pinned":  # pages of the dataproxy (regular records only)
+            return max(1, -(-len(self.regular()) // self.per_page))
         return max(1, -(-len(self.entries) // self.per_page))
+
+    def regular(self) -> list[Entry]:
+        """Entries that are not pinned (theme f's Hanweb proxy serves only these)."""
+        return [e for e in self.entries if not e.pinned]
 
     def page(self, index: int) -> list[Entry]:
         """Entries of list page ``index`` (0-based), in display order."""
@@ -122,6 +130,10 @@ class Column:
         if self.mode != "normal" or not self.entries:
             return None
         first = self.page(0)
+        if self.markup == "hanweb_pinned":
+            # The column page holds only the pinned records; the newest regular ones come
+            # from the first dataproxy.jsp reply. A reader needs both.
+            first = [e for e in self.entries if e.pinned] + self.regular()[:self.per_page]
         if self.markup in UNDATED_MARKUPS:
             dates = [e.article_date() for e in first if not e.pinned]
         else:
@@ -148,6 +160,10 @@ class Channel:
     subs: list[Channel] = field(default_factory=list)
     in_nav: bool = True
     pages: list[tuple[str, str]] = field(default_factory=list)  # static intro pages (name, url)
+    # Theme f: the hub page also shows its own article list. That list is a column (same URL
+    # as the channel, truth kind "column"; no "channel" entry for the URL): it is what a
+    # webmaster must keep fresh there, and the sub-column blocks on the page are not its dates.
+    own: Column | None = None
 
     def live_columns(self, where: str | None = None) -> list[Column]:
         return [c for c in self.columns
@@ -223,7 +239,7 @@ class Portal:
                 })
             out.extend(
                 {"kind": "channel", "url": ch.url, "name": ch.name, "path": list(ch.path)}
-                for ch in self.all_channels()
+                for ch in self.all_channels() if ch.own is None
             )
             # Static pages linked like columns (概况-like intros, no list): not columns.
             out.extend(

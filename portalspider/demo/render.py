@@ -125,10 +125,12 @@ class Renderer:
         self.host = host
         self._articles: dict[str, tuple[Column, Entry]] = {}
         self._version = -1
+        self._path = "/"  # theme f: the requested path decides how the charset is declared
 
     # -- routing ------------------------------------------------------------------
     def page(self, path: str, query: str = "") -> Page:
         with self.portal.lock:
+            self._path = path
             return self._route(path, query)
 
     def _route(self, path: str, query: str) -> Page:
@@ -142,6 +144,11 @@ class Renderer:
             return self.dataproxy(parse_qs(query))
         if path.startswith("/images/") and path.endswith(".gif"):
             return Page(200, GIF, "image/gif")
+        if portal.theme.layout.get("gbk_site") and path in (
+                "/Template/Default/Skin/blue/default.css", "/js/jquery.pack.js",
+                "/module/web/jpage/jpage.js"):  # theme f's PowerEasy skin and scripts
+            kind = "text/css" if path.endswith(".css") else "application/javascript"
+            return Page(200, b"/* PowerEasy SiteFactory */\n", kind)
         if portal.theme.key == "d" and path.startswith("/hdjl/letter/"):
             letter = next((x for x in self.letters() if x["href"] == path), None)
             return self._html(self.letter(letter)) if letter else self.not_found()
@@ -185,7 +192,8 @@ class Renderer:
                 return Page(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>")
             return self._col_html(col, self.column(col, 0))
         match = re.fullmatch(r"index_(\d+)\." + col.ext, rest)
-        if match and col.markup != "hanweb" and 0 < int(match.group(1)) < col.page_count:
+        if (match and col.markup not in ("hanweb", "hanweb_pinned")
+                and 0 < int(match.group(1)) < col.page_count):
             return self._col_html(col, self.column(col, int(match.group(1))))
         if rest == "list_frame.html" and col.markup == "iframe":
             return self._col_html(col, self.frame(col))
@@ -248,6 +256,8 @@ class Renderer:
 
     # -- helpers ------------------------------------------------------------------
     def _html(self, text: str, charset: str = "utf-8") -> Page:
+        if self.portal.theme.layout.get("gbk_site"):
+            return self._gbk_page(text)
         codec = "gbk" if charset != "utf-8" else "utf-8"
         prefixes = self.portal.theme.layout.get("xxgk_prefixes", ())
         if prefixes:
@@ -260,11 +270,33 @@ class Renderer:
         return Page(200, text.encode(codec, errors="xmlcharrefreplace"),
                     f"text/html; charset={'gbk' if codec == 'gbk' else 'utf-8'}")
 
+    def _gbk_page(self, text: str) -> Page:
+        """Theme f: every page is GBK; how (and whether) it says so depends on the page.
+
+        header: ``Content-Type: text/html; charset=gbk`` plus the meta; meta: only
+        ``<meta http-equiv ... charset=gb2312>``; html5: only ``<meta charset=gb2312>``;
+        none: no charset anywhere (a reader must sniff the bytes).
+        """
+        path = self._path
+        modes = ("header", "header", "meta", "header", "html5", "none", "meta")
+        mode = "header" if path in ("/", "/index.html") else modes[zlib.crc32(path.encode()) % 7]
+        meta = re.compile(
+            r'<meta http-equiv="Content-Type" content="text/html; charset=[\w-]+"\s*/?>')
+        if mode == "html5":
+            text = meta.sub("<meta charset=gb2312>", text, count=1)
+        elif mode == "none":
+            text = meta.sub("", text, count=1)
+        ctype = "text/html; charset=gbk" if mode == "header" else "text/html"
+        return Page(200, text.encode("gbk", errors="xmlcharrefreplace"), ctype)
+
     def _col_html(self, col: Column, text: str) -> Page:
         return self._html(text, "gb2312" if col.markup == "gbk" else "utf-8")
 
     def _base(self, title: str, charset: str = "utf-8", **extra: Any) -> dict[str, Any]:
         portal = self.portal
+        if portal.theme.layout.get("gbk_site"):
+            charset = "gb2312"
+            extra = {"mega": self._mega(), **extra}
         return {"theme": portal.theme, "title": title, "charset": charset, "host": self.host,
                 "site_code": f"33112{portal.seed % 10}0001", "clock": clock(portal.today),
                 "today": portal.today, "nav": self._nav(),
@@ -283,6 +315,18 @@ class Renderer:
                               for c in sub.live_columns("nav")][:5]}
                 for sub in ch.subs)
             out.append({"name": ch.name, "href": ch.url, "children": children})
+        return out
+
+    def _mega(self) -> list[dict[str, Any]]:
+        """Theme f: the mega-menu's 最新信息 summaries, year-less (``11-20``), on every page."""
+        out = []
+        for ch in self.portal.channels:
+            pool = [(e, c) for c in self.portal.live_columns() if c.section == ch.url
+                    and c.mode == "normal" for e in c.page(0)[:4]
+                    if not e.pinned and e.shown and e.shown <= self.portal.today]
+            pool.sort(key=lambda ec: (ec[0].shown, ec[1].cid), reverse=True)
+            out.append({"name": ch.name, "entries": [_entry_view(c, e, "%m-%d")
+                                                      for e, c in pool[:3]]})
         return out
 
     def _crumbs(self, names: list[str], current: tuple[str, str] | None) -> list[tuple[str, str]]:
@@ -351,9 +395,16 @@ class Renderer:
              "entries": [], "links": [{"name": c.name, "href": link(c, "hub")}
                                       for c in sub.live_columns("nav")]}
             for sub in ch.subs)
+        extra: dict[str, Any] = {}
+        if ch.own is not None:  # theme f: the hub's own article list (a column) above the blocks
+            own = ch.own
+            extra = {"own": own, "own_entries": [_entry_view(own, e) for e in own.page(0)],
+                     "own_pager": {"count": own.page_count, "index": 0, "first": "index.html",
+                                   "prev": None, "last": f"index_{own.page_count - 1}.html",
+                                   "next": "index_1.html" if own.page_count > 1 else None}}
         return _env(self.portal.theme.key).get_template("demo/channel.html").render(
             **self._base(f"{ch.name}_{self.portal.theme.site_name}"), name=ch.name, blocks=blocks,
-            crumbs=self._crumbs([*ch.path, ch.name], None), pages=ch.pages)
+            crumbs=self._crumbs([*ch.path, ch.name], None), pages=ch.pages, **extra)
 
     def intro(self, ch: Channel, name: str, url: str) -> str:
         """Theme e: a static intro page (概况-like), linked like a column but with no list."""
@@ -379,13 +430,16 @@ class Renderer:
     def column(self, col: Column, index: int) -> str:
         charset = "gb2312" if col.markup == "gbk" else "utf-8"
         spelling = {"td_md": "%m-%d", "jsarray": "%Y-%m-%d %H:%M", "avalon": "%Y-%m-%d",
-                    "poweredy": "%Y-%m-%d"}.get(col.markup)
+                    "poweredy": "%Y-%m-%d", "td_datetime": "%Y-%m-%d %H:%M:%S",
+                    "hanweb_pinned": "%Y-%m-%d"}.get(col.markup)
         if col.markup == "yearless":
             spelling = self.portal.theme.layout.get("yearless_spelling")  # theme e: 09/10
         entries = [] if col.mode != "normal" else [
             _entry_view(col, e, spelling,
                         rel=col.markup in ("trs_table", "undated_url_trs", "avalon"),
                         today=self.portal.today) for e in col.page(index)]
+        if col.markup == "hanweb_pinned" and entries:  # theme f: only the pinned records
+            entries = [_entry_view(col, e, spelling) for e in col.entries if e.pinned]
         if col.markup == "xxgk_wh":  # theme e: 文号 such as 青政发〔2026〕12号 (a year, no date)
             short = self.portal.theme.county[0]
             kinds = ("政发", "府办发", "政办字", "府字")
@@ -442,7 +496,8 @@ class Renderer:
     def frame(self, col: Column) -> str:
         entries = [_entry_view(col, e) for e in col.page(0)]
         return _env(self.portal.theme.key).get_template("demo/frame.html").render(
-            col=col, entries=entries, theme=self.portal.theme, charset="utf-8")
+            col=col, entries=entries, theme=self.portal.theme,
+            charset="gb2312" if self.portal.theme.layout.get("gbk_site") else "utf-8")
 
     def _proxy_query(self, col: Column) -> str:
         return (f"{PROXY}?appid=1&webid=1&path=/&columnid={1200 + col.cid * 7}&unitid={col.unitid}"
@@ -455,9 +510,17 @@ class Renderer:
         except (KeyError, ValueError):
             return Page(400, b"bad request", "text/plain")
         col = next((c for c in self.portal.live_columns()
-                    if c.markup == "hanweb" and 1200 + c.cid * 7 == columnid), None)
+                    if c.markup in ("hanweb", "hanweb_pinned") and 1200 + c.cid * 7 == columnid),
+                   None)
         if col is None:
             return self.not_found()
+        if col.markup == "hanweb_pinned":  # theme f: the proxy pages the regular records
+            rows = col.regular()[(page - 1) * col.per_page:page * col.per_page]
+            entries = ([_entry_view(col, e, "%Y-%m-%d") for e in rows]
+                       if col.mode == "normal" else [])
+            xml = _env(self.portal.theme.key).get_template("demo/dataproxy.xml").render(
+                total=len(col.regular()), pages=col.page_count, entries=entries, encoding="gbk")
+            return Page(200, xml.encode("gbk", errors="xmlcharrefreplace"), "text/xml")
         entries = [_entry_view(col, e) for e in col.page(page - 1)] if col.mode == "normal" else []
         xml = _env(self.portal.theme.key).get_template("demo/dataproxy.xml").render(
             total=len(col.entries), pages=col.page_count, entries=entries)

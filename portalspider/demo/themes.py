@@ -480,3 +480,102 @@ THEMES["e"] = (
     ),
     SECTIONS_E,
 )
+
+# Theme f: a PowerEasy 动易 SiteFactory county served entirely in GBK (charset sometimes only in
+# a meta tag, sometimes nowhere), with a year-less mega-menu on every page, Hanweb columns
+# whose first page holds only pinned records, datetime <td> lists whose titles carry dates,
+# and a hub (乡镇动态) that is also a column: its own article list plus sub-column blocks.
+SECTIONS_F: list[Section] = [
+    ("新闻中心", "xwzx", [
+        ("梅溪要闻", "mxyw", "news", "all"),
+        ("部门动态", "bmdt", "news", "all"),
+        ("图片新闻", "tpxw", "news", "all"),
+        ("领导活动", "ldhd", "news", "hub"),
+        ("综合新闻", "zhxw", "news", "all"),
+        ("视频新闻", "spxw", "news", "sitemap"),
+    ], [
+        # a hub that is also a list (layout "hub_lists"): its own list + town blocks
+        ("乡镇动态", "xzdt", [
+            ("梅溪镇动态", "mxz", "news", "hub"),
+            ("石桥镇动态", "sqz", "news", "hub"),
+            ("龙湾乡动态", "lwx", "news", "all"),
+            ("上林镇动态", "slz", "news", "hub"),
+        ], []),
+    ]),
+    ("政务公开", "zwgk", [
+        ("通知公告", "tzgg", "notice", "all"),
+        ("政策文件", "zcwj", "policy", "all"),
+        ("政策解读", "zcjd", "policy", "all"),
+        ("人事任免", "rsrm", "personnel", "all"),
+        ("招考录用", "zkly", "personnel", "hub"),
+        ("规划计划", "ghjh", "plan", "all"),
+        ("财政预决算", "czyjs", "other", "all"),
+        ("政府信息公开年报", "xxgknb", "other", "sitemap"),
+        ("停电停水通告", "tdtstg", "notice", "all"),
+    ], [
+        ("法定主动公开内容", "fdzdgknr", [
+            ("机构职能", "jgzn", "other", "all"),
+            ("统计信息", "tjxx", "other", "all"),
+            ("审计信息", "sjxx", "other", "hub"),
+            ("重大项目", "zdxm", "other", "all"),
+            ("行政执法", "xzzf", "other", "all"),
+            ("政府采购", "zfcg", "other", "all"),
+            ("权责清单", "qzqd", "other", "sitemap"),
+        ], []),
+        ("重点领域信息公开", "zdlyxxgk", [
+            ("义务教育", "ywjy", "other", "all"),
+            ("医疗卫生", "ylws", "other", "all"),
+            ("住房保障", "zfbz", "other", "hub"),
+            ("社会救助", "shjz", "other", "all"),
+            ("生态环境", "sthj", "other", "all"),
+            ("安全生产", "aqsc", "other", "all"),
+        ], []),
+    ]),
+    ("互动交流", "hdjl", [
+        ("县长信箱", "xzxx", "interaction", "all"),
+        ("咨询投诉", "zxts", "interaction", "all"),
+        ("民意征集", "myzj", "interaction", "hub"),
+        ("在线访谈", "zxft", "interaction", "all"),
+    ], []),
+    ("走进梅溪", "zjmx", [
+        ("梅溪概况", "mxgk", "other", "all"),
+        ("文化旅游", "whly", "other", "all"),
+        ("招商引资", "zsyz", "other", "sitemap"),
+    ], []),
+    ("专题专栏", "ztzl", [
+        ("优化营商环境", "yhyshj", "other", "all"),
+        ("乡村振兴", "xczx", "other", "all"),
+        ("平安梅溪", "pamx", "other", "hub"),
+        ("河湖长制", "hhzz", "other", "all"),
+    ], []),
+]
+FEATURES_F = [
+    ("markup", "yearless"),  # a third year-less list (12-28 in early January: last year)
+    ("markup", "hanweb_pinned"), ("markup", "hanweb_pinned"), ("markup", "hanweb_pinned"),
+    ("markup", "td_datetime"), ("markup", "td_datetime"), ("markup", "td_datetime"),
+]
+
+THEMES["f"] = (
+    Theme(
+        key="f",
+        site_name="梅溪县人民政府",
+        county="梅溪县",
+        sitemap_url="/SiteMap.aspx",
+        cls={"nav": "mainnav", "sub": "subMenu", "list": "newsList", "date": "date",
+             "side": "leftMenu", "crumb": "location", "block": "indexBox",
+             "more": "more", "main": "wrapper"},
+        layout={"crumb_label": "您现在的位置：", "crumb_sep": " &gt;&gt; ", "side": "left",
+                "date_first": True, "home_yearless": True, "column_meta": False,
+                "domain": "meixi.example.gov.cn",
+                "town": ["梅溪镇", "石桥镇", "龙湾乡", "上林镇", "青云乡"],
+                "features": FEATURES_F,
+                "generic": ("poweredy",),  # every generic column is a PowerEasy list
+                "gbk_site": True,
+                "mega_menu": True,
+                "hub_lists": ("/xwzx/xzdt/",)},
+        friend_links=[("中国政府网", "https://www.gov.cn/"),
+                      ("福建省人民政府", "https://www.fujian.gov.cn/")],
+        service_link=("网上办事大厅", "https://zwfw.fujian.gov.cn/"),
+    ),
+    SECTIONS_F,
+)
