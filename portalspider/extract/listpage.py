@@ -101,6 +101,8 @@ class ListPage:
     data_requests: list[DataRequest] = field(default_factory=list)
     #: the column's own name as the trail shows it (the entry dropped from ``breadcrumb``)
     breadcrumb_current: str | None = None
+    #: the page shows only part of the list (pinned records); ``data_urls`` hold the rest
+    partial: bool = False
 
     def newest(self, today: date) -> Entry | None:
         """The entry with the latest shown date not after *today* (later ones are typos).
@@ -402,6 +404,12 @@ def parse_list_page(html: str, url: str, today: date) -> ListPage:
             proxy = chosen.next_url or hanweb_dataproxy_url(html, base)
             if proxy:
                 page.data_urls.append(with_page(proxy, 1))
+        elif not chosen.next_url and all(e.pinned for e in chosen.entries):
+            # Only the pinned records are in the page; the list itself comes from the proxy.
+            proxy = hanweb_dataproxy_url(html, base)
+            if proxy:
+                page.data_urls.append(with_page(proxy, 1))
+                page.partial = True
     if sum(e.date is not None for e in js_entries) > sum(e.date is not None for e in entries):
         entries = js_entries
     page.entries = entries

@@ -270,6 +270,12 @@ class PortalSpider(scrapy.Spider):
                     callback = self.parse_data if url in page.data_urls else self.parse_frame
                     return scrapy.Request(url, callback=callback, errback=self.page_failed,
                                           meta=meta, dont_filter=True)
+        if page.partial:  # pinned records only: the list proper is in the data store
+            for url in page.data_urls:
+                if in_domains(url, self.allowed_domains):
+                    meta["merge_with"] = page
+                    return scrapy.Request(url, callback=self.parse_data, errback=self.page_failed,
+                                          meta=meta, dont_filter=True)
         if (_ascending(page) and page.last_page_url and (page.page_count or 0) > 1
                 and in_domains(page.last_page_url, self.allowed_domains)):
             meta["merge_with"] = page
@@ -279,14 +285,18 @@ class PortalSpider(scrapy.Spider):
 
     def parse_frame(self, response: Response):
         page = parse_list_page(self._text(response), response.url, self.today)
-        first = response.meta.get("merge_with")
-        if first is not None:
-            page = dataclasses.replace(first, entries=[*first.entries, *page.entries])
-        yield from self._read_column(response, page, response.meta["cand"],
-                                     response.meta["column_url"], response.meta["hops"])
+        yield from self._continue_column(response, page)
 
     def parse_data(self, response: Response):
         page = parse_data_response(self._text(response), response.url, self.today)
+        yield from self._continue_column(response, page)
+
+    def _continue_column(self, response: Response, page: ListPage):
+        """Carry on with a further page of the column, joined to page 1 when it completes it."""
+        first = response.meta.get("merge_with")
+        if first is not None:
+            page = dataclasses.replace(first, entries=[*first.entries, *page.entries],
+                                       partial=False)
         yield from self._read_column(response, page, response.meta["cand"],
                                      response.meta["column_url"], response.meta["hops"])
 
