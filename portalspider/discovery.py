@@ -9,6 +9,7 @@ is a list, a hub or an article is decided by ``classify_page``.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -261,6 +262,29 @@ def is_more_link(a) -> bool:
     if img is not None:
         hints += [img.get("alt") or "", img.get("title") or "", img.get("src") or ""]
     return any(MORE_IMAGE.search(h) for h in hints)
+
+
+def without_more_blocks(doc) -> str:
+    """The page's HTML without the blocks that 更多 links close (a hub's previews).
+
+    A block is the nearest ancestor of a 更多 link that holds at least three other links.
+    What is left can still hold a list of the page's own.
+    """
+    doc = copy.deepcopy(doc)
+    blocks = []
+    for a in doc.iter("a"):
+        if not _href(a) or not is_more_link(a):
+            continue
+        for anc in a.iterancestors():
+            if anc.tag in ("body", "html"):
+                break
+            if sum(1 for x in anc.iter("a") if x is not a and _href(x)) >= 3:
+                blocks.append(anc)
+                break
+    for block in blocks:
+        if block.getparent() is not None:
+            block.getparent().remove(block)
+    return lxml_html.tostring(doc, encoding="unicode")
 
 
 def more_links(doc) -> list[LinkCandidate]:

@@ -54,7 +54,7 @@ def test_flaky_server_gives_the_same_answers(portal_a, tmp_path):
     _assert_matches_truth(result, portal_a)
 
 
-@pytest.mark.parametrize(("seed", "theme"), [(21, "b"), (41, "c"), (42, "d"), (43, "e")])
+@pytest.mark.parametrize(("seed", "theme"), [(21, "b"), (41, "c"), (42, "d"), (43, "e"), (44, "f")])
 def test_unseen_portals_meet_the_floors(seed, theme, tmp_path):
     """Other names, layouts and dates: ≥98% found, ≥98% exact dates, no false stale."""
     portal = build_portal(seed=seed, theme=theme)

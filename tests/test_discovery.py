@@ -179,3 +179,25 @@ def test_tabbed_block_names_each_more_link_after_its_tab():
 def test_landing_page_forwards_to_the_real_home(html, target):
     doc = disc.parse_html(html, BASE)
     assert disc.landing_target(doc, html, BASE) == target
+
+
+OWN_AND_BLOCKS = """
+<html><body><div class="channel">
+<div class="box own"><h3>乡镇动态</h3><ul class="list">
+  <li><a href="/xzdt/1.html">本栏目一</a><span>2026-11-20</span></li>
+  <li><a href="/xzdt/2.html">本栏目二</a><span>2026-11-19</span></li></ul></div>
+<div class="box"><div class="title"><h3>上林镇</h3><a href="/xzdt/slz/">更多</a></div><ul>
+  <li><a href="/xzdt/slz/1.html">上林一</a><span>2026-11-27</span></li>
+  <li><a href="/xzdt/slz/2.html">上林二</a><span>2026-11-26</span></li>
+  <li><a href="/xzdt/slz/3.html">上林三</a><span>2026-11-25</span></li></ul></div>
+</div></body></html>
+"""
+
+
+def test_without_more_blocks_keeps_a_hubs_own_list():
+    doc = disc.parse_html(OWN_AND_BLOCKS, BASE)
+    rest = disc.without_more_blocks(doc)
+    assert "本栏目一" in rest
+    assert "本栏目二" in rest
+    assert "上林" not in rest
+    assert "上林一" in disc.label_text(doc.text_content())  # the page itself is untouched

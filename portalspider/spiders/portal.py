@@ -184,6 +184,9 @@ class PortalSpider(scrapy.Spider):
         # Links that may lead to further columns: sub-columns of a hub sit under it. A
         # column's own list entries are its articles; a hub's are its sub-columns.
         child_path = [*path, name] if kind == "hub" and name else path
+        own = self._own_list(doc, url) if kind == "hub" else None
+        if own is not None:  # a channel that also lists items of its own
+            kind, page = "column", own
         for m in more:
             yield from self._follow(disc.LinkCandidate(m.url, m.name, child_path, "more"))
         entry_keys = {canonical_url(e.url) for e in page.entries
@@ -198,6 +201,11 @@ class PortalSpider(scrapy.Spider):
             self.logger.debug("Not a column (%s): %s", kind, url)
             return
         yield from self._read_column(response, page, here, url)
+
+    def _own_list(self, doc, url: str) -> ListPage | None:
+        """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
+        own = parse_list_page(disc.without_more_blocks(doc), url, self.today)
+        return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc,
                    here_key: str) -> str:
