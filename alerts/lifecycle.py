@@ -24,13 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest import Notice
+from portalspider import items
 from portalspider.rules import ColumnRules
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import AlertEvent, Column, CrawlRun, Finding
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_STATUSES = frozenset({"stale", "undated", "blank"})
+PROBLEM_STATUSES = frozenset(items.PROBLEM_STATUSES)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 RESOLVED_LOOKBACK_DAYS = 90  # closed findings older than this are history, not news
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-CATEGORIES = ("news", "notice", "policy", "personnel", "plan", "interaction", "other")
+from portalspider.items import CATEGORIES
 
 # Allowed keys per section, in the order the reference documents them.
 TOP_KEYS = ("site", "defaults", "units", "columns")

@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portalspider.items import PROBLEM_STATUSES
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 未注明发布时间的视为不更新: undated columns count with the stale ones everywhere.
 NOT_UPDATED = ("stale", "undated")
-PROBLEM_STATUSES = ("stale", "undated", "blank")
 STATUS_ORDER = ("stale", "undated", "blank", "unreachable", "warning", "ok")
 STATUS_LABELS = {
     "ok": "正常",
