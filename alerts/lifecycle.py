@@ -128,8 +128,9 @@ class _Decider:
             self.events[(ev.column_id, ev.episode_key)].append(ev)
         self.run_dates: dict[int, dt.date] = {}
         for rid, started, summary in session.execute(
-            select(CrawlRun.id, CrawlRun.started_at, CrawlRun.summary)
-            .where(CrawlRun.site_id == site_id)
+            select(CrawlRun.id, CrawlRun.started_at, CrawlRun.summary).where(
+                CrawlRun.site_id == site_id
+            )
         ):
             d = run_date(started, summary)
             if d is not None:
@@ -175,25 +176,48 @@ class _Decider:
         evs = self.events[(column.id, episode)]
         base = {"since": finding.opened_on, "owner_unit": owner}
         if not any(e.kind == "alert" for e in evs):
-            self.add(column, episode, "alert", 0, owner,
-                     _notice(column, "alert", self.today, **base), finding)
+            self.add(
+                column,
+                episode,
+                "alert",
+                0,
+                owner,
+                _notice(column, "alert", self.today, **base),
+                finding,
+            )
             return
         last = max(self.event_date(e) for e in evs if e.kind in ("alert", "reminder"))
         if (self.today - last).days < self.remind_days:
             return
         seq = sum(e.kind == "reminder" for e in evs) + 1
-        self.add(column, episode, "reminder", seq, owner,
-                 _notice(column, "reminder", self.today, seq=seq, **base), finding)
+        self.add(
+            column,
+            episode,
+            "reminder",
+            seq,
+            owner,
+            _notice(column, "reminder", self.today, seq=seq, **base),
+            finding,
+        )
         if seq > self.escalate_after:
             target = escalation_target(self.config, owner)
             if target is None:
                 logger.warning(
                     "alerts: %s is overdue but has nobody to escalate to "
-                    "(set escalate_to or defaults.unit)", column.url)
+                    "(set escalate_to or defaults.unit)",
+                    column.url,
+                )
                 return
             esc_seq = seq - self.escalate_after
-            self.add(column, episode, "escalation", esc_seq, target,
-                     _notice(column, "escalation", self.today, seq=seq - 1, **base), finding)
+            self.add(
+                column,
+                episode,
+                "escalation",
+                esc_seq,
+                target,
+                _notice(column, "escalation", self.today, seq=seq - 1, **base),
+                finding,
+            )
 
     def warning(self, column: Column) -> None:
         since = column.status_since_run_id or column.last_update
@@ -204,8 +228,14 @@ class _Decider:
         if column.last_update and column.threshold_days is not None:
             days_left = column.threshold_days - (self.today - column.last_update).days + 1
         owner = column.unit or self.config.default_unit
-        self.add(column, episode, "pre_alert", 0, owner,
-                 _notice(column, "pre_alert", self.today, days_left=days_left, owner_unit=owner))
+        self.add(
+            column,
+            episode,
+            "pre_alert",
+            0,
+            owner,
+            _notice(column, "pre_alert", self.today, days_left=days_left, owner_unit=owner),
+        )
 
     def closed_finding(self, column: Column, finding: Finding) -> None:
         episode = f"finding:{finding.id}"
@@ -215,9 +245,15 @@ class _Decider:
         owner = column.unit or finding.unit or self.config.default_unit
         recipients = [owner, *sorted({e.unit for e in evs if e.kind == "escalation" and e.unit})]
         for seq, recipient in enumerate(dict.fromkeys(recipients)):
-            self.add(column, episode, "resolved", seq, recipient,
-                     _notice(column, "resolved", self.today, since=finding.opened_on,
-                             owner_unit=owner), finding)
+            self.add(
+                column,
+                episode,
+                "resolved",
+                seq,
+                recipient,
+                _notice(column, "resolved", self.today, since=finding.opened_on, owner_unit=owner),
+                finding,
+            )
 
 
 def decide(
@@ -233,9 +269,7 @@ def decide(
     """Add the AlertEvents due after run ``run_id`` to ``session`` (uncommitted); return them."""
     d = _Decider(session, config, site_id, run_id, today, remind_days, escalate_after)
     rules = ColumnRules(config)
-    columns = {
-        c.id: c for c in session.scalars(select(Column).where(Column.site_id == site_id))
-    }
+    columns = {c.id: c for c in session.scalars(select(Column).where(Column.site_id == site_id))}
     cutoff = today - dt.timedelta(days=RESOLVED_LOOKBACK_DAYS)
     findings = session.scalars(
         select(Finding)

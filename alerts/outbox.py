@@ -85,8 +85,13 @@ def backoff(options: AlertOptions, attempts: int) -> dt.timedelta:
 class _Progress:
     """Commits the in-flight marks of one row, each in its own short transaction."""
 
-    def __init__(self, factory: sessionmaker[Session], row_id: int, lease: dt.timedelta,
-                 clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        row_id: int,
+        lease: dt.timedelta,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self.factory = factory
         self.row_id = row_id
         self.lease = lease
@@ -102,8 +107,7 @@ class _Progress:
         self.in_flight = True
 
     def after_part(self, index: int) -> None:
-        self._set(status="claimed", parts_sent=index + 1,
-                  next_attempt_at=self.clock() + self.lease)
+        self._set(status="claimed", parts_sent=index + 1, next_attempt_at=self.clock() + self.lease)
         self.in_flight = False
 
 
@@ -166,16 +170,25 @@ class Outbox:
                     (AlertDelivery.next_attempt_at.is_(None))
                     | (AlertDelivery.next_attempt_at <= now),
                 )
-                .values(status="claimed", attempts=AlertDelivery.attempts + 1,
-                        next_attempt_at=now + self.lease)
+                .values(
+                    status="claimed",
+                    attempts=AlertDelivery.attempts + 1,
+                    next_attempt_at=now + self.lease,
+                )
                 .execution_options(synchronize_session=False)
             ).rowcount
             if not claimed:
                 self.report.waiting.append(row_id)
                 return
             s.refresh(row)
-            job = Job(row.id, row.idempotency_key, row.unit, row.subject, dict(row.payload),
-                      row.parts_sent)
+            job = Job(
+                row.id,
+                row.idempotency_key,
+                row.unit,
+                row.subject,
+                dict(row.payload),
+                row.parts_sent,
+            )
             channel_name, attempts = row.channel, row.attempts
         self._send(job, channel_name, attempts, down)
 
@@ -202,13 +215,15 @@ class Outbox:
             else:
                 self._failed(job.id, channel_name, attempts, DeliveryError(str(exc)), down)
             return
-        self._update(job.id, status="sent", sent_at=self.now(), next_attempt_at=None,
-                     last_error=None)
+        self._update(
+            job.id, status="sent", sent_at=self.now(), next_attempt_at=None, last_error=None
+        )
         self.report.sent.append(job.id)
         logger.info("alerts: delivered %s digest #%d to %s", channel_name, job.id, job.unit)
 
-    def _failed(self, row_id: int, channel: str, attempts: int, exc: DeliveryError,
-                down: set[str]) -> None:
+    def _failed(
+        self, row_id: int, channel: str, attempts: int, exc: DeliveryError, down: set[str]
+    ) -> None:
         reason = scrub(exc)
         if exc.permanent or attempts >= self.options.max_attempts:
             self._update(row_id, status="failed", last_error=reason, next_attempt_at=None)
@@ -220,9 +235,14 @@ class Outbox:
         self.report.retry.append(row_id)
         if getattr(exc, "channel_down", False):
             down.add(channel)
-        logger.warning("alerts: %s digest #%d not delivered (attempt %d), will retry after %s "
-                       "UTC: %s", channel, row_id, attempts, retry_at.isoformat(" ", "seconds"),
-                       reason)
+        logger.warning(
+            "alerts: %s digest #%d not delivered (attempt %d), will retry after %s UTC: %s",
+            channel,
+            row_id,
+            attempts,
+            retry_at.isoformat(" ", "seconds"),
+            reason,
+        )
 
     # -- crash recovery ------------------------------------------------------------------
 
@@ -239,8 +259,9 @@ class Outbox:
             self.report.waiting.append(row_id)
             return False
         if status == "claimed":
-            logger.info("alerts: digest #%d was claimed by a process that stopped; retrying",
-                        row_id)
+            logger.info(
+                "alerts: digest #%d was claimed by a process that stopped; retrying", row_id
+            )
             self._update(row_id, status="pending", next_attempt_at=None)
             return True
         status = self._ambiguous(row_id, "the sending process stopped before the server confirmed")
@@ -267,30 +288,50 @@ class Outbox:
             if row.channel == "email":
                 mid = row.payload.get("message_id", "?")
                 row.status = "failed"
-                row.last_error = (f"{UNCERTAIN} {why}; the server may have the message "
-                                  f"(Message-ID {mid}); not resent to avoid a duplicate")
+                row.last_error = (
+                    f"{UNCERTAIN} {why}; the server may have the message "
+                    f"(Message-ID {mid}); not resent to avoid a duplicate"
+                )
                 row.next_attempt_at = None
-                logger.error("alerts: email digest #%d to %s may or may not have been delivered "
-                             "(%s). Not resending, so the unit never gets it twice; check the "
-                             "mailbox for Message-ID %s and run `scrapy alerts --send --resend "
-                             "%d` if it is missing.", row_id, row.unit, why, mid, row_id)
+                logger.error(
+                    "alerts: email digest #%d to %s may or may not have been delivered "
+                    "(%s). Not resending, so the unit never gets it twice; check the "
+                    "mailbox for Message-ID %s and run `scrapy alerts --send --resend "
+                    "%d` if it is missing.",
+                    row_id,
+                    row.unit,
+                    why,
+                    mid,
+                    row_id,
+                )
             elif row.channel == "wecom_robot":
                 row.parts_sent = part + 1
                 row.status = "sent" if row.parts_sent >= parts else "pending"
                 row.sent_at = self.now() if row.status == "sent" else None
                 row.next_attempt_at = None
                 row.last_error = f"{UNCERTAIN} part {part + 1}/{parts} not confirmed ({why})"
-                logger.warning("alerts: WeCom robot digest #%d to %s: part %d/%d may not have "
-                               "arrived (%s); not resent, since a robot cannot drop duplicates",
-                               row_id, row.unit, part + 1, parts, why)
+                logger.warning(
+                    "alerts: WeCom robot digest #%d to %s: part %d/%d may not have "
+                    "arrived (%s); not resent, since a robot cannot drop duplicates",
+                    row_id,
+                    row.unit,
+                    part + 1,
+                    parts,
+                    why,
+                )
             else:
                 row.status = "pending"
                 row.next_attempt_at = None
                 row.last_error = f"part {part + 1}/{parts} not confirmed ({why}); resending"
-                logger.warning("alerts: WeCom app digest #%d: resending part %d/%d (%s); WeCom's "
-                               "duplicate check drops it if the first copy arrived within %d s",
-                               row_id, part + 1, parts, why,
-                               self.options.wecom_duplicate_interval)
+                logger.warning(
+                    "alerts: WeCom app digest #%d: resending part %d/%d (%s); WeCom's "
+                    "duplicate check drops it if the first copy arrived within %d s",
+                    row_id,
+                    part + 1,
+                    parts,
+                    why,
+                    self.options.wecom_duplicate_interval,
+                )
             return row.status
 
 

@@ -54,19 +54,28 @@ def find_site_id(session: Session, config: SiteConfig) -> int | None:
     return session.scalar(select(Site.id).where(Site.url_key == url_key(config.url)))
 
 
-def _payload(channel: str, digest: Digest, unit: UnitConfig, options: AlertOptions,
-             key: str) -> dict[str, Any]:
+def _payload(
+    channel: str, digest: Digest, unit: UnitConfig, options: AlertOptions, key: str
+) -> dict[str, Any]:
     """The rendered parts for one channel: the exact bytes every retry will send."""
     if channel == "email":
         text, html = render_email(digest)
-        return {"text": text, "html": html, "message_id": message_id(key, options.mail_from),
-                "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        return {
+            "text": text,
+            "html": html,
+            "message_id": message_id(key, options.mail_from),
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
     if channel == "wecom_robot":
         if unit.wecom_mobiles:  # markdown cannot @-mention by phone; text can
-            return {"msgtype": "text",
-                    "parts": render_text_parts(digest, options.wecom_text_budget)}
-        return {"msgtype": "markdown",
-                "parts": render_markdown_parts(digest, options.wecom_markdown_budget)}
+            return {
+                "msgtype": "text",
+                "parts": render_text_parts(digest, options.wecom_text_budget),
+            }
+        return {
+            "msgtype": "markdown",
+            "parts": render_markdown_parts(digest, options.wecom_markdown_budget),
+        }
     return {"msgtype": "markdown", "parts": render_markdown_parts(digest, options.wecom_app_budget)}
 
 
@@ -94,22 +103,32 @@ def _write_outbox(
         available = [n for n, c in channels.items() if unit is not None and c.available(unit)]
         if unit is None or recipient is None or not available:
             plan.undeliverable[recipient or "（未指定责任单位）"] = len(group)
-            logger.warning("alerts: %d notification(s) for %s recorded but not delivered: "
-                           "%s", len(group), recipient or "columns without a unit",
-                           "no contact configured for this unit in the site config"
-                           if recipient else "set defaults.unit or a unit rule")
+            logger.warning(
+                "alerts: %d notification(s) for %s recorded but not delivered: %s",
+                len(group),
+                recipient or "columns without a unit",
+                "no contact configured for this unit in the site config"
+                if recipient
+                else "set defaults.unit or a unit rule",
+            )
             continue
-        digest = Digest(config.name, config.url, recipient, today, deadline,
-                        [g.notice for g in group])
+        digest = Digest(
+            config.name, config.url, recipient, today, deadline, [g.notice for g in group]
+        )
         subject = render_subject(digest)
         first_event = min(g.event.id for g in group)
         rows = []
         for channel in available:
             key = idempotency_key(site_id, run_id, recipient, channel, first_event)
             row = AlertDelivery(
-                site_id=site_id, unit=recipient, channel=channel, idempotency_key=key,
-                subject=subject, payload=_payload(channel, digest, unit, options, key),
-                status="pending", run_id=run_id,
+                site_id=site_id,
+                unit=recipient,
+                channel=channel,
+                idempotency_key=key,
+                subject=subject,
+                payload=_payload(channel, digest, unit, options, key),
+                status="pending",
+                run_id=run_id,
             )
             session.add(row)
             rows.append(row)
@@ -125,8 +144,14 @@ def _write_outbox(
 def _log_dry_run(plan: Plan) -> None:
     for row in plan.deliveries:
         parts = row.payload.get("parts") or [row.payload.get("text", "")]
-        logger.info("alerts (dry run, not sent): %s digest for %s, %d part(s): %s\n%s",
-                    row.channel, row.unit, len(parts), row.subject, "\n---\n".join(parts))
+        logger.info(
+            "alerts (dry run, not sent): %s digest for %s, %d part(s): %s\n%s",
+            row.channel,
+            row.unit,
+            len(parts),
+            row.subject,
+            "\n---\n".join(parts),
+        )
 
 
 def plan(
@@ -151,8 +176,10 @@ def plan(
             if site_id is None:
                 return Plan()
             run_id = session.scalar(
-                select(CrawlRun.id).where(CrawlRun.site_id == site_id)
-                .order_by(CrawlRun.id.desc()).limit(1)
+                select(CrawlRun.id)
+                .where(CrawlRun.site_id == site_id)
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
             )
             if run_id is None:
                 return Plan()
@@ -160,24 +187,47 @@ def plan(
         if run is None:
             raise ValueError(f"no crawl run {run_id}")
         decisions = decide(
-            session, config=config, site_id=run.site_id, run_id=run_id, today=today,
-            remind_days=options.remind_days, escalate_after=options.escalate_after,
+            session,
+            config=config,
+            site_id=run.site_id,
+            run_id=run_id,
+            today=today,
+            remind_days=options.remind_days,
+            escalate_after=options.escalate_after,
         )
-        result = _write_outbox(session, decisions, config=config, site_id=run.site_id,
-                               run_id=run_id, today=today, options=options, channels=channels)
+        result = _write_outbox(
+            session,
+            decisions,
+            config=config,
+            site_id=run.site_id,
+            run_id=run_id,
+            today=today,
+            options=options,
+            channels=channels,
+        )
         if commit:
             session.commit()
         else:
             session.rollback()
         result.pending = [
-            {"id": r.id, "unit": r.unit, "channel": r.channel, "status": r.status,
-             "attempts": r.attempts, "subject": r.subject, "last_error": r.last_error,
-             "parts": len(r.payload.get("parts", [None])), "parts_sent": r.parts_sent}
+            {
+                "id": r.id,
+                "unit": r.unit,
+                "channel": r.channel,
+                "status": r.status,
+                "attempts": r.attempts,
+                "subject": r.subject,
+                "last_error": r.last_error,
+                "parts": len(r.payload.get("parts", [None])),
+                "parts_sent": r.parts_sent,
+            }
             for r in session.scalars(
-                select(AlertDelivery).where(
+                select(AlertDelivery)
+                .where(
                     AlertDelivery.site_id == run.site_id,
                     AlertDelivery.status.in_(("pending", "claimed", "sending", "failed")),
-                ).order_by(AlertDelivery.id)
+                )
+                .order_by(AlertDelivery.id)
             )
         ]
     return result
@@ -202,8 +252,14 @@ def after_crawl(
         return
     try:
         try:
-            result = plan(settings=settings, config=config, session_factory=session_factory,
-                          run_id=run_id, today=today, commit=not options.dry_run)
+            result = plan(
+                settings=settings,
+                config=config,
+                session_factory=session_factory,
+                run_id=run_id,
+                today=today,
+                commit=not options.dry_run,
+            )
         except IntegrityError:
             logger.info("alerts: another process decided these notifications already")
             result = Plan()
@@ -211,12 +267,14 @@ def after_crawl(
             _log_dry_run(result)
             return
         if result.deliveries:
-            logger.info("alerts: %d digest(s) queued after run %d",
-                        len(result.deliveries), run_id)
+            logger.info("alerts: %d digest(s) queued after run %d", len(result.deliveries), run_id)
         deliver_pending(settings=settings, config=config, session_factory=session_factory)
     except Exception:
-        logger.exception("alerts: could not process alerts after run %d (the crawl itself is "
-                         "recorded; `scrapy alerts --send` retries delivery)", run_id)
+        logger.exception(
+            "alerts: could not process alerts after run %d (the crawl itself is "
+            "recorded; `scrapy alerts --send` retries delivery)",
+            run_id,
+        )
 
 
 def deliver_pending(
@@ -239,10 +297,14 @@ def deliver_pending(
         site_id = find_site_id(session, config)
     if site_id is None:
         return DeliveryReport()
-    outbox = Outbox(session_factory, config, options, channels or make_channels(options),
-                    now=now)
+    outbox = Outbox(session_factory, config, options, channels or make_channels(options), now=now)
     report = outbox.run(site_id)
     if report.sent or report.retry or report.failed:
-        logger.info("alerts: %d delivered, %d to retry, %d failed, %d waiting",
-                    len(report.sent), len(report.retry), len(report.failed), len(report.waiting))
+        logger.info(
+            "alerts: %d delivered, %d to retry, %d failed, %d waiting",
+            len(report.sent),
+            len(report.retry),
+            len(report.failed),
+            len(report.waiting),
+        )
     return report

@@ -92,8 +92,12 @@ def _canonical(body: dict[str, Any]) -> str:
 
 def _reply(errcode: int, errmsg: str, **extra: Any) -> dict[str, Any]:
     hint = hashlib.sha256(f"{errcode}{time.time()}".encode()).hexdigest()[:12]
-    more = "" if errcode == 0 else (
-        f", hint: [{hint}], more info at https://open.work.weixin.qq.com/devtool/query?e={errcode}"
+    more = (
+        ""
+        if errcode == 0
+        else (
+            f", hint: [{hint}], more info at https://open.work.weixin.qq.com/devtool/query?e={errcode}"
+        )
     )
     return {"errcode": errcode, "errmsg": errmsg + more, **extra}
 
@@ -259,14 +263,19 @@ class FakeWeComServer:
             parties = [p for p in str(body.get("toparty", "")).split("|") if p]
             if not users and not parties:
                 return _reply(40035, "empty recipients")
-            bad_users = [u for u in users if self.valid_users is not None
-                         and u not in self.valid_users]
-            bad_parties = [p for p in parties if self.valid_parties is not None
-                           and p not in self.valid_parties]
+            bad_users = [
+                u for u in users if self.valid_users is not None and u not in self.valid_users
+            ]
+            bad_parties = [
+                p for p in parties if self.valid_parties is not None and p not in self.valid_parties
+            ]
             if len(bad_users) == len(users) and len(bad_parties) == len(parties):
                 return _reply(81013, "user & party & tag all invalid")
-            extra = {"invaliduser": "|".join(bad_users), "invalidparty": "|".join(bad_parties),
-                     "msgid": f"msg{self._counter}"}
+            extra = {
+                "invaliduser": "|".join(bad_users),
+                "invalidparty": "|".join(bad_parties),
+                "msgid": f"msg{self._counter}",
+            }
             if body.get("enable_duplicate_check") == 1:
                 interval = float(body.get("duplicate_check_interval", 1800))
                 fingerprint = _canonical(body)

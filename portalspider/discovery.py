@@ -67,8 +67,11 @@ class LinkCandidate:
 
 
 def is_article_url(url: str) -> bool:
-    return bool(ARTICLE_URL.search(urlsplit(url).path + ("?" + urlsplit(url).query
-                                                         if urlsplit(url).query else "")))
+    return bool(
+        ARTICLE_URL.search(
+            urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+        )
+    )
 
 
 def is_paginated_sibling(url: str) -> bool:
@@ -83,8 +86,7 @@ def may_be_column(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return False
-    return not (NON_PAGE_EXT.search(parts.path) or is_article_url(url)
-                or is_paginated_sibling(url))
+    return not (NON_PAGE_EXT.search(parts.path) or is_article_url(url) or is_paginated_sibling(url))
 
 
 def label_text(text: str | None) -> str:
@@ -169,11 +171,17 @@ def _menu_path(a, text: str, stop) -> list[str]:
 def nav_links(doc) -> list[LinkCandidate]:
     """Links of navigation menus, each with its parent menu items as ``path``."""
     found: list[LinkCandidate] = []
-    containers = [el for el in doc.iter("nav", "div", "ul")
-                  if el.tag == "nav" or NAV_CONTAINER.search(_attrs(el))]
+    containers = [
+        el
+        for el in doc.iter("nav", "div", "ul")
+        if el.tag == "nav" or NAV_CONTAINER.search(_attrs(el))
+    ]
     # Outermost containers only, so nested menus are walked once.
-    outer = [c for c in containers if not any(o is not c and c in o.iterdescendants()
-                                              for o in containers)]
+    outer = [
+        c
+        for c in containers
+        if not any(o is not c and c in o.iterdescendants() for o in containers)
+    ]
     for container in outer:
         for a in container.iter("a"):
             href = _href(a)
@@ -185,8 +193,7 @@ def nav_links(doc) -> list[LinkCandidate]:
     return found
 
 
-HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "caption", "legend",
-                "strong", "b")
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "caption", "legend", "strong", "b")
 
 
 def _is_heading(el) -> bool:
@@ -194,8 +201,11 @@ def _is_heading(el) -> bool:
     if el.tag in HEADING_TAGS or HEADING_CLASS.search(_attrs(el)):
         return True
     parent = el.getparent()
-    return el.tag in ("span", "a", "em") and parent is not None and bool(
-        HEADING_CLASS.search(_attrs(parent)))
+    return (
+        el.tag in ("span", "a", "em")
+        and parent is not None
+        and bool(HEADING_CLASS.search(_attrs(parent)))
+    )
 
 
 def _good_name(text: str) -> bool:
@@ -359,7 +369,8 @@ def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
 
 
 SCRIPT_REDIRECT = re.compile(
-    r"""location(?:\.href)?\s*=\s*['"]([^'"]+)['"]|location\.replace\(\s*['"]([^'"]+)['"]""")
+    r"""location(?:\.href)?\s*=\s*['"]([^'"]+)['"]|location\.replace\(\s*['"]([^'"]+)['"]"""
+)
 
 
 def landing_target(doc, text: str, url: str) -> str | None:
@@ -401,4 +412,5 @@ def content_text_length(doc) -> int:
 
 def _is_furniture(el) -> bool:
     return el.tag in ("nav", "header", "footer", "script", "style") or bool(
-        NAV_CONTAINER.search(_attrs(el)) or FOOTER_CONTAINER.search(_attrs(el)))
+        NAV_CONTAINER.search(_attrs(el)) or FOOTER_CONTAINER.search(_attrs(el))
+    )

@@ -49,8 +49,12 @@ class CrawlSummary:
     def item_scraped(self, item, response=None, spider=None) -> None:
         if isinstance(item, SiteItem):
             self.site = item
-            logger.info("SITE %s %s home_last_update=%s", item.status, item.url,
-                        item.home_last_update or "-")
+            logger.info(
+                "SITE %s %s home_last_update=%s",
+                item.status,
+                item.url,
+                item.home_last_update or "-",
+            )
         elif isinstance(item, ColumnItem):
             logger.info(column_log_line(item))
             self.by_status[item.status] += 1
@@ -61,27 +65,36 @@ class CrawlSummary:
 
     def spider_closed(self, spider, reason) -> None:
         total = sum(self.by_status.values())
-        lines = [f"SUMMARY site={getattr(spider.config, 'name', '')} reason={reason} "
-                 f"columns={total}"]
+        lines = [
+            f"SUMMARY site={getattr(spider.config, 'name', '')} reason={reason} columns={total}"
+        ]
         if self.site is not None and self.site.status == "down":
             lines.append(f"SUMMARY site is DOWN ({self.site.error}); no column was judged")
-        lines.append("SUMMARY by status: " + ", ".join(
-            f"{s}={self.by_status.get(s, 0)}" for s in STATUSES))
+        lines.append(
+            "SUMMARY by status: " + ", ".join(f"{s}={self.by_status.get(s, 0)}" for s in STATUSES)
+        )
         for unit, count in sorted(self.by_unit.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"SUMMARY unit={unit} columns={count} "
-                         f"problems={self.problems_by_unit.get(unit, 0)}")
+            lines.append(
+                f"SUMMARY unit={unit} columns={count} problems={self.problems_by_unit.get(unit, 0)}"
+            )
         run_summary = getattr(spider, "run_summary", None)
         if run_summary:
             opened = run_summary.get("findings_opened", run_summary.get("new_findings"))
             closed = run_summary.get("findings_closed", run_summary.get("resolved_findings"))
-            lines.append(f"SUMMARY findings opened={opened} closed={closed} "
-                         f"gone={run_summary.get('gone_findings', 0)} "
-                         f"run_id={run_summary.get('run_id')}")
+            lines.append(
+                f"SUMMARY findings opened={opened} closed={closed} "
+                f"gone={run_summary.get('gone_findings', 0)} "
+                f"run_id={run_summary.get('run_id')}"
+            )
             stats = run_summary.get("stats") or {}
-            lines.append(f"SUMMARY requests={stats.get('requests')} errors={stats.get('errors')} "
-                         f"duration={stats.get('duration')}s")
+            lines.append(
+                f"SUMMARY requests={stats.get('requests')} errors={stats.get('errors')} "
+                f"duration={stats.get('duration')}s"
+            )
         if not getattr(spider, "discovery_complete", True):
-            lines.append("SUMMARY discovery incomplete: some pages failed "
-                         f"({len(spider.discovery_failures)}); no column was marked gone")
+            lines.append(
+                "SUMMARY discovery incomplete: some pages failed "
+                f"({len(spider.discovery_failures)}); no column was marked gone"
+            )
         for line in lines:
             logger.info(line)

@@ -32,8 +32,11 @@ class JudgePipeline:
             return item
         res = self.rules.resolve(item.url, item.name, item.path)
         item.category = res.category_for(
-            item.name, path=item.path, url=item.url,
-            meta_name=item.meta_column_name, meta_type=item.meta_column_type,
+            item.name,
+            path=item.path,
+            url=item.url,
+            meta_name=item.meta_column_name,
+            meta_type=item.meta_column_type,
         )
         item.threshold_days = res.threshold(item.category)
         item.unit = res.unit
@@ -54,6 +57,3 @@ class JudgePipeline:
         )
         item.status, item.age_days = verdict.status, verdict.age_days
         return item
-
-
-

@@ -106,8 +106,23 @@ _COMPILED_NAME_RULES = tuple((cat, re.compile(pat)) for cat, pat in _NAME_RULES)
 # Pinyin initials of common column slugs (URL path segments).
 _SLUGS: dict[str, str] = {
     **dict.fromkeys(
-        ("zwdt", "xwzx", "xwdt", "gzdt", "bmdt", "xzdt", "zjdt", "jcdt", "tpxw", "spxw",
-         "zwyw", "bdyw", "jryw", "ldhd", "ywdt"),
+        (
+            "zwdt",
+            "xwzx",
+            "xwdt",
+            "gzdt",
+            "bmdt",
+            "xzdt",
+            "zjdt",
+            "jcdt",
+            "tpxw",
+            "spxw",
+            "zwyw",
+            "bdyw",
+            "jryw",
+            "ldhd",
+            "ywdt",
+        ),
         "news",
     ),
     **dict.fromkeys(("tzgg", "gsgg", "gggs", "tggg", "tzgs"), "notice"),
@@ -203,11 +218,19 @@ class Resolution:
     unit: str | None = None
     exempt_until: dt.date | None = None
 
-    def category_for(self, name: str, *, path: Sequence[str] = (), url: str = "",
-                     meta_name: str | None = None, meta_type: str | None = None) -> str:
+    def category_for(
+        self,
+        name: str,
+        *,
+        path: Sequence[str] = (),
+        url: str = "",
+        meta_name: str | None = None,
+        meta_type: str | None = None,
+    ) -> str:
         """The column's category: the config's override, else ``categorize``."""
-        return self.category or categorize(name, path=path, url=url, meta_name=meta_name,
-                                           meta_type=meta_type)
+        return self.category or categorize(
+            name, path=path, url=url, meta_name=meta_name, meta_type=meta_type
+        )
 
     def threshold(self, category: str) -> int:
         """The threshold to judge with, given the column's (final) category."""
@@ -249,8 +272,16 @@ class _Matcher:
         host = (parts.hostname or "").lower() if kind == "url" else None
         return cls(kind, host, normalize_path(parts.path), parts.query, "")
 
-    def score(self, host: str, path: str, query: str, name: str,
-              ancestors: Sequence[str], *, ancestor_names: bool) -> tuple[int, int] | None:
+    def score(
+        self,
+        host: str,
+        path: str,
+        query: str,
+        name: str,
+        ancestors: Sequence[str],
+        *,
+        ancestor_names: bool,
+    ) -> tuple[int, int] | None:
         """How specifically this matcher matches a column, or None when it does not.
 
         Exact URL with its query > exact URL > exact name > longer URL-path prefix >
@@ -316,7 +347,12 @@ class ColumnRules:
         unit = _first(rule.unit for rule in rules)
         if unit is None:
             owners = self._ranked(
-                self._unit_rules, host, npath, parts.query, cname, ancestors,
+                self._unit_rules,
+                host,
+                npath,
+                parts.query,
+                cname,
+                ancestors,
                 ancestor_names=True,
             )
             unit = owners[0] if owners else self.config.default_unit
@@ -342,8 +378,7 @@ class ColumnRules:
         """The values whose matcher matches, most specific first (file order on ties)."""
         scored = []
         for order, (matcher, value) in enumerate(pairs):
-            score = matcher.score(host, path, query, name, ancestors,
-                                  ancestor_names=ancestor_names)
+            score = matcher.score(host, path, query, name, ancestors, ancestor_names=ancestor_names)
             if score is not None:
                 scored.append((score, -order, value))
         scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
@@ -358,8 +393,7 @@ class ColumnRules:
         return [
             rule
             for matcher, rule in self._rules
-            if not rule.ignore
-            and (matcher.kind == "url" or (matcher.kind == "path" and rule.name))
+            if not rule.ignore and (matcher.kind == "url" or (matcher.kind == "path" and rule.name))
         ]
 
     def url_for(self, rule: ColumnRule) -> str:

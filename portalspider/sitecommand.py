@@ -78,8 +78,9 @@ class SiteCommand(ScrapyCommand):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise CommandError(f"--today {value!r} is not a YYYY-MM-DD date",
-                                CONFIG_ERROR_EXIT) from None
+            raise CommandError(
+                f"--today {value!r} is not a YYYY-MM-DD date", CONFIG_ERROR_EXIT
+            ) from None
 
     @property
     def database_url(self) -> str:

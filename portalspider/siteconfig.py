@@ -445,8 +445,15 @@ class _Checker:
 
     # -- scalars
 
-    def text(self, m: Mapping[str, Any], key: str, path: KeyPath, *, required: bool = False,
-             what: str = "text") -> str | None:
+    def text(
+        self,
+        m: Mapping[str, Any],
+        key: str,
+        path: KeyPath,
+        *,
+        required: bool = False,
+        what: str = "text",
+    ) -> str | None:
         value = m.get(key, _MISSING)
         if value is _MISSING or value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -456,8 +463,11 @@ class _Checker:
                 self.fail(full, f"is empty (required: {what})")
             return None
         if not isinstance(value, str):
-            self.fail((*path, key), f"expected {what}, got {_describe(value)}"
-                      + (" (put it in quotes)" if isinstance(value, int | float) else ""))
+            self.fail(
+                (*path, key),
+                f"expected {what}, got {_describe(value)}"
+                + (" (put it in quotes)" if isinstance(value, int | float) else ""),
+            )
         return value.strip()
 
     def required(self, m: Mapping[str, Any], key: str, path: KeyPath, what: str) -> str:
@@ -467,8 +477,7 @@ class _Checker:
             self.fail((*path, key), f"missing (required: {what})")
         return value
 
-    def whole_number(self, m: Mapping[str, Any], key: str, path: KeyPath,
-                     what: str) -> int | None:
+    def whole_number(self, m: Mapping[str, Any], key: str, path: KeyPath, what: str) -> int | None:
         value = m.get(key)
         if value is None:
             return None
@@ -478,8 +487,15 @@ class _Checker:
             self.fail((*path, key), f"must be at least 1 {what.rstrip('s')}, got {value}")
         return value
 
-    def text_list(self, m: Mapping[str, Any], key: str, path: KeyPath, *,
-                  numbers_ok: bool = False, what: str = "text") -> list[str]:
+    def text_list(
+        self,
+        m: Mapping[str, Any],
+        key: str,
+        path: KeyPath,
+        *,
+        numbers_ok: bool = False,
+        what: str = "text",
+    ) -> list[str]:
         """A list of strings; a single string is accepted as a one-item list.
 
         ``numbers_ok`` turns unquoted numbers (phone numbers, WeCom department ids) into
@@ -527,15 +543,15 @@ class _Checker:
 
     def site_config(self, data: Any) -> SiteConfig:
         if not isinstance(data, Mapping):
-            self.fail((), "expected 'site:' and its keys at the top level, got "
-                      f"{_describe(data)}")
+            self.fail((), f"expected 'site:' and its keys at the top level, got {_describe(data)}")
         top = self.mapping(data, (), TOP_KEYS)
         if "site" not in top:
             self.fail(("site",), "missing (required: site.name and site.url)")
         site = self.mapping(top.get("site"), ("site",), SITE_KEYS)
         name = self.required(site, "name", ("site",), "the portal's name")
-        url = self.http_url(self.required(site, "url", ("site",), "the home page URL"),
-                            ("site", "url"))
+        url = self.http_url(
+            self.required(site, "url", ("site",), "the home page URL"), ("site", "url")
+        )
         domains = self.allowed_domains(site, url)
 
         defaults = self.mapping(top.get("defaults"), ("defaults",), DEFAULTS_KEYS)
@@ -589,8 +605,9 @@ class _Checker:
         if not any(host == d or host.endswith("." + d) for d in domains):
             # The home page itself must always be crawlable.
             domains.insert(0, host)
-            self.warn(("site", "allowed_domains"),
-                      f"does not cover the host of site.url; added '{host}'")
+            self.warn(
+                ("site", "allowed_domains"), f"does not cover the host of site.url; added '{host}'"
+            )
         return domains
 
     def unit_config(self, value: Any, path: KeyPath) -> UnitConfig:
@@ -604,8 +621,7 @@ class _Checker:
                 hint = ""
                 if re.search(r"[,;\s]", address):
                     hint = " (write several addresses as a list: [a@x.gov.cn, b@x.gov.cn])"
-                self.fail((*path, "email", index),
-                          f"{address!r} is not an email address{hint}")
+                self.fail((*path, "email", index), f"{address!r} is not an email address{hint}")
         webhook = self.text(m, "wecom_webhook", path, what="the robot's webhook URL")
         if webhook is not None:
             self.http_url(webhook, (*path, "wecom_webhook"), secret=True)
@@ -613,12 +629,15 @@ class _Checker:
             name=name,
             email=emails,
             wecom_webhook=webhook,
-            wecom_mobiles=self.text_list(m, "wecom_mobiles", path, numbers_ok=True,
-                                         what="mobile numbers"),
-            wecom_users=self.text_list(m, "wecom_users", path, numbers_ok=True,
-                                       what="WeCom user ids"),
-            wecom_parties=self.text_list(m, "wecom_parties", path, numbers_ok=True,
-                                         what="WeCom department ids"),
+            wecom_mobiles=self.text_list(
+                m, "wecom_mobiles", path, numbers_ok=True, what="mobile numbers"
+            ),
+            wecom_users=self.text_list(
+                m, "wecom_users", path, numbers_ok=True, what="WeCom user ids"
+            ),
+            wecom_parties=self.text_list(
+                m, "wecom_parties", path, numbers_ok=True, what="WeCom department ids"
+            ),
             escalate_to=self.text(m, "escalate_to", path, what="a unit name"),
             columns=[
                 self.match_value(entry, (*path, "columns", i))
@@ -633,11 +652,16 @@ class _Checker:
         kind = match_kind(value)
         if kind == "url":
             self.http_url(value, path)
-        elif kind == "name" and value.isascii() and (
-            "/" in value or value.endswith((".html", ".htm", ".shtml", ".jsp"))
+        elif (
+            kind == "name"
+            and value.isascii()
+            and ("/" in value or value.endswith((".html", ".htm", ".shtml", ".jsp")))
         ):
-            self.fail(path, f"{value!r} looks like a URL path: start it with '/' "
-                      f"(did you mean '/{value.lstrip('./')}'?)")
+            self.fail(
+                path,
+                f"{value!r} looks like a URL path: start it with '/' "
+                f"(did you mean '/{value.lstrip('./')}'?)",
+            )
         return value
 
     def column_rule(self, value: Any, path: KeyPath) -> ColumnRule:
@@ -650,9 +674,10 @@ class _Checker:
         if category is not None and category not in CATEGORIES:
             close = difflib.get_close_matches(category.lower(), CATEGORIES, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            self.fail((*path, "category"),
-                      f"unknown category {category!r} ({hint}use one of: "
-                      + "|".join(CATEGORIES) + ")")
+            self.fail(
+                (*path, "category"),
+                f"unknown category {category!r} ({hint}use one of: " + "|".join(CATEGORIES) + ")",
+            )
         ignore = m.get("ignore", False)
         if ignore is None:
             ignore = False
@@ -692,8 +717,10 @@ class _Checker:
         seen: dict[str, int] = {}
         for index, unit in enumerate(config.units):
             if unit.name in seen:
-                self.fail(("units", index, "name"),
-                          f"unit {unit.name!r} is declared twice (also units[{seen[unit.name]}])")
+                self.fail(
+                    ("units", index, "name"),
+                    f"unit {unit.name!r} is declared twice (also units[{seen[unit.name]}])",
+                )
             seen[unit.name] = index
 
         def check(name: str | None, path: KeyPath) -> None:
@@ -701,8 +728,11 @@ class _Checker:
                 return
             close = difflib.get_close_matches(name, declared, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            self.fail(path, f"unknown unit {name!r} ({hint}declare it under units: as "
-                      f"'- name: {name}' or set it as defaults.unit)")
+            self.fail(
+                path,
+                f"unknown unit {name!r} ({hint}declare it under units: as "
+                f"'- name: {name}' or set it as defaults.unit)",
+            )
 
         for index, unit in enumerate(config.units):
             check(unit.escalate_to, ("units", index, "escalate_to"))
@@ -715,9 +745,11 @@ class _Checker:
         matches: dict[str, int] = {}
         for index, rule in enumerate(config.columns):
             if rule.match in matches:
-                self.fail(("columns", index, "match"),
-                          f"{rule.match!r} is already matched by columns[{matches[rule.match]}]"
-                          " (merge the two entries)")
+                self.fail(
+                    ("columns", index, "match"),
+                    f"{rule.match!r} is already matched by columns[{matches[rule.match]}]"
+                    " (merge the two entries)",
+                )
             matches[rule.match] = index
 
     def check_escalation_loops(self, config: SiteConfig) -> None:
@@ -727,8 +759,10 @@ class _Checker:
             current = target.get(unit.name)
             while current is not None:
                 if current == unit.name:
-                    self.fail(("units", index, "escalate_to"),
-                              "escalation loop: " + " -> ".join([*chain, current]))
+                    self.fail(
+                        ("units", index, "escalate_to"),
+                        "escalation loop: " + " -> ".join([*chain, current]),
+                    )
                 if current in chain:
                     break  # a loop not through this unit; reported from its own entry
                 chain.append(current)

@@ -25,7 +25,8 @@ HASH_APP_PATH = re.compile(r"/gkmlpt/", re.I)
 def is_hash_route(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.fragment) and bool(
-        HASH_ROUTE.match(parts.fragment) or HASH_APP_PATH.search(parts.path))
+        HASH_ROUTE.match(parts.fragment) or HASH_APP_PATH.search(parts.path)
+    )
 
 
 def canonical_url(url: str) -> str:
@@ -43,8 +44,11 @@ def canonical_url(url: str) -> str:
     path = re.sub(r"/{2,}", "/", path)
     path = INDEX_DOCUMENT.sub("/", path)
     query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-               if not TRACKING_PARAMS.match(k))
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAMS.match(k)
+        )
     )
     fragment = parts.fragment if is_hash_route(url) else ""
     return urlunsplit((scheme, host, path, query, fragment))
@@ -53,8 +57,13 @@ def canonical_url(url: str) -> str:
 def clean_url(url: str) -> str:
     """The URL as the site links it, minus tracking query parameters and page anchors."""
     parts = urlsplit(url.strip())
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not TRACKING_PARAMS.match(k)])
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAMS.match(k)
+        ]
+    )
     fragment = parts.fragment if is_hash_route(url) else ""
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
 

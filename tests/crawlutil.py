@@ -37,20 +37,46 @@ def write_site(path: Path, url: str, name: str = "青溪县人民政府", extra:
     return path
 
 
-def crawl(site: Path, tmp: Path, *settings: str, db_url: str | None = None,
-          env: dict | None = None, timeout: int = 600) -> CrawlResult:
+def crawl(
+    site: Path,
+    tmp: Path,
+    *settings: str,
+    db_url: str | None = None,
+    env: dict | None = None,
+    timeout: int = 600,
+) -> CrawlResult:
     out = tmp / "columns.jsonl"
     if out.exists():
         out.unlink()
-    args = [*SCRAPY, "crawl", "portal", "-a", f"site={site}", "-O", str(out),
-            "-s", f"PORTALSPIDER_DATABASE_URL={db_url or 'sqlite:///' + str(tmp / 'ps.db')}",
-            "-s", "ALERTS_ENABLED=false"]
+    args = [
+        *SCRAPY,
+        "crawl",
+        "portal",
+        "-a",
+        f"site={site}",
+        "-O",
+        str(out),
+        "-s",
+        f"PORTALSPIDER_DATABASE_URL={db_url or 'sqlite:///' + str(tmp / 'ps.db')}",
+        "-s",
+        "ALERTS_ENABLED=false",
+    ]
     for setting in settings:
         args += ["-s", setting]
-    proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, check=False)
+    proc = subprocess.run(
+        args,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
     items = []
     if out.exists():
-        items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+        items = [
+            json.loads(line)
+            for line in out.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     return CrawlResult(proc.returncode, items, proc.stderr)

@@ -31,8 +31,13 @@ units:
 
 def scrapy(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scrapy", "alerts", *args], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-m", "scrapy", "alerts", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -42,19 +47,36 @@ def test_dry_run_then_send(tmp_path: Path) -> None:
     upgrade(engine)
     sessions = session_factory(engine)
     world = World.create(sessions)
-    run = world.crawl(TODAY, {"基本医疗": {"status": "stale", "unit": "县卫健局",
-                                           "last_update": TODAY - dt.timedelta(days=40)}})
+    run = world.crawl(
+        TODAY,
+        {
+            "基本医疗": {
+                "status": "stale",
+                "unit": "县卫健局",
+                "last_update": TODAY - dt.timedelta(days=40),
+            }
+        },
+    )
     site = tmp_path / "site.yaml"
     site.write_text(SITE_YAML, encoding="utf-8")
     config = load_site_config(str(site))
     sink = SMTPSink()  # down while the crawl ends: the digest stays queued
-    after_crawl(settings=alert_settings(ALERTS_SMTP_PORT=sink.port), config=config,
-                session_factory=sessions, run_id=run, today=TODAY)
+    after_crawl(
+        settings=alert_settings(ALERTS_SMTP_PORT=sink.port),
+        config=config,
+        session_factory=sessions,
+        run_id=run,
+        today=TODAY,
+    )
     engine.dispose()
     with sink:
-        env = {**os.environ, "PORTALSPIDER_DATABASE_URL": db_url,
-               "ALERTS_SMTP_HOST": sink.host, "ALERTS_SMTP_PORT": str(sink.port),
-               "PORTALSPIDER_TODAY": TODAY.isoformat()}
+        env = {
+            **os.environ,
+            "PORTALSPIDER_DATABASE_URL": db_url,
+            "ALERTS_SMTP_HOST": sink.host,
+            "ALERTS_SMTP_PORT": str(sink.port),
+            "PORTALSPIDER_TODAY": TODAY.isoformat(),
+        }
         dry = scrapy("--site", str(site), "--dry-run", env=env)
         assert dry.returncode == 0, dry.stderr
         assert "due: nothing new" in dry.stdout

@@ -27,23 +27,34 @@ PROBLEMS = ("stale", "undated", "blank")
 def _site_yaml(tmp_path, url, wecom):
     lines = ["defaults:", "  unit: 县政府办", "units:"]
     for i, (unit, prefix) in enumerate(UNITS.items()):
-        lines += [f"  - name: {unit}", f"    email: [unit{i}@qingxi.example.gov.cn]",
-                  f"    wecom_webhook: {wecom.webhook_url(f'robot-key-{i}-0123456789')}"]
+        lines += [
+            f"  - name: {unit}",
+            f"    email: [unit{i}@qingxi.example.gov.cn]",
+            f"    wecom_webhook: {wecom.webhook_url(f'robot-key-{i}-0123456789')}",
+        ]
         if prefix:
             lines.append(f"    columns: [{prefix}]")
     return write_site(tmp_path / "site.yaml", url, extra="\n".join(lines) + "\n")
 
 
 def _settings(smtp_port, wecom):
-    return ("ALERTS_SMTP_HOST=127.0.0.1", f"ALERTS_SMTP_PORT={smtp_port}",
-            f"ALERTS_WECOM_API_BASE={wecom.base_url}", "ALERTS_ENABLED=true",
-            "ALERTS_WECOM_RATE_WINDOW=1", "ALERTS_RETRY_BACKOFF=0")
+    return (
+        "ALERTS_SMTP_HOST=127.0.0.1",
+        f"ALERTS_SMTP_PORT={smtp_port}",
+        f"ALERTS_WECOM_API_BASE={wecom.base_url}",
+        "ALERTS_ENABLED=true",
+        "ALERTS_WECOM_RATE_WINDOW=1",
+        "ALERTS_RETRY_BACKOFF=0",
+    )
 
 
 def _mail_text(message) -> str:
     parsed = BytesParser(policy=policy.default).parsebytes(message.as_bytes())
-    return "\n".join(part.get_content() for part in parsed.walk()
-                     if part.get_content_type() in ("text/plain", "text/html"))
+    return "\n".join(
+        part.get_content()
+        for part in parsed.walk()
+        if part.get_content_type() in ("text/plain", "text/html")
+    )
 
 
 def _problems_by_unit(columns) -> dict[str, list[str]]:
@@ -98,4 +109,5 @@ def test_smtp_down_then_up_delivers_once(portal, tmp_path):
             messages = list(smtp.messages)
     assert second.returncode == third.returncode == 0
     assert Counter(m["To"] for m in messages) == {
-        f"unit{i}@qingxi.example.gov.cn": 1 for i in range(3)}
+        f"unit{i}@qingxi.example.gov.cn": 1 for i in range(3)
+    }

@@ -21,8 +21,13 @@ TODAY = dt.date(2026, 9, 10)
 
 
 def stale(unit: str, age: int = 40, **kw: object) -> dict[str, object]:
-    return {"status": "stale", "unit": unit, "threshold_days": 14,
-            "last_update": TODAY - dt.timedelta(days=age), **kw}
+    return {
+        "status": "stale",
+        "unit": unit,
+        "threshold_days": 14,
+        "last_update": TODAY - dt.timedelta(days=age),
+        **kw,
+    }
 
 
 @pytest.fixture
@@ -39,14 +44,16 @@ def test_digest_headers_parts_and_content(tmp_path: Path, sink: SMTPSink) -> Non
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     config = site_config([unit("县卫健局", "wjj@example.gov.cn")], deadline_days=5)
-    run = world.crawl(TODAY, {
-        "基本医疗": stale("县卫健局"),
-        "公共卫生": stale("县卫健局", age=100, newest_title="<script>alert(1)</script>"),
-        "卫健动态\nBcc: victim@example.com": stale("县卫健局", slug="wjdt"),
-    })
+    run = world.crawl(
+        TODAY,
+        {
+            "基本医疗": stale("县卫健局"),
+            "公共卫生": stale("县卫健局", age=100, newest_title="<script>alert(1)</script>"),
+            "卫健动态\nBcc: victim@example.com": stale("县卫健局", slug="wjdt"),
+        },
+    )
     settings = alert_settings(ALERTS_SMTP_PORT=sink.port)
-    after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run,
-                today=TODAY)
+    after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run, today=TODAY)
 
     assert len(sink.messages) == 1
     msg = sink.messages[0]
@@ -71,29 +78,40 @@ def test_digest_headers_parts_and_content(tmp_path: Path, sink: SMTPSink) -> Non
     assert list((tmp_path / "maildir" / "new").iterdir())
 
     # The same day, a second crawl: nothing new to say.
-    run2 = world.crawl(TODAY, {
-        "基本医疗": stale("县卫健局"),
-        "公共卫生": stale("县卫健局", age=100),
-        "卫健动态\nBcc: victim@example.com": stale("县卫健局", slug="wjdt"),
-    })
-    after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run2,
-                today=TODAY)
+    run2 = world.crawl(
+        TODAY,
+        {
+            "基本医疗": stale("县卫健局"),
+            "公共卫生": stale("县卫健局", age=100),
+            "卫健动态\nBcc: victim@example.com": stale("县卫健局", slug="wjdt"),
+        },
+    )
+    after_crawl(
+        settings=settings, config=config, session_factory=sessions, run_id=run2, today=TODAY
+    )
     assert len(sink.messages) == 1
 
 
-def test_smtp_down_then_up_delivers_exactly_once(tmp_path: Path,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_smtp_down_then_up_delivers_exactly_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     units = [unit(f"单位{i}", f"u{i}@example.gov.cn") for i in range(3)]
     config = site_config(units)
     states = {f"栏目{i}{j}": stale(f"单位{i}", slug=f"c{i}{j}") for i in range(3) for j in range(2)}
     sink = SMTPSink()  # not started: the server is down during the first crawl
-    settings = alert_settings(ALERTS_SMTP_PORT=sink.port, ALERTS_SMTP_PASSWORD="pw-hunter2",
-                              ALERTS_SMTP_USER=None)
+    settings = alert_settings(
+        ALERTS_SMTP_PORT=sink.port, ALERTS_SMTP_PASSWORD="pw-hunter2", ALERTS_SMTP_USER=None
+    )
     with caplog.at_level(logging.INFO):
-        after_crawl(settings=settings, config=config, session_factory=sessions,
-                    run_id=world.crawl(TODAY, states), today=TODAY)
+        after_crawl(
+            settings=settings,
+            config=config,
+            session_factory=sessions,
+            run_id=world.crawl(TODAY, states),
+            today=TODAY,
+        )
     with sessions() as s:
         rows = s.scalars(select(AlertDelivery)).all()
         assert [r.status for r in rows] == ["pending"] * 3
@@ -101,12 +119,25 @@ def test_smtp_down_then_up_delivers_exactly_once(tmp_path: Path,
         assert rows[1].attempts == 0
     assert "pw-hunter2" not in caplog.text
     with sink:
-        after_crawl(settings=settings, config=config, session_factory=sessions,
-                    run_id=world.crawl(TODAY, states), today=TODAY)
-        after_crawl(settings=settings, config=config, session_factory=sessions,
-                    run_id=world.crawl(TODAY, states), today=TODAY)
+        after_crawl(
+            settings=settings,
+            config=config,
+            session_factory=sessions,
+            run_id=world.crawl(TODAY, states),
+            today=TODAY,
+        )
+        after_crawl(
+            settings=settings,
+            config=config,
+            session_factory=sessions,
+            run_id=world.crawl(TODAY, states),
+            today=TODAY,
+        )
         assert sorted(r for _, rcpts in sink.envelopes for r in rcpts) == [
-            "u0@example.gov.cn", "u1@example.gov.cn", "u2@example.gov.cn"]
+            "u0@example.gov.cn",
+            "u1@example.gov.cn",
+            "u2@example.gov.cn",
+        ]
     with sessions() as s:
         assert {r.status for r in s.scalars(select(AlertDelivery))} == {"sent"}
 
@@ -115,9 +146,12 @@ class Killed(BaseException):
     """Stands in for SIGKILL: nothing after it runs, not even ``except Exception``."""
 
 
-def test_killed_mid_send_is_not_delivered_twice(tmp_path: Path, sink: SMTPSink,
-                                                monkeypatch: pytest.MonkeyPatch,
-                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_killed_mid_send_is_not_delivered_twice(
+    tmp_path: Path,
+    sink: SMTPSink,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     config = site_config([unit("县卫健局", "wjj@example.gov.cn")])
@@ -128,8 +162,13 @@ def test_killed_mid_send_is_not_delivered_twice(tmp_path: Path, sink: SMTPSink,
 
     monkeypatch.setattr(outbox_mod._Progress, "after_part", crash)
     with pytest.raises(Killed):
-        after_crawl(settings=settings, config=config, session_factory=sessions,
-                    run_id=world.crawl(TODAY, {"基本医疗": stale("县卫健局")}), today=TODAY)
+        after_crawl(
+            settings=settings,
+            config=config,
+            session_factory=sessions,
+            run_id=world.crawl(TODAY, {"基本医疗": stale("县卫健局")}),
+            today=TODAY,
+        )
     monkeypatch.undo()
     assert len(sink.messages) == 1  # the server got it; the DB says "sending"
 
@@ -139,8 +178,9 @@ def test_killed_mid_send_is_not_delivered_twice(tmp_path: Path, sink: SMTPSink,
     assert not report.sent
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=5)
     with caplog.at_level(logging.ERROR):
-        report = deliver_pending(settings=settings, config=config, session_factory=sessions,
-                                 now=later)
+        report = deliver_pending(
+            settings=settings, config=config, session_factory=sessions, now=later
+        )
     assert len(sink.messages) == 1
     assert "may or may not have been delivered" in caplog.text
     with sessions() as s:
@@ -154,8 +194,9 @@ def test_killed_mid_send_is_not_delivered_twice(tmp_path: Path, sink: SMTPSink,
     assert sink.messages[0]["Message-ID"] == sink.messages[1]["Message-ID"]
 
 
-def test_killed_before_data_is_delivered_once(tmp_path: Path, sink: SMTPSink,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_killed_before_data_is_delivered_once(
+    tmp_path: Path, sink: SMTPSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     config = site_config([unit("县卫健局", "wjj@example.gov.cn")])
@@ -166,32 +207,47 @@ def test_killed_before_data_is_delivered_once(tmp_path: Path, sink: SMTPSink,
 
     monkeypatch.setattr(outbox_mod._Progress, "before_part", crash)
     with pytest.raises(Killed):
-        after_crawl(settings=settings, config=config, session_factory=sessions,
-                    run_id=world.crawl(TODAY, {"基本医疗": stale("县卫健局")}), today=TODAY)
+        after_crawl(
+            settings=settings,
+            config=config,
+            session_factory=sessions,
+            run_id=world.crawl(TODAY, {"基本医疗": stale("县卫健局")}),
+            today=TODAY,
+        )
     monkeypatch.undo()
     assert sink.messages == []
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
-    report = deliver_pending(settings=settings, config=config, session_factory=sessions,
-                             now=later)
+    report = deliver_pending(settings=settings, config=config, session_factory=sessions, now=later)
     assert len(report.sent) == 1
     assert len(sink.messages) == 1
 
 
-def test_dry_run_sends_and_records_nothing(tmp_path: Path, sink: SMTPSink,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_dry_run_sends_and_records_nothing(
+    tmp_path: Path, sink: SMTPSink, caplog: pytest.LogCaptureFixture
+) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     config = site_config([unit("县卫健局", "wjj@example.gov.cn")])
     run = world.crawl(TODAY, {"基本医疗": stale("县卫健局")})
     with caplog.at_level(logging.INFO):
-        after_crawl(settings=alert_settings(ALERTS_SMTP_PORT=sink.port, ALERTS_DRY_RUN=True),
-                    config=config, session_factory=sessions, run_id=run, today=TODAY)
+        after_crawl(
+            settings=alert_settings(ALERTS_SMTP_PORT=sink.port, ALERTS_DRY_RUN=True),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     assert sink.messages == []
     assert "dry run" in caplog.text
     assert "基本医疗" in caplog.text
     with sessions() as s:
         assert s.scalars(select(AlertDelivery)).all() == []
     # Dry run consumed nothing: the real run still sends it.
-    after_crawl(settings=alert_settings(ALERTS_SMTP_PORT=sink.port), config=config,
-                session_factory=sessions, run_id=run, today=TODAY)
+    after_crawl(
+        settings=alert_settings(ALERTS_SMTP_PORT=sink.port),
+        config=config,
+        session_factory=sessions,
+        run_id=run,
+        today=TODAY,
+    )
     assert len(sink.messages) == 1

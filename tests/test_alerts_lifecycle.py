@@ -23,8 +23,13 @@ def day(n: int) -> dt.date:
 
 
 def col(status: str, unit: str, age: int, **kw: object) -> dict[str, object]:
-    return {"status": status, "unit": unit, "threshold_days": 14, "last_update": day(0)
-            - dt.timedelta(days=age), **kw}
+    return {
+        "status": status,
+        "unit": unit,
+        "threshold_days": 14,
+        "last_update": day(0) - dt.timedelta(days=age),
+        **kw,
+    }
 
 
 @pytest.fixture
@@ -45,28 +50,42 @@ def test_lifecycle_over_days(tmp_path: Path, sink: SMTPSink) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     config = site_config(
-        [UnitConfig(name="县卫健局", email=["wjj@example.gov.cn"], escalate_to="县纪委"),
-         UnitConfig(name="县纪委", email=["jw@example.gov.cn"])],
+        [
+            UnitConfig(name="县卫健局", email=["wjj@example.gov.cn"], escalate_to="县纪委"),
+            UnitConfig(name="县纪委", email=["jw@example.gov.cn"]),
+        ],
         columns=[ColumnRule(match="/bgs/", exempt_until=day(20))],
     )
     settings = alert_settings(ALERTS_SMTP_PORT=sink.port)
 
     def crawl(n: int, states: dict[str, dict[str, object]]) -> None:
-        after_crawl(settings=settings, config=config, session_factory=sessions,
-                    run_id=world.crawl(day(n), states), today=day(n))
+        after_crawl(
+            settings=settings,
+            config=config,
+            session_factory=sessions,
+            run_id=world.crawl(day(n), states),
+            today=day(n),
+        )
 
     # day 0: 基本医疗 is 12 days old with a 14-day threshold: warning → pre-alert.
-    crawl(0, {"基本医疗": col("warning", "县卫健局", 12),
-              "报备栏目": col("stale", "县卫健局", 60, slug="bgs"),
-              "公共卫生": col("stale", "县卫健局", 30)})
+    crawl(
+        0,
+        {
+            "基本医疗": col("warning", "县卫健局", 12),
+            "报备栏目": col("stale", "县卫健局", 60, slug="bgs"),
+            "公共卫生": col("stale", "县卫健局", 30),
+        },
+    )
     assert len(sink.messages) == 1
     assert "再过3天将超期" in bodies(sink)[0]
     assert "报备栏目" not in bodies(sink)[0]  # exempt until day 20
     assert "公共卫生" in bodies(sink)[0]
     # day 3: stale → alert; a second crawl the same day says nothing new.
-    stale_states = {"基本医疗": col("stale", "县卫健局", 15),
-                    "报备栏目": col("stale", "县卫健局", 63, slug="bgs"),
-                    "公共卫生": col("unreachable", "县卫健局", 33)}
+    stale_states = {
+        "基本医疗": col("stale", "县卫健局", 15),
+        "报备栏目": col("stale", "县卫健局", 63, slug="bgs"),
+        "公共卫生": col("unreachable", "县卫健局", 33),
+    }
     crawl(3, stale_states)
     crawl(3, stale_states)
     assert len(sink.messages) == 2
@@ -90,15 +109,23 @@ def test_lifecycle_over_days(tmp_path: Path, sink: SMTPSink) -> None:
     crawl(24, stale_states)
     recipients = [rcpt for _, rcpts in sink.envelopes[5:] for rcpt in rcpts]
     assert sorted(recipients) == ["jw@example.gov.cn", "wjj@example.gov.cn"]
-    escalation = next(b for m, b in zip(sink.messages, bodies(sink), strict=True)
-                      if m["To"] == "jw@example.gov.cn")
+    escalation = next(
+        b
+        for m, b in zip(sink.messages, bodies(sink), strict=True)
+        if m["To"] == "jw@example.gov.cn"
+    )
     assert "逾期未改" in escalation
     assert "责任单位：县卫健局" in escalation
     # day 25: fixed → resolved notice to the unit and to whoever heard the escalation.
     before = len(sink.messages)
-    crawl(25, {"基本医疗": col("ok", "县卫健局", 0, last_update=day(25)),
-               "报备栏目": col("stale", "县卫健局", 85, slug="bgs"),
-               "公共卫生": col("unreachable", "县卫健局", 55)})
+    crawl(
+        25,
+        {
+            "基本医疗": col("ok", "县卫健局", 0, last_update=day(25)),
+            "报备栏目": col("stale", "县卫健局", 85, slug="bgs"),
+            "公共卫生": col("unreachable", "县卫健局", 55),
+        },
+    )
     new = bodies(sink)[before:]
     assert len(new) == 2
     assert all("问题已消除" in b for b in new)
@@ -115,8 +142,13 @@ def test_exempt_until_on_the_column_row_suppresses(tmp_path: Path, sink: SMTPSin
     world = World.create(sessions)
     config = site_config([UnitConfig(name="县卫健局", email=["wjj@example.gov.cn"])])
     run = world.crawl(day(0), {"基本医疗": col("stale", "县卫健局", 40, exempt_until=day(0))})
-    after_crawl(settings=alert_settings(ALERTS_SMTP_PORT=sink.port), config=config,
-                session_factory=sessions, run_id=run, today=day(0))
+    after_crawl(
+        settings=alert_settings(ALERTS_SMTP_PORT=sink.port),
+        config=config,
+        session_factory=sessions,
+        run_id=run,
+        today=day(0),
+    )
     assert sink.messages == []
 
 
@@ -124,23 +156,40 @@ def test_three_units_twice_same_day(tmp_path: Path, sink: SMTPSink) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     with FakeWeComServer(rate_window=1.0) as wecom:
-        units = [UnitConfig(name=f"单位{i}", email=[f"u{i}@example.gov.cn"],
-                            wecom_webhook=wecom.webhook_url(f"key-unit-{i}-abcdef"))
-                 for i in range(3)]
+        units = [
+            UnitConfig(
+                name=f"单位{i}",
+                email=[f"u{i}@example.gov.cn"],
+                wecom_webhook=wecom.webhook_url(f"key-unit-{i}-abcdef"),
+            )
+            for i in range(3)
+        ]
         config = site_config(units)
-        states = {f"单位{i}栏目{j}": col("stale", f"单位{i}", 30 + j, slug=f"c{i}{j}")
-                  for i in range(3) for j in range(i + 2)}
+        states = {
+            f"单位{i}栏目{j}": col("stale", f"单位{i}", 30 + j, slug=f"c{i}{j}")
+            for i in range(3)
+            for j in range(i + 2)
+        }
         settings = alert_settings(ALERTS_SMTP_PORT=sink.port)
         for _ in range(2):
-            after_crawl(settings=settings, config=config, session_factory=sessions,
-                        run_id=world.crawl(day(0), states), today=day(0))
+            after_crawl(
+                settings=settings,
+                config=config,
+                session_factory=sessions,
+                run_id=world.crawl(day(0), states),
+                today=day(0),
+            )
         assert sorted(r for _, rcpts in sink.envelopes for r in rcpts) == [
-            f"u{i}@example.gov.cn" for i in range(3)]
+            f"u{i}@example.gov.cn" for i in range(3)
+        ]
         for i in range(3):
             robot = wecom.messages_for(f"key-unit-{i}-abcdef")
             assert len(robot) == 1
-            mail = next(b for m, b in zip(sink.messages, bodies(sink), strict=True)
-                        if m["To"] == f"u{i}@example.gov.cn")
+            mail = next(
+                b
+                for m, b in zip(sink.messages, bodies(sink), strict=True)
+                if m["To"] == f"u{i}@example.gov.cn"
+            )
             for j in range(i + 2):
                 assert f"单位{i}栏目{j}" in mail
                 assert f"单位{i}栏目{j}" in robot[0]["markdown"]["content"]
@@ -151,11 +200,13 @@ def test_plan_previews_without_recording(tmp_path: Path) -> None:
     sessions = make_sessions(tmp_path)
     world = World.create(sessions)
     config = site_config([UnitConfig(name="县卫健局", email=["wjj@example.gov.cn"])])
-    world.crawl(day(0), {"基本医疗": col("stale", "县卫健局", 40),
-                         "无主栏目": col("stale", "县农业局", 40)})
+    world.crawl(
+        day(0), {"基本医疗": col("stale", "县卫健局", 40), "无主栏目": col("stale", "县农业局", 40)}
+    )
     for _ in range(2):
-        preview = plan(settings=alert_settings(), config=config, session_factory=sessions,
-                       today=day(0))
+        preview = plan(
+            settings=alert_settings(), config=config, session_factory=sessions, today=day(0)
+        )
         assert [d.unit for d, _ in preview.digests] == ["县卫健局"]
         assert preview.undeliverable == {"县农业局": 1}
     with sessions() as s:

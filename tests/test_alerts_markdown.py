@@ -59,8 +59,9 @@ def test_split_parts_truncates_a_giant_line() -> None:
 def test_redaction() -> None:
     url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd1234-5678-secret"
     assert redact_url(url) == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd…"
-    text = scrub(f"error for {url} and corpsecret=TOPSECRETVALUE&access_token=TOKTOKTOKTOK",
-                 ["pw-hunter2"])
+    text = scrub(
+        f"error for {url} and corpsecret=TOPSECRETVALUE&access_token=TOKTOKTOKTOK", ["pw-hunter2"]
+    )
     assert "5678-secret" not in text
     assert "TOPSECRETVALUE" not in text
     assert "TOKTOKTOKTOK" not in text
@@ -68,8 +69,14 @@ def test_redaction() -> None:
 
 
 def test_urllib3_debug_lines_are_scrubbed() -> None:
-    record = logging.LogRecord("urllib3.connectionpool", logging.DEBUG, "", 0,
-                               '%s "%s %s" %s', ("x", "GET", "/cgi-bin/gettoken?corpid=a&"
-                                                 "corpsecret=SUPERSECRET123", 200), None)
+    record = logging.LogRecord(
+        "urllib3.connectionpool",
+        logging.DEBUG,
+        "",
+        0,
+        '%s "%s %s" %s',
+        ("x", "GET", "/cgi-bin/gettoken?corpid=a&corpsecret=SUPERSECRET123", 200),
+        None,
+    )
     SecretFilter().filter(record)
     assert "SUPERSECRET123" not in record.getMessage()

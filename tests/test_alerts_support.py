@@ -49,8 +49,14 @@ def alert_settings(**overrides: Any) -> Settings:
 
 
 def site_config(units: list[UnitConfig], **kw: Any) -> SiteConfig:
-    return SiteConfig(path="site.yaml", name="青溪县人民政府", url=SITE_URL, units=units,
-                      default_unit=kw.pop("default_unit", "县政府办"), **kw)
+    return SiteConfig(
+        path="site.yaml",
+        name="青溪县人民政府",
+        url=SITE_URL,
+        units=units,
+        default_unit=kw.pop("default_unit", "县政府办"),
+        **kw,
+    )
 
 
 @dataclass
@@ -76,8 +82,12 @@ class World:
         ``path``, ``exempt_until``. Findings open/close the way the store does it.
         """
         with self.sessions() as s, s.begin():
-            run = CrawlRun(site_id=self.site_id, outcome="finished", site_status="up",
-                           summary={"today": today.isoformat()})
+            run = CrawlRun(
+                site_id=self.site_id,
+                outcome="finished",
+                site_status="up",
+                summary={"today": today.isoformat()},
+            )
             s.add(run)
             s.flush()
             for name, state in states.items():
@@ -100,9 +110,15 @@ class World:
         if name in self.columns:
             return s.get(Column, self.columns[name])
         url = f"{SITE_URL}{state.get('slug', name)}/"
-        col = Column(site_id=self.site_id, url_key=url_key(url), url=url, name=name,
-                     path=state.get("path", ["政务公开"]), status="new",
-                     first_seen_run_id=run_id)
+        col = Column(
+            site_id=self.site_id,
+            url_key=url_key(url),
+            url=url,
+            name=name,
+            path=state.get("path", ["政务公开"]),
+            status="new",
+            first_seen_run_id=run_id,
+        )
         s.add(col)
         s.flush()
         self.columns[name] = col.id
@@ -111,8 +127,16 @@ class World:
     def _findings(self, s: Session, col: Column, run_id: int, today: dt.date) -> None:
         open_ = s.scalar(select(Finding).where(Finding.column_id == col.id, Finding.is_open))
         if col.status in PROBLEMS and open_ is None:
-            s.add(Finding(site_id=self.site_id, column_id=col.id, kind=col.status,
-                          unit=col.unit, opened_run_id=run_id, opened_on=today))
+            s.add(
+                Finding(
+                    site_id=self.site_id,
+                    column_id=col.id,
+                    kind=col.status,
+                    unit=col.unit,
+                    opened_run_id=run_id,
+                    opened_on=today,
+                )
+            )
         elif col.status in {"ok", "warning"} and open_ is not None:
             open_.is_open = False
             open_.closed_run_id = run_id

@@ -25,8 +25,14 @@ KEY = "robot-key-0123456789abcdef"
 
 
 def stale(unit: str, slug: str, **kw: object) -> dict[str, object]:
-    return {"status": "stale", "unit": unit, "threshold_days": 14, "slug": slug,
-            "last_update": TODAY - dt.timedelta(days=40), **kw}
+    return {
+        "status": "stale",
+        "unit": unit,
+        "threshold_days": 14,
+        "slug": slug,
+        "last_update": TODAY - dt.timedelta(days=40),
+        **kw,
+    }
 
 
 @pytest.fixture
@@ -42,8 +48,10 @@ def sessions(tmp_path: Path):
 
 def app_settings(server: FakeWeComServer, **kw: object):
     return alert_settings(
-        ALERTS_WECOM_API_BASE=server.base_url, ALERTS_WECOM_CORP_ID=server.corp_id,
-        ALERTS_WECOM_CORP_SECRET=server.corp_secret, ALERTS_WECOM_AGENT_ID=str(server.agent_id),
+        ALERTS_WECOM_API_BASE=server.base_url,
+        ALERTS_WECOM_CORP_ID=server.corp_id,
+        ALERTS_WECOM_CORP_SECRET=server.corp_secret,
+        ALERTS_WECOM_AGENT_ID=str(server.agent_id),
         **kw,
     )
 
@@ -53,15 +61,21 @@ def statuses(sessions) -> list[str]:
         return [r.status for r in s.scalars(select(AlertDelivery).order_by(AlertDelivery.id))]
 
 
-def test_sixty_stale_columns_split_under_the_limit(sessions, wecom: FakeWeComServer,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_sixty_stale_columns_split_under_the_limit(
+    sessions, wecom: FakeWeComServer, caplog: pytest.LogCaptureFixture
+) -> None:
     world = World.create(sessions)
     config = site_config([UnitConfig(name="县卫健局", wecom_webhook=wecom.webhook_url(KEY))])
     names = [f"卫生健康栏目[{i}]_很长的栏目名称用于测试拆分" for i in range(60)]
     run = world.crawl(TODAY, {n: stale("县卫健局", f"c{i}") for i, n in enumerate(names)})
     with caplog.at_level(logging.DEBUG):
-        after_crawl(settings=alert_settings(), config=config, session_factory=sessions,
-                    run_id=run, today=TODAY)
+        after_crawl(
+            settings=alert_settings(),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     bodies = wecom.messages_for(KEY)
     assert len(bodies) > 1
     contents = [b["markdown"]["content"] for b in bodies]
@@ -76,11 +90,17 @@ def test_sixty_stale_columns_split_under_the_limit(sessions, wecom: FakeWeComSer
 
 def test_mobiles_use_text_with_mentions(sessions, wecom: FakeWeComServer) -> None:
     world = World.create(sessions)
-    unit = UnitConfig(name="县卫健局", wecom_webhook=wecom.webhook_url(KEY),
-                      wecom_mobiles=["13800001111"])
+    unit = UnitConfig(
+        name="县卫健局", wecom_webhook=wecom.webhook_url(KEY), wecom_mobiles=["13800001111"]
+    )
     run = world.crawl(TODAY, {f"栏目{i}": stale("县卫健局", f"c{i}") for i in range(40)})
-    after_crawl(settings=alert_settings(), config=site_config([unit]), session_factory=sessions,
-                run_id=run, today=TODAY)
+    after_crawl(
+        settings=alert_settings(),
+        config=site_config([unit]),
+        session_factory=sessions,
+        run_id=run,
+        today=TODAY,
+    )
     bodies = wecom.messages_for(KEY)
     assert len(bodies) > 1
     assert all(b["msgtype"] == "text" for b in bodies)
@@ -89,15 +109,21 @@ def test_mobiles_use_text_with_mentions(sessions, wecom: FakeWeComServer) -> Non
     assert "mentioned_mobile_list" not in bodies[1]["text"]
 
 
-def test_rate_limit_45009_waits_and_delivers(sessions, wecom: FakeWeComServer,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_rate_limit_45009_waits_and_delivers(
+    sessions, wecom: FakeWeComServer, caplog: pytest.LogCaptureFixture
+) -> None:
     world = World.create(sessions)
     config = site_config([UnitConfig(name="县卫健局", wecom_webhook=wecom.webhook_url(KEY))])
     wecom.fail_next(45009, n=2, api="webhook")
     run = world.crawl(TODAY, {"基本医疗": stale("县卫健局", "jbyl")})
     with caplog.at_level(logging.WARNING):
-        after_crawl(settings=alert_settings(), config=config, session_factory=sessions,
-                    run_id=run, today=TODAY)
+        after_crawl(
+            settings=alert_settings(),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     assert len(wecom.messages_for(KEY)) == 1
     assert "45009" in caplog.text
     assert statuses(sessions) == ["sent"]
@@ -118,16 +144,23 @@ def test_client_limiter_keeps_under_20_per_window(wecom: FakeWeComServer) -> Non
     assert len(wecom.messages_for(KEY)) == 25
 
 
-def test_invalid_key_93000_is_permanent(sessions, wecom: FakeWeComServer,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_invalid_key_93000_is_permanent(
+    sessions, wecom: FakeWeComServer, caplog: pytest.LogCaptureFixture
+) -> None:
     wecom.invalid_keys.add("bad-key-123456")
     world = World.create(sessions)
-    config = site_config([UnitConfig(name="县卫健局",
-                                     wecom_webhook=wecom.webhook_url("bad-key-123456"))])
+    config = site_config(
+        [UnitConfig(name="县卫健局", wecom_webhook=wecom.webhook_url("bad-key-123456"))]
+    )
     run = world.crawl(TODAY, {"基本医疗": stale("县卫健局", "jbyl")})
     with caplog.at_level(logging.ERROR):
-        after_crawl(settings=alert_settings(), config=config, session_factory=sessions,
-                    run_id=run, today=TODAY)
+        after_crawl(
+            settings=alert_settings(),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     assert statuses(sessions) == ["failed"]
     assert "93000" in caplog.text
     assert "invalid webhook URL" in caplog.text
@@ -141,8 +174,9 @@ def test_robot_killed_mid_part_resumes_without_duplicates(
 ) -> None:
     world = World.create(sessions)
     config = site_config([UnitConfig(name="县卫健局", wecom_webhook=wecom.webhook_url(KEY))])
-    run = world.crawl(TODAY, {f"卫生健康栏目{i}" + "名" * 40: stale("县卫健局", f"c{i}")
-                              for i in range(60)})
+    run = world.crawl(
+        TODAY, {f"卫生健康栏目{i}" + "名" * 40: stale("县卫健局", f"c{i}") for i in range(60)}
+    )
     real_after = outbox_mod._Progress.after_part
 
     def crash_on_second(self: outbox_mod._Progress, index: int) -> None:
@@ -152,13 +186,17 @@ def test_robot_killed_mid_part_resumes_without_duplicates(
 
     monkeypatch.setattr(outbox_mod._Progress, "after_part", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
-        after_crawl(settings=alert_settings(), config=config, session_factory=sessions,
-                    run_id=run, today=TODAY)
+        after_crawl(
+            settings=alert_settings(),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     monkeypatch.undo()
     assert len(wecom.received) == 2
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
-    deliver_pending(settings=alert_settings(), config=config, session_factory=sessions,
-                    now=later)
+    deliver_pending(settings=alert_settings(), config=config, session_factory=sessions, now=later)
     contents = [b["markdown"]["content"] for b in wecom.messages_for(KEY)]
     assert len(contents) == len(set(contents))  # no part twice
     with sessions() as s:
@@ -167,18 +205,21 @@ def test_robot_killed_mid_part_resumes_without_duplicates(
         assert row.parts_sent == len(row.payload["parts"]) == len(contents)
 
 
-def test_app_message_token_refresh_once(sessions, wecom: FakeWeComServer,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_app_message_token_refresh_once(
+    sessions, wecom: FakeWeComServer, caplog: pytest.LogCaptureFixture
+) -> None:
     world = World.create(sessions)
-    config = site_config([UnitConfig(name="县卫健局", wecom_users=["zhangsan"],
-                                     wecom_parties=["12"])])
+    config = site_config(
+        [UnitConfig(name="县卫健局", wecom_users=["zhangsan"], wecom_parties=["12"])]
+    )
     settings = app_settings(wecom)
     tokens = TokenCache()
     channel = WeComAppChannel(AlertOptions.from_settings(settings), tokens=tokens)
     run = world.crawl(TODAY, {"基本医疗": stale("县卫健局", "jbyl")})
     with caplog.at_level(logging.DEBUG):
-        after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run,
-                    today=TODAY)
+        after_crawl(
+            settings=settings, config=config, session_factory=sessions, run_id=run, today=TODAY
+        )
     assert len(wecom.received) == 1
     body = wecom.received[0]["body"]
     assert body["touser"] == "zhangsan"
@@ -190,35 +231,56 @@ def test_app_message_token_refresh_once(sessions, wecom: FakeWeComServer,
     both = {"基本医疗": stale("县卫健局", "jbyl"), "公共卫生": stale("县卫健局", "ggws")}
     run2 = world.crawl(TODAY + dt.timedelta(days=1), both)
     calls = wecom.gettoken_calls
-    after_crawl(settings=settings, config=config, session_factory=sessions, run_id=run2,
-                today=TODAY + dt.timedelta(days=1))
+    after_crawl(
+        settings=settings,
+        config=config,
+        session_factory=sessions,
+        run_id=run2,
+        today=TODAY + dt.timedelta(days=1),
+    )
     assert len(wecom.received) == 2
     assert wecom.gettoken_calls == calls + 1  # refreshed exactly once after 42001
     assert wecom.corp_secret not in caplog.text
 
 
-def test_app_errors_explained(sessions, wecom: FakeWeComServer,
-                              caplog: pytest.LogCaptureFixture) -> None:
+def test_app_errors_explained(
+    sessions, wecom: FakeWeComServer, caplog: pytest.LogCaptureFixture
+) -> None:
     world = World.create(sessions)
-    config = site_config([UnitConfig(name="甲", wecom_users=["nobody"]),
-                          UnitConfig(name="乙", wecom_users=["zhangsan"])])
+    config = site_config(
+        [
+            UnitConfig(name="甲", wecom_users=["nobody"]),
+            UnitConfig(name="乙", wecom_users=["zhangsan"]),
+        ]
+    )
     wecom.valid_users = {"zhangsan"}
     run = world.crawl(TODAY, {"基本医疗": stale("甲", "a"), "公共卫生": stale("乙", "b")})
     wecom.trusted_ip = True
     with caplog.at_level(logging.ERROR):
-        after_crawl(settings=app_settings(wecom), config=config, session_factory=sessions,
-                    run_id=run, today=TODAY)
+        after_crawl(
+            settings=app_settings(wecom),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     assert "81013" in caplog.text
     assert "visible range" in caplog.text
     assert statuses(sessions) == ["failed", "sent"]
 
     wecom.trusted_ip = False
-    run2 = world.crawl(TODAY + dt.timedelta(days=8),
-                       {"基本医疗": stale("甲", "a"), "公共卫生": stale("乙", "b")})
+    run2 = world.crawl(
+        TODAY + dt.timedelta(days=8), {"基本医疗": stale("甲", "a"), "公共卫生": stale("乙", "b")}
+    )
     caplog.clear()
     with caplog.at_level(logging.ERROR):
-        after_crawl(settings=app_settings(wecom), config=config, session_factory=sessions,
-                    run_id=run2, today=TODAY + dt.timedelta(days=8))
+        after_crawl(
+            settings=app_settings(wecom),
+            config=config,
+            session_factory=sessions,
+            run_id=run2,
+            today=TODAY + dt.timedelta(days=8),
+        )
     assert "60020" in caplog.text
     assert "企业可信IP" in caplog.text
 
@@ -235,12 +297,18 @@ def test_app_ambiguous_part_is_resent_and_deduplicated(
     monkeypatch.setattr(outbox_mod._Progress, "after_part", crash)
     run = world.crawl(TODAY, {"基本医疗": stale("县卫健局", "jbyl")})
     with pytest.raises(KeyboardInterrupt):
-        after_crawl(settings=app_settings(wecom), config=config, session_factory=sessions,
-                    run_id=run, today=TODAY)
+        after_crawl(
+            settings=app_settings(wecom),
+            config=config,
+            session_factory=sessions,
+            run_id=run,
+            today=TODAY,
+        )
     monkeypatch.undo()
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
-    deliver_pending(settings=app_settings(wecom), config=config, session_factory=sessions,
-                    now=later)
+    deliver_pending(
+        settings=app_settings(wecom), config=config, session_factory=sessions, now=later
+    )
     assert len(wecom.received) == 1
     assert wecom.duplicates == 1
     assert statuses(sessions) == ["sent"]

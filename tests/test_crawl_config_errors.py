@@ -10,12 +10,17 @@ from tests.crawlutil import crawl
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("site:\n  name: 青溪县\n  url: http://127.0.0.1:1/\nunits:\n  - name: 县卫健局\n"
-         "    emial: [a@b.gov.cn]\n", "units[0].emial: unknown key (did you mean 'email'?)"),
+        (
+            "site:\n  name: 青溪县\n  url: http://127.0.0.1:1/\nunits:\n  - name: 县卫健局\n"
+            "    emial: [a@b.gov.cn]\n",
+            "units[0].emial: unknown key (did you mean 'email'?)",
+        ),
         ("site:\n  name: 青溪县\n", "site.url"),
         ("site:\n  name: 青溪县\n  url: [http://x\n", "YAML syntax error"),
-        ("site:\n  name: 青溪县\n  url: http://127.0.0.1:1/\ndefaults:\n  deadline_days: five\n",
-         "defaults.deadline_days"),
+        (
+            "site:\n  name: 青溪县\n  url: http://127.0.0.1:1/\ndefaults:\n  deadline_days: five\n",
+            "defaults.deadline_days",
+        ),
     ],
 )
 def test_bad_config_gives_one_line(tmp_path, body, expected):

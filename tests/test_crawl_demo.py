@@ -84,8 +84,9 @@ def test_site_down_is_a_finding_not_a_crash(tmp_path):
 def test_config_can_ignore_override_and_assign(portal_a, tmp_path):
     truth = {t["name"]: t for t in portal_a.truth() if t.get("kind", "column") == "column"}
     news = next(t for t in truth.values() if t["category"] == "news" and t["status"] == "ok")
-    ignored = next(t for t in truth.values() if t["name"] != news["name"]
-                   and t["status"] in ("ok", "stale"))
+    ignored = next(
+        t for t in truth.values() if t["name"] != news["name"] and t["status"] in ("ok", "stale")
+    )
     with serve(portal_a) as server:
         extra = (
             "defaults:\n  unit: 县政府办\n"

@@ -52,8 +52,9 @@ def walk(base: str) -> tuple[set[str], dict[str, int]]:
         if "html" not in ctype and "xml" not in ctype:
             continue
         # theme f is GBK throughout, some pages declaring it only in a meta tag or nowhere
-        text = body.decode("gbk" if "gbk" in ctype or b"gb2312" in body[:600]
-                           or ctype == "text/html" else "utf-8")
+        text = body.decode(
+            "gbk" if "gbk" in ctype or b"gb2312" in body[:600] or ctype == "text/html" else "utf-8"
+        )
         for href in HREF.findall(text):
             if href.startswith(("javascript:", "mailto:", "data:")):
                 continue
@@ -82,9 +83,24 @@ def test_size_names_and_mix(portal):
     statuses = Counter(t["status"] for t in truth)
     assert set(statuses) == {"ok", "warning", "stale", "blank", "undated", "unreachable"}
     markups = {t["markup"] for t in truth}
-    for needed in ("trs_table", "xxgk_table", "hanweb", "iframe", "gbk", "pinned", "future",
-                   "yearless", "undated_meta", "undated_visible", "undated_url_trs",
-                   "undated_url_art", "undated_regen", "undated_none", "error500", "dead404"):
+    for needed in (
+        "trs_table",
+        "xxgk_table",
+        "hanweb",
+        "iframe",
+        "gbk",
+        "pinned",
+        "future",
+        "yearless",
+        "undated_meta",
+        "undated_visible",
+        "undated_url_trs",
+        "undated_url_art",
+        "undated_regen",
+        "undated_none",
+        "error500",
+        "dead404",
+    ):
         assert needed in markups
     assert any(t["kind"] == "channel" and len(t["path"]) == 1 for t in portal.truth())
 
@@ -112,8 +128,7 @@ def test_truth_follows_the_rules(portal):
 def test_every_linked_url_is_served(portal):
     with serve(portal) as server:
         seen, failures = walk(server.url)
-    dead = {normalize_url(t["url"]) for t in portal.columns_truth()
-            if t["status"] == "unreachable"}
+    dead = {normalize_url(t["url"]) for t in portal.columns_truth() if t["status"] == "unreachable"}
     assert len(seen) > 300
     assert failures
     for url, status in failures.items():
@@ -127,8 +142,9 @@ def test_list_page_markups(portal):
     codec = "gbk" if portal.theme.layout.get("gbk_site") else "utf-8"
     trs = render.page(by_markup["trs_table"]["url"]).body.decode(codec)
     # theme e spells it createPageHTML(4,0,'index','shtml') for its .shtml/.htm list pages
-    assert re.search(r"""createPageHTML\(\s*\d+\s*,\s*0\s*,\s*["']index["']\s*,\s*["']s?html?["']\)""",
-                     trs)
+    assert re.search(
+        r"""createPageHTML\(\s*\d+\s*,\s*0\s*,\s*["']index["']\s*,\s*["']s?html?["']\)""", trs
+    )
     assert re.search(r'href="\./\d{6}/t\d{8}_\d+\.s?html?"', trs)
     hanweb = render.page(by_markup["hanweb"]["url"]).body.decode(codec)
     assert '<script type="text/xml"><datastore>' in hanweb
@@ -200,8 +216,11 @@ def test_mutations_between_crawls():
 def test_compare_scores_a_crawl():
     portal = build_portal(1, TODAY)
     truth = portal.truth()
-    items = [{"type": "column", **t, "url": "http://127.0.0.1:9/" + t["url"].lstrip("/")}
-             for t in truth if t["kind"] == "column"]
+    items = [
+        {"type": "column", **t, "url": "http://127.0.0.1:9/" + t["url"].lstrip("/")}
+        for t in truth
+        if t["kind"] == "column"
+    ]
     perfect = compare(items, truth)
     assert perfect.discovered_pct == 100
     assert perfect.last_update_pct == 100
@@ -227,6 +246,7 @@ def test_normalize_url_variants():
 
 # -- themes c and d: other CMS families and layouts ------------------------------------
 
+
 def _get(render: Renderer, url: str) -> str:
     parts = urlsplit(url)
     page = render.page(parts.path, parts.query)
@@ -241,8 +261,11 @@ def test_new_themes_are_deterministic(theme):
     one, two = build_portal(31, TODAY, theme), build_portal(31, TODAY, theme)
     assert one.truth() == two.truth()
     r1, r2 = Renderer(one), Renderer(two)
-    for url in ["/", one.theme.sitemap_url, *(t["url"] for t in one.columns_truth()
-                                               if t["status"] != "unreachable")]:
+    for url in [
+        "/",
+        one.theme.sitemap_url,
+        *(t["url"] for t in one.columns_truth() if t["status"] != "unreachable"),
+    ]:
         parts = urlsplit(url)
         assert r1.page(parts.path, parts.query).body == r2.page(parts.path, parts.query).body
     assert build_portal(32, TODAY, theme).truth() != one.truth()
@@ -310,8 +333,10 @@ def test_theme_d_platforms_and_noise():
     assert "gkmlpt" in _get(render, gk["url"])
     api = render.page(f"/gkmlpt/api/all/{gk['url'].rsplit('#', 1)[1]}", "page=1&sid=755031")
     data = json.loads(api.body)
-    newest = max(dt.datetime.fromtimestamp(a["publish_time"], dt.timezone(dt.timedelta(hours=8)))
-                 .date() for a in data["articles"])
+    newest = max(
+        dt.datetime.fromtimestamp(a["publish_time"], dt.timezone(dt.timedelta(hours=8))).date()
+        for a in data["articles"]
+    )
     assert newest.isoformat() == gk["last_update"]
     for art in data["articles"]:
         assert render.page(art["url"]).status == 200
@@ -337,12 +362,14 @@ def test_theme_e_table_menu_tabs_and_traps():
     portal = build_portal(71, TODAY, "e")
     render = Renderer(portal, "127.0.0.1:9")
     home = _get(render, "/")
-    menu = home[home.index('bgcolor="#b40000"'):home.index("</table>", home.index('bgcolor="#b40000"'))]
+    menu = home[
+        home.index('bgcolor="#b40000"') : home.index("</table>", home.index('bgcolor="#b40000"'))
+    ]
     assert "<td" in menu
     assert 'style="display:none' in menu
     assert "class=" not in menu
     assert '<div class="kslj">' in home
-    assert "<img src=\"/images/kslj_1.gif\"" in home
+    assert '<img src="/images/kslj_1.gif"' in home
     assert '<a href="/map.html">站点地图</a>' in home
     assert "赣ICP备05004578号" in home
     assert "36092202000112" in home
@@ -356,14 +383,17 @@ def test_theme_e_table_menu_tabs_and_traps():
     styles = Counter((c.style, c.ext) for c in portal.live_columns())
     assert styles[("dir", "shtml")]
     assert styles[("dir", "htm")]
-    assert any(
-        s == "aspx" for s, _ in styles)
+    assert any(s == "aspx" for s, _ in styles)
     truth = portal.truth()
     by_markup = {t["markup"]: t for t in truth if t["kind"] == "column"}
     # list pages and their page 2 (index_1.shtml / index_1.htm)
     for col in portal.live_columns():
-        if col.style == "dir" and col.mode == "normal" and col.page_count > 1 \
-                and col.markup in ("ul_after", "ul_before"):
+        if (
+            col.style == "dir"
+            and col.mode == "normal"
+            and col.page_count > 1
+            and col.markup in ("ul_after", "ul_before")
+        ):
             assert f"index_1.{col.ext}" in _get(render, col.url)
             assert render.page(f"{col.url}index_1.{col.ext}").status == 200
         if col.style == "aspx" and col.mode == "normal":
@@ -384,15 +414,17 @@ def test_theme_e_table_menu_tabs_and_traps():
     for t in pages:
         assert t["url"] in home or t["url"] in hubs
         intro = _get(render, t["url"])
-        assert "<li" not in intro[intro.index("<h2>"):]
+        assert "<li" not in intro[intro.index("<h2>") :]
         assert len(intro) > 3000
     assert not {t["url"] for t in pages} & {t["url"] for t in truth if t["kind"] == "column"}
     # list markups
-    assert re.search(r"</a>\[\d{4}-\d{2}-\d{2}\]|\[20\d\d", _get(render, by_markup["a_date"]["url"]))
+    assert re.search(
+        r"</a>\[\d{4}-\d{2}-\d{2}\]|\[20\d\d", _get(render, by_markup["a_date"]["url"])
+    )
     before = _get(render, by_markup["td_before"]["url"])
     assert re.search(r'<td width="100" align="left" style="color:#999">20[\d-]+</td>\s*<td', before)
     wh = _get(render, by_markup["xxgk_wh"]["url"])
-    assert "<th width=\"170\">文号</th>" in wh
+    assert '<th width="170">文号</th>' in wh
     assert re.search(r"青\w+〔20\d\d〕\d+号", wh)
     assert re.search(r">\d\d/\d\d</", _get(render, by_markup["yearless"]["url"]))
     empty = next(c for c in portal.live_columns() if c.mode == "blank" and c.placeholder == "")
@@ -423,8 +455,9 @@ def test_theme_f_gbk_poweredy_hanweb_pinned_and_hub_list():
         parts = urlsplit(t["url"])
         page = render.page(parts.path, parts.query)
         head = page.body[:400]
-        modes["header" if "gbk" in page.content_type else "meta" if b"gb2312" in head
-              else "none"] += 1
+        modes[
+            "header" if "gbk" in page.content_type else "meta" if b"gb2312" in head else "none"
+        ] += 1
         page.body.decode("gbk")
     assert modes["header"]
     assert modes["meta"]

@@ -25,9 +25,7 @@ def test_canonical_url_merges_variants(variant, canonical):
 
 
 def test_canonical_url_keeps_distinct_pages_apart():
-    assert canonical_url("http://x.gov.cn/a/?id=1") != canonical_url(
-        "http://x.gov.cn/a/?id=2"
-    )
+    assert canonical_url("http://x.gov.cn/a/?id=1") != canonical_url("http://x.gov.cn/a/?id=2")
 
 
 @pytest.mark.parametrize(
@@ -114,7 +112,8 @@ def test_sitemap_sections_become_paths():
 
 def test_hash_routes_of_apps_are_distinct_pages():
     assert canonical_url("http://x.gov.cn/gkmlpt/index#2811") != canonical_url(
-        "http://x.gov.cn/gkmlpt/index#2812")
+        "http://x.gov.cn/gkmlpt/index#2812"
+    )
     assert canonical_url("http://x.gov.cn/a/#/list/5") == "http://x.gov.cn/a/#/list/5"
     assert canonical_url("http://x.gov.cn/a/#main") == "http://x.gov.cn/a/"
 
@@ -133,8 +132,13 @@ MORE_STYLES = """
 def test_more_link_styles_and_their_block_titles():
     doc = disc.parse_html(MORE_STYLES, BASE)
     found = {c.url.replace(BASE.rstrip("/"), ""): c.name for c in disc.more_links(doc)}
-    assert found == {"/rs/zpxx/": "招聘信息", "/gh/jhzj/": "计划总结", "/xw/tpxw/": "图片新闻",
-                     "/hd/zxft/": "在线访谈", "/zt/wmcj/": "文明创建"}
+    assert found == {
+        "/rs/zpxx/": "招聘信息",
+        "/gh/jhzj/": "计划总结",
+        "/xw/tpxw/": "图片新闻",
+        "/hd/zxft/": "在线访谈",
+        "/zt/wmcj/": "文明创建",
+    }
 
 
 @pytest.mark.parametrize(
@@ -170,9 +174,14 @@ def test_tabbed_block_names_each_more_link_after_its_tab():
 @pytest.mark.parametrize(
     ("html", "target"),
     [
-        ("<html><script>window.location.href='/index.shtml';</script></html>",
-         "http://127.0.0.1:8765/index.shtml"),
-        ("<html><frameset><frame src='main.htm'></frameset></html>", "http://127.0.0.1:8765/main.htm"),
+        (
+            "<html><script>window.location.href='/index.shtml';</script></html>",
+            "http://127.0.0.1:8765/index.shtml",
+        ),
+        (
+            "<html><frameset><frame src='main.htm'></frameset></html>",
+            "http://127.0.0.1:8765/main.htm",
+        ),
         (NAV, None),
     ],
 )

@@ -16,9 +16,15 @@ def page(meta: str, encoding: str) -> bytes:
 @pytest.mark.parametrize(
     ("label", "codec"),
     [
-        ("gb2312", "gb18030"), ("GBK", "gb18030"), ("x-gbk", "gb18030"), ("gb18030", "gb18030"),
-        ("utf-8", "utf-8"), ("UTF8", "utf-8"), ("big5", "big5"),
-        ("no-such-charset", None), (None, None),
+        ("gb2312", "gb18030"),
+        ("GBK", "gb18030"),
+        ("x-gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("utf-8", "utf-8"),
+        ("UTF8", "utf-8"),
+        ("big5", "big5"),
+        ("no-such-charset", None),
+        (None, None),
     ],
 )
 def test_normalize_charset(label, codec) -> None:

@@ -31,7 +31,9 @@ def test_hanweb_datastore_records_are_entries() -> None:
     page = load("hanweb_column_datastore.html", SITE + "/col/col33718/index.html")
     assert page.cms == "hanweb"
     assert [e.date for e in page.entries] == [
-        date(2026, 9, 3), date(2026, 9, 12), date(2026, 8, 20),
+        date(2026, 9, 3),
+        date(2026, 9, 12),
+        date(2026, 8, 20),
     ]
     newest = page.newest(TODAY)
     # the max, not the first record; the shown date (09-12), not the URL's (2026/9/11)
@@ -74,7 +76,9 @@ def test_gbk_page_decodes_and_parses() -> None:
     assert "王喆" in html
     page = parse_list_page(html, SITE + "/zwgk/gzdt/", TODAY)
     assert [e.date for e in page.entries] == [
-        date(2024, 9, 10), date(2024, 9, 5), date(2024, 8, 30),
+        date(2024, 9, 10),
+        date(2024, 9, 5),
+        date(2024, 8, 30),
     ]
     assert page.entries[0].title == "朱镕基同志旧居修缮工程完工"
     # createPageHTML( 3 , 0 , 'index' , 'shtml' ): single quotes, spaces
@@ -122,7 +126,9 @@ def test_table_date_column_future_date_clock_and_index_numbers() -> None:
     page = load("noise_clock_future_suoyinhao.html", SITE + "/zfxxgk/fdzdgknr/")
     # dates from the 发布日期 column, not 成文日期, not the 索引号 2026-00…
     assert [e.date for e in page.entries] == [
-        date(2026, 11, 3), date(2026, 12, 30), date(2026, 10, 20),
+        date(2026, 11, 3),
+        date(2026, 12, 30),
+        date(2026, 10, 20),
     ]
     # 2026-12-30 is after today: a data-entry error; the clock's 11-28 is not an item
     assert page.newest(TODAY).date == date(2026, 11, 3)
@@ -133,7 +139,9 @@ def test_yearless_bracket_dates_roll_back_over_new_year() -> None:
     today = date(2026, 1, 10)
     page = load("trs_yearless_brackets.html", SITE + "/xzdt/", today)
     assert [e.date for e in page.entries] == [
-        date(2026, 1, 5), date(2025, 12, 30), date(2025, 12, 29),
+        date(2026, 1, 5),
+        date(2025, 12, 30),
+        date(2025, 12, 29),
     ]
     assert not any(e.date_has_year for e in page.entries)
     assert page.newest(today).date == date(2026, 1, 5)
@@ -159,15 +167,24 @@ def test_utf8_bytes_behind_a_gb2312_meta() -> None:
 
 
 def test_gkmlpt_json_reply() -> None:
-    body = json.dumps({
-        "articles": [
-            {"title": "关于印发工作要点的通知", "url": "http://www.gd.gov.cn/gkmlpt/content/1/1/post_1.html",
-             "publish_time": 1727920800},
-            {"title": "2026年预算公开", "url": "http://www.gd.gov.cn/gkmlpt/content/1/1/post_2.html",
-             "publish_time": "2026-03-01 10:00:00"},
-        ],
-        "total": 45,
-    }, ensure_ascii=False)
+    body = json.dumps(
+        {
+            "articles": [
+                {
+                    "title": "关于印发工作要点的通知",
+                    "url": "http://www.gd.gov.cn/gkmlpt/content/1/1/post_1.html",
+                    "publish_time": 1727920800,
+                },
+                {
+                    "title": "2026年预算公开",
+                    "url": "http://www.gd.gov.cn/gkmlpt/content/1/1/post_2.html",
+                    "publish_time": "2026-03-01 10:00:00",
+                },
+            ],
+            "total": 45,
+        },
+        ensure_ascii=False,
+    )
     page = parse_data_response(body, "http://www.gd.gov.cn/gkmlpt/api/all/5?page=1&sid=2", TODAY)
     assert page.cms == "gkmlpt"
     assert [e.date for e in page.entries] == [date(2024, 10, 3), date(2026, 3, 1)]
@@ -176,16 +193,24 @@ def test_gkmlpt_json_reply() -> None:
 
 
 def test_fujian_search_json_reply() -> None:
-    body = json.dumps({
-        "pageCount": 8,
-        "data": [
-            {"doctitle": "某局工作情况通报",
-             "docpuburl": "/zwgk/ghxx/gzjzqk/202103/t20210416_1.htm",
-             "docreltime": "2021-04-16 09:00:00"},
-            {"doctitle": "另一份通报", "chnldocurl": "/zwgk/ghxx/gzjzqk/202102/t20210201_2.htm",
-             "docreltime": 1612144800000},
-        ],
-    }, ensure_ascii=False)
+    body = json.dumps(
+        {
+            "pageCount": 8,
+            "data": [
+                {
+                    "doctitle": "某局工作情况通报",
+                    "docpuburl": "/zwgk/ghxx/gzjzqk/202103/t20210416_1.htm",
+                    "docreltime": "2021-04-16 09:00:00",
+                },
+                {
+                    "doctitle": "另一份通报",
+                    "chnldocurl": "/zwgk/ghxx/gzjzqk/202102/t20210201_2.htm",
+                    "docreltime": 1612144800000,
+                },
+            ],
+        },
+        ensure_ascii=False,
+    )
     page = parse_data_response(body, "https://www.pingtan.gov.cn/fjdzapp/search", TODAY)
     assert page.cms == "fujian"
     assert page.page_count == 8

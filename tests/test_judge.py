@@ -15,11 +15,24 @@ def ago(days: int) -> dt.date:
     return TODAY - dt.timedelta(days=days)
 
 
-def run(last_update: dt.date | None, threshold: int = 14, *, items: int = 10, dated: int = 10,
-        unreachable: bool = False, placeholder: bool = False) -> Verdict:
-    return judge(last_update=last_update, items_found=items, dated_items=dated,
-                 threshold_days=threshold, today=TODAY, unreachable=unreachable,
-                 placeholder=placeholder)
+def run(
+    last_update: dt.date | None,
+    threshold: int = 14,
+    *,
+    items: int = 10,
+    dated: int = 10,
+    unreachable: bool = False,
+    placeholder: bool = False,
+) -> Verdict:
+    return judge(
+        last_update=last_update,
+        items_found=items,
+        dated_items=dated,
+        threshold_days=threshold,
+        today=TODAY,
+        unreachable=unreachable,
+        placeholder=placeholder,
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,9 +74,7 @@ def test_unreachable_is_never_stale() -> None:
     [(0, False, None), (0, False, ago(3)), (3, True, None), (1, True, ago(400))],
 )
 def test_blank(items: int, placeholder: bool, last_update: dt.date | None) -> None:
-    assert run(last_update, items=items, dated=0, placeholder=placeholder) == Verdict(
-        "blank", None
-    )
+    assert run(last_update, items=items, dated=0, placeholder=placeholder) == Verdict("blank", None)
 
 
 def test_undated_when_items_have_no_date() -> None:

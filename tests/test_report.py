@@ -22,24 +22,48 @@ from portalspider.store.queries import get_site
 
 TODAY = dt.date(2025, 6, 30)
 EVIL_TITLE = '<script>alert("x")</script>关于开展<b>安全</b>检查的通知'
-FORMULA_TITLE = "=HYPERLINK(\"http://evil.example/\",\"点我\")"
+FORMULA_TITLE = '=HYPERLINK("http://evil.example/","点我")'
 
 # name, path, unit, category, status, age (days) or None, threshold, extra
 COLUMNS = [
     ("政务动态", ["新闻中心", "政务动态"], "县政府办", "news", "stale", 40, 14, {}),
     ("通知公告", ["通知公告"], "县政府办", "notice", "stale", 200, 183, {}),
     ("政策文件", ["政务公开", "政策文件"], "县政府办", "policy", "stale", 300, 183, {}),
-    ("图片新闻", ["新闻中心", "图片新闻"], "县政府办", "news", "undated", None, 14,
-     {"newest_title": EVIL_TITLE, "newest_url": "javascript:alert(1)"}),
+    (
+        "图片新闻",
+        ["新闻中心", "图片新闻"],
+        "县政府办",
+        "news",
+        "undated",
+        None,
+        14,
+        {"newest_title": EVIL_TITLE, "newest_url": "javascript:alert(1)"},
+    ),
     ("领导活动", ["新闻中心", "领导活动"], "县政府办", "news", "ok", 3, 14, {}),
-    ("卫健动态", ["部门动态", "卫健动态"], "县卫健局", "news", "stale", 20, 14,
-     {"newest_title": FORMULA_TITLE}),
+    (
+        "卫健动态",
+        ["部门动态", "卫健动态"],
+        "县卫健局",
+        "news",
+        "stale",
+        20,
+        14,
+        {"newest_title": FORMULA_TITLE},
+    ),
     ("基本医疗", ["政务公开", "基本医疗"], "县卫健局", "other", "blank", None, 365, {}),
     ("公共卫生", ["政务公开", "公共卫生"], "县卫健局", "other", "blank", None, 365, {}),
     ("人事信息", ["政务公开", "人事信息"], "县卫健局", "personnel", "warning", 300, 365, {}),
     ("教育动态", ["部门动态", "教育动态"], "县教育局", "news", "stale", 30, 14, {}),
-    ("招生信息", ["政务公开", "招生信息"], "县教育局", "other", "stale", 400, 365,
-     {"exempt_until": dt.date(2025, 12, 31)}),
+    (
+        "招生信息",
+        ["政务公开", "招生信息"],
+        "县教育局",
+        "other",
+        "stale",
+        400,
+        365,
+        {"exempt_until": dt.date(2025, 12, 31)},
+    ),
     ("教育资讯", ["部门动态", "教育资讯"], "县教育局", "news", "unreachable", None, 14, {}),
     ("发展规划", ["政务公开", "发展规划"], "县教育局", "plan", "ok", 100, 365, {}),
     ("其他信息", ["政务公开", "其他信息"], None, "other", "blank", None, 365, {}),
@@ -107,13 +131,26 @@ def _populate(session: Session) -> Site:
         ("政务动态", dt.date(2025, 6, 1), "stale"),
     ]:
         session.add(
-            Finding(site_id=site.id, column_id=by_name[name].id, kind=kind,
-                    unit=by_name[name].unit, opened_run_id=runs[0].id, opened_on=opened)
+            Finding(
+                site_id=site.id,
+                column_id=by_name[name].id,
+                kind=kind,
+                unit=by_name[name].unit,
+                opened_run_id=runs[0].id,
+                opened_on=opened,
+            )
         )
     session.add(
-        Finding(site_id=site.id, column_id=by_name["领导活动"].id, kind="stale", unit="县政府办",
-                opened_run_id=runs[0].id, opened_on=dt.date(2024, 1, 1),
-                closed_on=dt.date(2024, 2, 1), is_open=False)
+        Finding(
+            site_id=site.id,
+            column_id=by_name["领导活动"].id,
+            kind="stale",
+            unit="县政府办",
+            opened_run_id=runs[0].id,
+            opened_on=dt.date(2024, 1, 1),
+            closed_on=dt.date(2024, 2, 1),
+            is_open=False,
+        )
     )
     session.commit()
     return site
@@ -147,7 +184,11 @@ def test_problems_grouped_by_unit_with_deadline(report):
     units = {unit.name: unit for unit in report.problem_units}
     assert set(units) == {"县政府办", "县卫健局", "县教育局"}
     assert [c.name for c in units["县政府办"].problems] == [
-        "政策文件", "通知公告", "政务动态", "图片新闻", "其他信息"
+        "政策文件",
+        "通知公告",
+        "政务动态",
+        "图片新闻",
+        "其他信息",
     ]  # stale by age, then undated, then blank; the unit-less column goes to the default unit
     assert [c.name for c in units["县卫健局"].problems] == ["卫健动态", "公共卫生", "基本医疗"]
     assert [c.name for c in units["县教育局"].problems] == ["招生信息", "教育动态"]
@@ -164,7 +205,9 @@ def test_trend_and_longest(report):
     assert [(p.stale, p.undated, p.blank) for p in report.trend] == RUN_COUNTS
     assert report.trend[-1].day == TODAY  # 18:30 UTC the day before is 02:30 in Shanghai
     assert [(f.column, f.days_open) for f in report.longest] == [
-        ("政务公开 > 基本医疗", 166), ("政务公开 > 政策文件", 121), ("新闻中心 > 政务动态", 29)
+        ("政务公开 > 基本医疗", 166),
+        ("政务公开 > 政策文件", 121),
+        ("新闻中心 > 政务动态", 29),
     ]
 
 

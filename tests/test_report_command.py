@@ -26,16 +26,26 @@ def setup(tmp_path_factory):
         _populate(session)
     engine.dispose()
     site = root / "qingxi.yaml"
-    site.write_text("site:\n  name: 青溪县人民政府\n  url: http://127.0.0.1:8765\n"
-                    "defaults:\n  unit: 县政府办\n  deadline_days: 10\n", encoding="utf-8")
+    site.write_text(
+        "site:\n  name: 青溪县人民政府\n  url: http://127.0.0.1:8765\n"
+        "defaults:\n  unit: 县政府办\n  deadline_days: 10\n",
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTALSPIDER_")}
     env["PORTALSPIDER_DATABASE_URL"] = db_url
     return root, site, env
 
 
 def report(env, *args):
-    return subprocess.run([sys.executable, "-m", "scrapy", "report", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "report", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("name", ["report.html", "report.md", "report.csv"])

@@ -188,8 +188,13 @@ def test_explicit_other_is_not_overruled_by_url() -> None:
 
 def test_thresholds() -> None:
     assert DEFAULT_THRESHOLDS == {
-        "news": 14, "notice": 183, "policy": 183, "personnel": 365, "plan": 365,
-        "interaction": 365, "other": 365,
+        "news": 14,
+        "notice": 183,
+        "policy": 183,
+        "personnel": 365,
+        "plan": 365,
+        "interaction": 365,
+        "other": 365,
     }
     assert threshold_for("news") == 14
     assert threshold_for("news", 30) == 30
@@ -261,7 +266,10 @@ def rules(tmp_path: Path) -> ColumnRules:
 def test_longest_prefix_wins_per_field(rules: ColumnRules) -> None:
     res = rules.resolve("http://www.qx.gov.cn/xwzx/zwdt/index.html", "政务动态", ["新闻中心"])
     assert res == Resolution(
-        ignore=False, category="news", threshold_days=30, unit="县融媒体中心",
+        ignore=False,
+        category="news",
+        threshold_days=30,
+        unit="县融媒体中心",
         exempt_until=dt.date(2026, 12, 31),
     )
     # A sibling only gets the broad rule.

@@ -74,12 +74,19 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         server = self.server
         if path == "/daemonstatus.json":
-            self._reply({"status": "ok", "running": len(server.running),
-                         "pending": len(server.pending), "finished": 0})
+            self._reply(
+                {
+                    "status": "ok",
+                    "running": len(server.running),
+                    "pending": len(server.pending),
+                    "finished": 0,
+                }
+            )
         elif path == "/listjobs.json":
             running = [{k: v for k, v in job.items() if k != "args"} for job in server.running]
-            self._reply({"status": "ok", "pending": server.pending, "running": running,
-                         "finished": []})
+            self._reply(
+                {"status": "ok", "pending": server.pending, "running": running, "finished": []}
+            )
         else:
             self._reply({"status": "error", "message": "no such resource"}, 404)
 
@@ -90,8 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         form = parse_qs(self.rfile.read(length).decode())
         self.server.scheduled.append(form)
-        self.server.pending.append({"id": form["jobid"][0], "spider": form["spider"][0],
-                                    "args": {"site": form["site"][0]}})
+        self.server.pending.append(
+            {"id": form["jobid"][0], "spider": form["spider"][0], "args": {"site": form["site"][0]}}
+        )
         self._reply({"status": "ok", "jobid": form["jobid"][0]})
 
 
@@ -113,8 +121,10 @@ def sites(tmp_path):
     paths = []
     for name in ("qingxi", "baishui", "坏的"):
         path = tmp_path / f"{name}.yaml"
-        path.write_text(f"site:\n  name: {name}县人民政府\n  url: http://127.0.0.1:9/{name}/\n",
-                        encoding="utf-8")
+        path.write_text(
+            f"site:\n  name: {name}县人民政府\n  url: http://127.0.0.1:9/{name}/\n",
+            encoding="utf-8",
+        )
         paths.append(str(path))
     return paths
 
@@ -189,7 +199,12 @@ def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "scrapy", "schedule", *args],
-        cwd=REPO, env=full_env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -210,8 +225,9 @@ def test_cli_basic_auth_from_environment(nodes, sites):
     assert denied.returncode == 1
     assert "HTTP 401" in denied.stderr
     assert len(denied.stderr.strip().splitlines()) == 2  # the node, then the site it failed
-    allowed = _cli("--scrapyd", url, sites[0],
-                   env={"SCRAPYD_USERNAME": "ops", "SCRAPYD_PASSWORD": "s3cret"})
+    allowed = _cli(
+        "--scrapyd", url, sites[0], env={"SCRAPYD_USERNAME": "ops", "SCRAPYD_PASSWORD": "s3cret"}
+    )
     assert allowed.returncode == 0, allowed.stderr
     assert "s3cret" not in allowed.stdout + allowed.stderr
     assert len(node.scheduled) == 1

@@ -71,7 +71,9 @@ def error(tmp_path: Path, text: str) -> ConfigError:
 def test_minimal(tmp_path: Path) -> None:
     file = write(tmp_path, MINIMAL)
     assert load_site_config(file) == SiteConfig(
-        path=file, name="青溪县人民政府", url="http://127.0.0.1:8765/",
+        path=file,
+        name="青溪县人民政府",
+        url="http://127.0.0.1:8765/",
         allowed_domains=["127.0.0.1"],
     )
 
@@ -93,8 +95,13 @@ def test_full_interface_example(tmp_path: Path) -> None:
         )
     ]
     assert config.columns == [
-        ColumnRule(match="/xwzx/zwdt/", category="news", max_age_days=30, unit="县政府办",
-                   exempt_until=dt.date(2026, 12, 31)),
+        ColumnRule(
+            match="/xwzx/zwdt/",
+            category="news",
+            max_age_days=30,
+            unit="县政府办",
+            exempt_until=dt.date(2026, 12, 31),
+        ),
         ColumnRule(match="/old/unused/", ignore=True),
     ]
     assert config.warnings == []
@@ -110,15 +117,26 @@ def test_webhook_secret_is_not_in_repr(tmp_path: Path) -> None:
 
 def test_allowed_domains_default_is_the_portal_domain(tmp_path: Path) -> None:
     """xxgk.qx.gov.cn (the 信息公开 host) belongs to the portal of www.qx.gov.cn."""
-    config = load_site_config(write(tmp_path, MINIMAL.replace(
-        "http://127.0.0.1:8765/", "https://WWW.QX.gov.cn:8443/index.html")))
+    config = load_site_config(
+        write(
+            tmp_path,
+            MINIMAL.replace("http://127.0.0.1:8765/", "https://WWW.QX.gov.cn:8443/index.html"),
+        )
+    )
     assert config.allowed_domains == ["qx.gov.cn"]
 
 
-@pytest.mark.parametrize(("host", "domain"), [
-    ("www.qx.gov.cn", "qx.gov.cn"), ("xxgk.qx.gov.cn", "qx.gov.cn"), ("www.gov.cn", "www.gov.cn"),
-    ("127.0.0.1", "127.0.0.1"), ("localhost", "localhost"), ("www.example.com", "example.com"),
-])
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [
+        ("www.qx.gov.cn", "qx.gov.cn"),
+        ("xxgk.qx.gov.cn", "qx.gov.cn"),
+        ("www.gov.cn", "www.gov.cn"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("localhost", "localhost"),
+        ("www.example.com", "example.com"),
+    ],
+)
 def test_portal_domain(host, domain):
     assert portal_domain(host) == domain
 
@@ -143,7 +161,9 @@ def test_allowed_domains_always_cover_the_home_page(tmp_path: Path) -> None:
 
 
 def test_single_strings_and_unquoted_numbers_are_accepted(tmp_path: Path) -> None:
-    text = MINIMAL + """\
+    text = (
+        MINIMAL
+        + """\
 units:
   - name: 县卫健局
     email: wjj@example.gov.cn
@@ -151,6 +171,7 @@ units:
     wecom_parties: [12, 13]
     columns: 基本医疗
 """
+    )
     unit = load_site_config(write(tmp_path, text)).units[0]
     assert unit.email == ["wjj@example.gov.cn"]
     assert unit.wecom_mobiles == ["13800001111"]
@@ -161,13 +182,21 @@ units:
 def test_empty_sections_are_defaults(tmp_path: Path) -> None:
     config = load_site_config(write(tmp_path, MINIMAL + "defaults:\nunits:\ncolumns:\n"))
     assert (config.default_unit, config.deadline_days, config.units, config.columns) == (
-        None, 5, [], [])
+        None,
+        5,
+        [],
+        [],
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2026-12-31", dt.date(2026, 12, 31)), ("'2026/1/5'", dt.date(2026, 1, 5)),
-     ("2026年1月5日", dt.date(2026, 1, 5)), ("2026-12-31 18:00:00", dt.date(2026, 12, 31))],
+    [
+        ("2026-12-31", dt.date(2026, 12, 31)),
+        ("'2026/1/5'", dt.date(2026, 1, 5)),
+        ("2026年1月5日", dt.date(2026, 1, 5)),
+        ("2026-12-31 18:00:00", dt.date(2026, 12, 31)),
+    ],
 )
 def test_exempt_until_spellings(tmp_path: Path, value: str, expected: dt.date) -> None:
     text = MINIMAL + f"columns:\n  - match: /a/\n    exempt_until: {value}\n"
@@ -184,82 +213,229 @@ def test_utf8_bom_is_fine(tmp_path: Path) -> None:
 
 UNIT = MINIMAL + "units:\n  - name: 县卫健局\n"
 ERRORS = [
-    pytest.param(UNIT + "    emial: [a@b.cn]\n", 6, "units[0].emial",
-                 "unknown key (did you mean 'email'?)", id="misspelt-key"),
-    pytest.param(UNIT + "    Email: [a@b.cn]\n", 6, "units[0].Email",
-                 "did you mean 'email'?", id="key-case"),
-    pytest.param(MINIMAL + "  deadline_days: 5\n", 4, "site.deadline_days",
-                 "belongs under 'defaults'", id="key-in-wrong-section"),
-    pytest.param("site:\n  name: a\nurl: http://x.cn/\n", 3, "url",
-                 "'url' belongs under 'site'", id="mis-indented"),
-    pytest.param(MINIMAL + "colums: []\n", 4, "colums", "did you mean 'columns'?",
-                 id="top-level-typo"),
-    pytest.param(MINIMAL + "defaults:\n  deadline_days: \"five\"\n", 5,
-                 "defaults.deadline_days", "expected a whole number of days, got text 'five'",
-                 id="deadline-text"),
-    pytest.param(MINIMAL + "defaults:\n  deadline_days: 0\n", 5, "defaults.deadline_days",
-                 "at least 1", id="deadline-zero"),
-    pytest.param(MINIMAL + "defaults:\n  deadline_days: 2.5\n", 5, "defaults.deadline_days",
-                 "whole number", id="deadline-float"),
+    pytest.param(
+        UNIT + "    emial: [a@b.cn]\n",
+        6,
+        "units[0].emial",
+        "unknown key (did you mean 'email'?)",
+        id="misspelt-key",
+    ),
+    pytest.param(
+        UNIT + "    Email: [a@b.cn]\n", 6, "units[0].Email", "did you mean 'email'?", id="key-case"
+    ),
+    pytest.param(
+        MINIMAL + "  deadline_days: 5\n",
+        4,
+        "site.deadline_days",
+        "belongs under 'defaults'",
+        id="key-in-wrong-section",
+    ),
+    pytest.param(
+        "site:\n  name: a\nurl: http://x.cn/\n",
+        3,
+        "url",
+        "'url' belongs under 'site'",
+        id="mis-indented",
+    ),
+    pytest.param(
+        MINIMAL + "colums: []\n", 4, "colums", "did you mean 'columns'?", id="top-level-typo"
+    ),
+    pytest.param(
+        MINIMAL + 'defaults:\n  deadline_days: "five"\n',
+        5,
+        "defaults.deadline_days",
+        "expected a whole number of days, got text 'five'",
+        id="deadline-text",
+    ),
+    pytest.param(
+        MINIMAL + "defaults:\n  deadline_days: 0\n",
+        5,
+        "defaults.deadline_days",
+        "at least 1",
+        id="deadline-zero",
+    ),
+    pytest.param(
+        MINIMAL + "defaults:\n  deadline_days: 2.5\n",
+        5,
+        "defaults.deadline_days",
+        "whole number",
+        id="deadline-float",
+    ),
     pytest.param("site:\n  name: a\n", 1, "site.url", "missing", id="missing-url"),
     pytest.param("site:\n  url: http://x.cn/\n", 1, "site.name", "missing", id="missing-name"),
     pytest.param("site:\n  name: a\n  url:\n", 3, "site.url", "is empty", id="empty-url"),
     pytest.param("defaults:\n  unit: a\n", 1, "site", "missing", id="missing-site"),
     pytest.param("site: 青溪\n", 1, "site", "expected a mapping", id="site-not-mapping"),
-    pytest.param("site:\n  name: a\n  url: www.qx.gov.cn\n", 3, "site.url",
-                 "did you mean 'http://www.qx.gov.cn'?", id="url-no-scheme"),
-    pytest.param("site:\n  name: a\n  url: ftp://qx.gov.cn/\n", 3, "site.url",
-                 "must start with http:// or https://", id="url-ftp"),
-    pytest.param("site:\n  name: 123\n  url: http://x.cn/\n", 2, "site.name",
-                 "put it in quotes", id="name-number"),
-    pytest.param(UNIT + "    email: x@y\n", 6, "units[0].email[0]", "not an email address",
-                 id="email-invalid"),
-    pytest.param(UNIT + "    email: {a: b}\n", 6, "units[0].email", "expected a list",
-                 id="email-mapping"),
-    pytest.param(UNIT + "    email: [a@b.cn, 5]\n", 6, "units[0].email[1]", "expected email",
-                 id="email-item-number"),
-    pytest.param(UNIT + "    wecom_webhook: qyapi.weixin.qq.com/x?key=TOPSECRET\n", 6,
-                 "units[0].wecom_webhook", "must start with http", id="webhook-no-scheme"),
-    pytest.param(MINIMAL + "units:\n  name: 县卫健局\n", 5, "units", "expected a list",
-                 id="units-not-list"),
-    pytest.param(MINIMAL + "units:\n  - email: [a@b.cn]\n", 5, "units[0].name", "missing",
-                 id="unit-without-name"),
-    pytest.param(UNIT + "  - name: 县卫健局\n", 6, "units[1].name", "declared twice",
-                 id="unit-twice"),
-    pytest.param(UNIT + "    escalate_to: 县政府\n  - name: 县政府办\n", 6,
-                 "units[0].escalate_to", "unknown unit '县政府' (did you mean '县政府办'?",
-                 id="escalate-typo"),
-    pytest.param(UNIT + "    escalate_to: 县卫健局\n", 6, "units[0].escalate_to",
-                 "cannot escalate to itself", id="escalate-self"),
-    pytest.param(UNIT + "    escalate_to: B\n  - name: B\n    escalate_to: 县卫健局\n", 6,
-                 "units[0].escalate_to", "escalation loop", id="escalate-loop"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    unit: 县政府\n", 6,
-                 "columns[0].unit", "unknown unit", id="column-unit-unknown"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    category: notices\n", 6,
-                 "columns[0].category", "did you mean 'notice'?", id="category-typo"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    category: 新闻\n", 6,
-                 "columns[0].category", "news|notice|policy", id="category-chinese"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    exempt_until: 2026-02-30\n", 6,
-                 "columns[0].exempt_until", "not a real date", id="date-impossible"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    exempt_until: 明年\n", 6,
-                 "columns[0].exempt_until", "expected a date like 2026-12-31",
-                 id="date-text"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    ignore: maybe\n", 6,
-                 "columns[0].ignore", "expected true or false", id="ignore-not-bool"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n    max_age_days: \"30\"\n", 6,
-                 "columns[0].max_age_days", "whole number", id="max-age-text"),
-    pytest.param(MINIMAL + "columns:\n  - category: news\n", 5, "columns[0].match", "missing",
-                 id="match-missing"),
-    pytest.param(MINIMAL + "columns:\n  - match: xwzx/zwdt/\n", 5, "columns[0].match",
-                 "did you mean '/xwzx/zwdt/'?", id="match-relative-path"),
-    pytest.param(MINIMAL + "columns:\n  - match: /a/\n  - match: /a/\n", 6,
-                 "columns[1].match", "already matched by columns[0]", id="match-twice"),
-    pytest.param(MINIMAL + "columns:\n  - /a/\n", 5, "columns[0]", "expected a mapping",
-                 id="column-not-mapping"),
-    pytest.param("site:\n  name: a\n  name: b\n  url: http://x.cn/\n", 3, "site.name",
-                 "duplicate key (first at line 2", id="duplicate-key"),
-    pytest.param("site:\n  name: a\n   url: http://x.cn/\n", 3, None,
-                 "YAML syntax error: mapping values are not allowed here", id="yaml-syntax"),
+    pytest.param(
+        "site:\n  name: a\n  url: www.qx.gov.cn\n",
+        3,
+        "site.url",
+        "did you mean 'http://www.qx.gov.cn'?",
+        id="url-no-scheme",
+    ),
+    pytest.param(
+        "site:\n  name: a\n  url: ftp://qx.gov.cn/\n",
+        3,
+        "site.url",
+        "must start with http:// or https://",
+        id="url-ftp",
+    ),
+    pytest.param(
+        "site:\n  name: 123\n  url: http://x.cn/\n",
+        2,
+        "site.name",
+        "put it in quotes",
+        id="name-number",
+    ),
+    pytest.param(
+        UNIT + "    email: x@y\n",
+        6,
+        "units[0].email[0]",
+        "not an email address",
+        id="email-invalid",
+    ),
+    pytest.param(
+        UNIT + "    email: {a: b}\n", 6, "units[0].email", "expected a list", id="email-mapping"
+    ),
+    pytest.param(
+        UNIT + "    email: [a@b.cn, 5]\n",
+        6,
+        "units[0].email[1]",
+        "expected email",
+        id="email-item-number",
+    ),
+    pytest.param(
+        UNIT + "    wecom_webhook: qyapi.weixin.qq.com/x?key=TOPSECRET\n",
+        6,
+        "units[0].wecom_webhook",
+        "must start with http",
+        id="webhook-no-scheme",
+    ),
+    pytest.param(
+        MINIMAL + "units:\n  name: 县卫健局\n", 5, "units", "expected a list", id="units-not-list"
+    ),
+    pytest.param(
+        MINIMAL + "units:\n  - email: [a@b.cn]\n",
+        5,
+        "units[0].name",
+        "missing",
+        id="unit-without-name",
+    ),
+    pytest.param(
+        UNIT + "  - name: 县卫健局\n", 6, "units[1].name", "declared twice", id="unit-twice"
+    ),
+    pytest.param(
+        UNIT + "    escalate_to: 县政府\n  - name: 县政府办\n",
+        6,
+        "units[0].escalate_to",
+        "unknown unit '县政府' (did you mean '县政府办'?",
+        id="escalate-typo",
+    ),
+    pytest.param(
+        UNIT + "    escalate_to: 县卫健局\n",
+        6,
+        "units[0].escalate_to",
+        "cannot escalate to itself",
+        id="escalate-self",
+    ),
+    pytest.param(
+        UNIT + "    escalate_to: B\n  - name: B\n    escalate_to: 县卫健局\n",
+        6,
+        "units[0].escalate_to",
+        "escalation loop",
+        id="escalate-loop",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n    unit: 县政府\n",
+        6,
+        "columns[0].unit",
+        "unknown unit",
+        id="column-unit-unknown",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n    category: notices\n",
+        6,
+        "columns[0].category",
+        "did you mean 'notice'?",
+        id="category-typo",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n    category: 新闻\n",
+        6,
+        "columns[0].category",
+        "news|notice|policy",
+        id="category-chinese",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n    exempt_until: 2026-02-30\n",
+        6,
+        "columns[0].exempt_until",
+        "not a real date",
+        id="date-impossible",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n    exempt_until: 明年\n",
+        6,
+        "columns[0].exempt_until",
+        "expected a date like 2026-12-31",
+        id="date-text",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n    ignore: maybe\n",
+        6,
+        "columns[0].ignore",
+        "expected true or false",
+        id="ignore-not-bool",
+    ),
+    pytest.param(
+        MINIMAL + 'columns:\n  - match: /a/\n    max_age_days: "30"\n',
+        6,
+        "columns[0].max_age_days",
+        "whole number",
+        id="max-age-text",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - category: news\n",
+        5,
+        "columns[0].match",
+        "missing",
+        id="match-missing",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: xwzx/zwdt/\n",
+        5,
+        "columns[0].match",
+        "did you mean '/xwzx/zwdt/'?",
+        id="match-relative-path",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - match: /a/\n  - match: /a/\n",
+        6,
+        "columns[1].match",
+        "already matched by columns[0]",
+        id="match-twice",
+    ),
+    pytest.param(
+        MINIMAL + "columns:\n  - /a/\n",
+        5,
+        "columns[0]",
+        "expected a mapping",
+        id="column-not-mapping",
+    ),
+    pytest.param(
+        "site:\n  name: a\n  name: b\n  url: http://x.cn/\n",
+        3,
+        "site.name",
+        "duplicate key (first at line 2",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        "site:\n  name: a\n   url: http://x.cn/\n",
+        3,
+        None,
+        "YAML syntax error: mapping values are not allowed here",
+        id="yaml-syntax",
+    ),
     pytest.param("site:\n\tname: a\n", 2, None, "indent with spaces, not tabs", id="yaml-tab"),
     pytest.param("site: [a\n", 2, None, "YAML syntax error", id="yaml-unclosed"),
     pytest.param("a: 1\n---\nb: 2\n", 2, None, "another document", id="two-documents"),
@@ -270,8 +446,7 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("text", "line", "key", "problem"), ERRORS)
-def test_errors(tmp_path: Path, text: str, line: int | None, key: str | None,
-                problem: str) -> None:
+def test_errors(tmp_path: Path, text: str, line: int | None, key: str | None, problem: str) -> None:
     exc = error(tmp_path, text)
     assert (exc.line, exc.key) == (line, key), str(exc)
     assert problem in exc.problem, str(exc)

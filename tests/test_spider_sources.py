@@ -24,8 +24,10 @@ D = TODAY.replace(day=1).isoformat()  # a date in the current month, never in th
 
 
 def _page(body: str, charset: str = "utf-8") -> bytes:
-    html = (f'<html><head><meta charset="{charset}"><title>青山县</title></head>'
-            f'<body>{body}</body></html>')
+    html = (
+        f'<html><head><meta charset="{charset}"><title>青山县</title></head>'
+        f"<body>{body}</body></html>"
+    )
     return html.encode(charset)
 
 
@@ -46,29 +48,49 @@ def _asc_page(first: int, last: int, newest: str | None = None) -> bytes:
     )
     if newest:
         rows += f'<li><a href="./x/t_9.html">最新工作动态</a><span>{newest}</span></li>'
-    return _page(NAV + f'<div class="list"><ul>{rows}</ul></div>'
-                 '<script>createPageHTML(3, 0, "index", "html");</script>')
+    return _page(
+        NAV + f'<div class="list"><ul>{rows}</ul></div>'
+        '<script>createPageHTML(3, 0, "index", "html");</script>'
+    )
 
 
-FUJIAN = _page(NAV + """<div class="list"><ul ms-controller="list">
+FUJIAN = _page(
+    NAV
+    + """<div class="list"><ul ms-controller="list">
 <li ms-repeat="list"><a ms-attr-href="el.url" ms-text="el.title"></a>
 <span ms-text="el.docreltime | date2('yyyy-MM-dd')"></span></li></ul></div>
 <script>var SiteInfo = {searchId: "200210"};
 var pageChnlInfo={quickMode:"动静结合", maxStaticIndex: 0, classsql: "" || "chnlid=1780",
  recordCount:'3', sortfield:'-docorderpri,-docreltime', prepage:15, cache:true}
 require(['list2.trsapi'], function(listModel) { listModel({listApi: {url: "/fjdzapp/search"}}) })
-</script>""")
+</script>"""
+)
 
-FUJIAN_JSON = json.dumps({"data": [
-    {"doctitle": "关于开展检查的通知", "docpuburl": "/fj/202501/t20250101_1.htm",
-     "docreltime": f"{D} 09:00:00"},
-    {"doctitle": "较早的通知", "docpuburl": "/fj/202401/t20240101_2.htm",
-     "docreltime": "2024-01-01 09:00:00"},
-], "pageCount": 1}, ensure_ascii=False).encode("utf-8")
+FUJIAN_JSON = json.dumps(
+    {
+        "data": [
+            {
+                "doctitle": "关于开展检查的通知",
+                "docpuburl": "/fj/202501/t20250101_1.htm",
+                "docreltime": f"{D} 09:00:00",
+            },
+            {
+                "doctitle": "较早的通知",
+                "docpuburl": "/fj/202401/t20240101_2.htm",
+                "docreltime": "2024-01-01 09:00:00",
+            },
+        ],
+        "pageCount": 1,
+    },
+    ensure_ascii=False,
+).encode("utf-8")
 
-HANWEB = _page(NAV + """<div id="5001"><script type="text/xml"><datastore>
+HANWEB = _page(
+    NAV
+    + """<div id="5001"><script type="text/xml"><datastore>
 <nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=77&unitid=5001&webname=青山县&permissiontype=0"></a>]]></nextgroup>
-<recordset></recordset></datastore></script></div>""")
+<recordset></recordset></datastore></script></div>"""
+)
 
 HANWEB_PROXY = f"""<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>2</totalrecord>
 <totalpage>1</totalpage><recordset>
@@ -76,19 +98,30 @@ HANWEB_PROXY = f"""<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord
 <record><![CDATA[<li><a href='/art/x/art_77_2.html'>政策二</a><span>{D}</span></li>]]></record>
 </recordset></datastore>""".encode()
 
-GBK = _page(NAV + f'<div class="list"><ul><li><a href="/gbk/a1.html">镇里的动态消息</a>'
-            f'<span>{D}</span></li><li><a href="/gbk/a2.html">另一条动态</a>'
-            f'<span>2020-05-06</span></li></ul></div>', charset="gbk")
+GBK = _page(
+    NAV + f'<div class="list"><ul><li><a href="/gbk/a1.html">镇里的动态消息</a>'
+    f'<span>{D}</span></li><li><a href="/gbk/a2.html">另一条动态</a>'
+    f"<span>2020-05-06</span></li></ul></div>",
+    charset="gbk",
+)
 
-CONFIG_ONLY = _page(f'<div class="list"><ul><li><a href="/hidden/a.html">隐藏栏目信息</a>'
-                    f'<span>{D}</span></li></ul></div>')
+CONFIG_ONLY = _page(
+    f'<div class="list"><ul><li><a href="/hidden/a.html">隐藏栏目信息</a>'
+    f"<span>{D}</span></li></ul></div>"
+)
 
-HUB = _page(NAV + '<div class="grid"><ul><li><a href="/hub/a/">子栏目甲</a></li>'
-             '<li><a href="/hub/b/">子栏目乙</a></li></ul></div>')
-SIDE = ('<div class="side"><ul><li><a href="/hub/a/">子栏目甲</a></li>'
-        '<li class="on"><a href="/hub/b/">子栏目乙</a></li></ul></div>')
-HUB_A = _page(NAV + SIDE + f'<div class="list"><ul><li><a href="/hub/a/1.html">甲的消息</a>'
-              f'<span>{D}</span></li></ul></div>')
+HUB = _page(
+    NAV + '<div class="grid"><ul><li><a href="/hub/a/">子栏目甲</a></li>'
+    '<li><a href="/hub/b/">子栏目乙</a></li></ul></div>'
+)
+SIDE = (
+    '<div class="side"><ul><li><a href="/hub/a/">子栏目甲</a></li>'
+    '<li class="on"><a href="/hub/b/">子栏目乙</a></li></ul></div>'
+)
+HUB_A = _page(
+    NAV + SIDE + f'<div class="list"><ul><li><a href="/hub/a/1.html">甲的消息</a>'
+    f"<span>{D}</span></li></ul></div>"
+)
 HUB_B = _page(NAV + SIDE + '<div class="list"><ul></ul></div>')
 
 PAGES: dict[str, tuple[bytes, str]] = {

@@ -93,8 +93,9 @@ class EmailChannel:
         try:
             smtp = self._connect()
         except smtplib.SMTPAuthenticationError as exc:
-            raise TransientError(f"SMTP login refused ({exc.smtp_code}); check "
-                                 "ALERTS_SMTP_USER/ALERTS_SMTP_PASSWORD") from None
+            raise TransientError(
+                f"SMTP login refused ({exc.smtp_code}); check ALERTS_SMTP_USER/ALERTS_SMTP_PASSWORD"
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientError(
                 f"SMTP server {self.options.smtp_host}:{self.options.smtp_port} "
@@ -128,8 +129,12 @@ class EmailChannel:
                 if code in (250, 251):
                     accepted.append(rcpt)
                 else:
-                    logger.warning("alerts: SMTP refused recipient %s: %s %s", rcpt, code,
-                                   resp.decode("utf-8", "replace"))
+                    logger.warning(
+                        "alerts: SMTP refused recipient %s: %s %s",
+                        rcpt,
+                        code,
+                        resp.decode("utf-8", "replace"),
+                    )
             if not accepted:
                 raise PermanentError("SMTP refused every recipient")
             progress.before_part(0)

@@ -94,9 +94,12 @@ class WeComAppChannel:
         o = self.options
         self.gettoken_calls += 1
         data = call(
-            self.session, "GET", f"{o.wecom_api_base}/cgi-bin/gettoken",
+            self.session,
+            "GET",
+            f"{o.wecom_api_base}/cgi-bin/gettoken",
             params={"corpid": o.wecom_corp_id, "corpsecret": o.wecom_corp_secret},
-            timeout=o.wecom_timeout, secrets=self._secrets(),
+            timeout=o.wecom_timeout,
+            secrets=self._secrets(),
         )
         code = int(data.get("errcode", -1))
         if code != OK or not data.get("access_token"):
@@ -131,8 +134,13 @@ class WeComAppChannel:
         parts = job.payload["parts"]
         for index in range(job.parts_sent, len(parts)):
             self._send_part(self.body(job, index, unit), index, progress)
-            logger.info("alerts: WeCom app message part %d/%d of delivery %d sent to %s",
-                        index + 1, len(parts), job.id, unit.name)
+            logger.info(
+                "alerts: WeCom app message part %d/%d of delivery %d sent to %s",
+                index + 1,
+                len(parts),
+                job.id,
+                unit.name,
+            )
 
     def _send_part(self, body: dict[str, Any], index: int, progress: Progress) -> None:
         o = self.options
@@ -142,16 +150,25 @@ class WeComAppChannel:
             token = self.token()
             progress.before_part(index)
             data = call(
-                self.session, "POST", f"{o.wecom_api_base}/cgi-bin/message/send",
-                params={"access_token": token}, json=body, timeout=o.wecom_timeout,
-                secrets=self._secrets(token), sends_message=True,
+                self.session,
+                "POST",
+                f"{o.wecom_api_base}/cgi-bin/message/send",
+                params={"access_token": token},
+                json=body,
+                timeout=o.wecom_timeout,
+                secrets=self._secrets(token),
+                sends_message=True,
             )
             code = int(data.get("errcode", -1))
             if code == OK:
                 for field in ("invaliduser", "invalidparty"):
                     if data.get(field):
-                        logger.warning("alerts: WeCom app: %s not delivered to (%s): %s",
-                                       field, "not in the app's visible range", data[field])
+                        logger.warning(
+                            "alerts: WeCom app: %s not delivered to (%s): %s",
+                            field,
+                            "not in the app's visible range",
+                            data[field],
+                        )
                 progress.after_part(index)
                 return
             reason = explain(code, str(data.get("errmsg", "")))

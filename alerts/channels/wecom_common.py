@@ -50,8 +50,10 @@ MEANINGS = {
 
 def explain(errcode: int, errmsg: str) -> str:
     meaning = MEANINGS.get(errcode)
-    return f"errcode {errcode} ({meaning}; server said: {errmsg})" if meaning else (
-        f"errcode {errcode}: {errmsg}"
+    return (
+        f"errcode {errcode} ({meaning}; server said: {errmsg})"
+        if meaning
+        else (f"errcode {errcode}: {errmsg}")
     )
 
 

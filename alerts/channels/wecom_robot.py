@@ -58,8 +58,9 @@ class WeComRobotChannel:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.options = options
-        self.limiter = limiter or shared_limiter(options.wecom_rate_limit,
-                                                 options.wecom_rate_window)
+        self.limiter = limiter or shared_limiter(
+            options.wecom_rate_limit, options.wecom_rate_window
+        )
         self.sleep = sleep
         self.session = http_session(options)
 
@@ -76,8 +77,13 @@ class WeComRobotChannel:
         parts = job.payload["parts"]
         for index in range(job.parts_sent, len(parts)):
             self._send_part(url, key, message_body(job.payload, index, unit), index, progress)
-            logger.info("alerts: WeCom robot %s got part %d/%d of delivery %d",
-                        redact_url(url), index + 1, len(parts), job.id)
+            logger.info(
+                "alerts: WeCom robot %s got part %d/%d of delivery %d",
+                redact_url(url),
+                index + 1,
+                len(parts),
+                job.id,
+            )
 
     def _send_part(
         self, url: str, key: str, body: dict[str, Any], index: int, progress: Progress
@@ -89,8 +95,15 @@ class WeComRobotChannel:
                 logger.info("alerts: waited %.1f s for the robot rate limit", waited)
             progress.before_part(index)
             try:
-                data = call(self.session, "POST", url, json=body, timeout=o.wecom_timeout,
-                            secrets=(key,), sends_message=True)
+                data = call(
+                    self.session,
+                    "POST",
+                    url,
+                    json=body,
+                    timeout=o.wecom_timeout,
+                    secrets=(key,),
+                    sends_message=True,
+                )
             finally:
                 self.limiter.done(key)
             code = int(data.get("errcode", -1))
@@ -100,8 +113,9 @@ class WeComRobotChannel:
             reason = explain(code, str(data.get("errmsg", "")))
             if code in RETRY_LATER and attempt < o.wecom_retry_times:
                 wait = o.wecom_retry_wait if code == RATE_LIMITED else 2.0
-                logger.warning("alerts: WeCom robot %s: %s; retrying in %.0f s",
-                               redact_url(url), reason, wait)
+                logger.warning(
+                    "alerts: WeCom robot %s: %s; retrying in %.0f s", redact_url(url), reason, wait
+                )
                 self.sleep(wait)
                 continue
             if code in RETRY_LATER:

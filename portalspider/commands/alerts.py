@@ -41,15 +41,17 @@ class Command(SiteCommand):
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--dry-run", action="store_true", help="show what is due (default)")
         mode.add_argument("--send", action="store_true", help="deliver pending digests now")
-        mode.add_argument("--resend", metavar="ID", type=int,
-                          help="put failed delivery ID back in the queue")
+        mode.add_argument(
+            "--resend", metavar="ID", type=int, help="put failed delivery ID back in the queue"
+        )
 
     def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
         with self.open_store() as sessions:
             return self._dispatch(opts, config, sessions, today)
 
-    def _dispatch(self, opts: argparse.Namespace, config: Any, sessions: Any,
-                  today: dt.date) -> int:
+    def _dispatch(
+        self, opts: argparse.Namespace, config: Any, sessions: Any, today: dt.date
+    ) -> int:
         from alerts import outbox, service
 
         if opts.resend is not None:
@@ -59,27 +61,34 @@ class Command(SiteCommand):
             print(f"error: no failed delivery {opts.resend}", file=sys.stderr)
             return 1
         if opts.send:
-            report = service.deliver_pending(settings=self.settings, config=config,
-                                             session_factory=sessions)
-            print(f"delivered {len(report.sent)}, to retry {len(report.retry)}, "
-                  f"failed {len(report.failed)}, waiting {len(report.waiting)}")
+            report = service.deliver_pending(
+                settings=self.settings, config=config, session_factory=sessions
+            )
+            print(
+                f"delivered {len(report.sent)}, to retry {len(report.retry)}, "
+                f"failed {len(report.failed)}, waiting {len(report.waiting)}"
+            )
             return 0 if report.ok else 1
-        plan = service.plan(settings=self.settings, config=config, session_factory=sessions,
-                            today=today)
+        plan = service.plan(
+            settings=self.settings, config=config, session_factory=sessions, today=today
+        )
         write = sys.stdout.write
         if not plan.digests and not plan.undeliverable:
             write("due: nothing new\n")
         for digest, channels in plan.digests:
-            write(f"due: {digest.unit} via {', '.join(channels)}: "
-                  f"{len(digest.notices)} notice(s)\n")
+            write(
+                f"due: {digest.unit} via {', '.join(channels)}: {len(digest.notices)} notice(s)\n"
+            )
             for n in digest.notices:
                 write(f"  [{n.kind}] {n.path_text} ({n.status}) {n.url}\n")
         for unit, count in plan.undeliverable.items():
             write(f"due but undeliverable: {unit}: {count} notice(s) (no contact configured)\n")
         for row in plan.pending:
             error = f" — {row['last_error']}" if row["last_error"] else ""
-            write(f"outbox #{row['id']} {row['status']}: {row['unit']} via {row['channel']}, "
-                  f"part {row['parts_sent']}/{row['parts']}, {row['attempts']} attempt(s): "
-                  f"{row['subject']}{error}\n")
+            write(
+                f"outbox #{row['id']} {row['status']}: {row['unit']} via {row['channel']}, "
+                f"part {row['parts_sent']}/{row['parts']}, {row['attempts']} attempt(s): "
+                f"{row['subject']}{error}\n"
+            )
         sys.stdout.flush()
         return 0

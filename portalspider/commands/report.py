@@ -60,8 +60,7 @@ class Command(SiteCommand):
         print(f"report written to {output}")
         return 0
 
-    def _render(self, site_path: str, config: Any, today: dt.date, suffix: str
-                ) -> tuple[str, str]:
+    def _render(self, site_path: str, config: Any, today: dt.date, suffix: str) -> tuple[str, str]:
         """Read the store and render by suffix; every failure is one line."""
         from sqlalchemy.exc import SQLAlchemyError
 
@@ -77,8 +76,12 @@ class Command(SiteCommand):
                         f"run: scrapy crawl portal -a site={site_path}"
                     )
                 report = build_report(
-                    session, site, today, deadline_days=config.deadline_days,
-                    default_unit=config.default_unit, site_name=config.name,
+                    session,
+                    site,
+                    today,
+                    deadline_days=config.deadline_days,
+                    default_unit=config.default_unit,
+                    site_name=config.name,
                 )
                 return render_report(report, suffix)
         except SQLAlchemyError as exc:

@@ -95,9 +95,7 @@ class Node:
 
     def active_jobs(self, project: str) -> list[dict[str, Any]]:
         jobs = self.call("listjobs.json", params={"project": project})
-        return [
-            {**job, "state": state} for state in ("pending", "running") for job in jobs[state]
-        ]
+        return [{**job, "state": state} for state in ("pending", "running") for job in jobs[state]]
 
     def schedule(self, project: str, site_arg: str, jobid: str, settings: list[str]) -> str:
         data = [

@@ -13,15 +13,17 @@ from portalspider.demo.themes import THEMES
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portalspider.demo",
-                                     description="The bundled demo county portal.")
+    parser = argparse.ArgumentParser(
+        prog="python -m portalspider.demo", description="The bundled demo county portal."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="serve a demo portal until interrupted")
     p_serve.add_argument("--port", type=int, default=8765)
     p_serve.add_argument("--seed", type=int, default=1)
     p_serve.add_argument("--theme", choices=sorted(THEMES), default="a")
-    p_serve.add_argument("--flaky", type=float, default=0.0,
-                         help="fraction of URLs whose first attempt fails")
+    p_serve.add_argument(
+        "--flaky", type=float, default=0.0, help="fraction of URLs whose first attempt fails"
+    )
     p_serve.add_argument("--truth", help="also write the truth (JSON) to this file")
     p_run = sub.add_parser("run", help="serve, crawl, report and compare (make demo)")
     p_run.add_argument("--seed", type=int, default=1)
@@ -49,11 +51,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     portal = build_portal(seed=args.seed, theme=args.theme)
     if args.truth:
-        Path(args.truth).write_text(json.dumps(portal.truth(), ensure_ascii=False, indent=1),
-                                    encoding="utf-8")
+        Path(args.truth).write_text(
+            json.dumps(portal.truth(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
     with serve_preferred(portal, port=args.port, flaky=args.flaky, seed=args.seed) as server:
-        print(f"{portal.theme.site_name}: {server.url} "
-              f"({len(portal.columns_truth())} columns, flaky={args.flaky}); Ctrl-C stops")
+        print(
+            f"{portal.theme.site_name}: {server.url} "
+            f"({len(portal.columns_truth())} columns, flaky={args.flaky}); Ctrl-C stops"
+        )
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

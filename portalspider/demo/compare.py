@@ -26,8 +26,11 @@ def normalize_url(url: str) -> str:
         if path.endswith("/" + name):
             path = path[: -len(name)]
             break
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in TRACKING]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING
+    ]
     return path + (f"?{urlencode(query)}" if query else "")
 
 
@@ -80,14 +83,20 @@ class Report:
 
     def passes(self, discovered: float = 98.0, last_update: float = 98.0) -> bool:
         """The issue's "done when": ≥98% found, ≥98% exact dates, no false stale."""
-        return (self.discovered_pct >= discovered and self.last_update_pct >= last_update
-                and not self.falsely_stale)
+        return (
+            self.discovered_pct >= discovered
+            and self.last_update_pct >= last_update
+            and not self.falsely_stale
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(discovered_pct=round(self.discovered_pct, 2),
-                    last_update_pct=round(self.last_update_pct, 2),
-                    status_pct=round(self.status_pct, 2), accuracy=round(self.accuracy, 2))
+        data.update(
+            discovered_pct=round(self.discovered_pct, 2),
+            last_update_pct=round(self.last_update_pct, 2),
+            status_pct=round(self.status_pct, 2),
+            accuracy=round(self.accuracy, 2),
+        )
         return data
 
     def summary(self) -> str:
@@ -106,8 +115,10 @@ class Report:
             lines.append("missing           " + ", ".join(self.missing))
         if self.extra or self.hubs_as_columns:
             lines.append("not columns       " + ", ".join(self.hubs_as_columns + self.extra))
-        lines.extend(f"  {m.field:<12} {m.name} {m.url} [{m.markup}]: expected {m.expected!r}, "
-                     f"got {m.got!r}" for m in self.mismatches)
+        lines.extend(
+            f"  {m.field:<12} {m.name} {m.url} [{m.markup}]: expected {m.expected!r}, got {m.got!r}"
+            for m in self.mismatches
+        )
         return "\n".join(lines)
 
 
@@ -122,8 +133,9 @@ def compare(items: Iterable[Mapping[str, Any]], truth: Iterable[Mapping[str, Any
     columns = {normalize_url(t["url"]): t for t in truth if t.get("kind", "column") == "column"}
     channels = {normalize_url(t["url"]) for t in truth if t.get("kind") == "channel"}
     got: dict[str, Mapping[str, Any]] = {}
-    report = Report(truth_columns=len(columns), found=0, last_update_exact=0, status_exact=0,
-                    path_exact=0)
+    report = Report(
+        truth_columns=len(columns), found=0, last_update_exact=0, status_exact=0, path_exact=0
+    )
     reported = [i for i in items if i.get("type", "column") == "column"]
     report.status_counts = dict(Counter(str(i.get("status")) for i in reported))
     report.truth_status_counts = dict(Counter(t["status"] for t in columns.values()))
@@ -152,7 +164,8 @@ def compare(items: Iterable[Mapping[str, Any]], truth: Iterable[Mapping[str, Any
                     report.status_exact += 1
             elif name in item or name in ("last_update", "status"):
                 report.mismatches.append(
-                    Mismatch(key, want["name"], name, want.get(name), item.get(name), markup))
+                    Mismatch(key, want["name"], name, want.get(name), item.get(name), markup)
+                )
         if _path_ok(item.get("path"), want):
             report.path_exact += 1
         if item.get("status") == "stale" and want["status"] != "stale":
@@ -171,5 +184,6 @@ def load_items(path: str | Path) -> list[dict[str, Any]]:
     file = Path(path)
     if not file.exists():
         return []
-    return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]

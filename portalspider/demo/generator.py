@@ -15,42 +15,104 @@ from portalspider.demo.themes import THEMES, Section
 
 # Columns with a forced markup or mode (each tuple is one column). The rest get GENERIC.
 FEATURES: list[tuple[str, str]] = [
-    ("mode", "error500"), ("mode", "dead404"),
-    ("blank", "暂无信息"), ("blank", "暂无数据"), ("blank", "正在建设"),
-    ("markup", "undated_none"), ("markup", "undated_none"),
-    ("markup", "undated_meta"), ("markup", "undated_visible"), ("markup", "undated_url_trs"),
-    ("markup", "undated_url_art"), ("markup", "undated_regen"),
-    ("markup", "pinned"), ("markup", "future"), ("markup", "gbk"), ("markup", "gbk"),
-    ("markup", "iframe"), ("markup", "hanweb"), ("markup", "hanweb"), ("markup", "hanweb"),
-    ("markup", "trs_table"), ("markup", "trs_table"), ("markup", "trs_table"),
-    ("markup", "trs_table"), ("markup", "xxgk_table"), ("markup", "xxgk_table"),
-    ("markup", "xxgk_table"), ("markup", "yearless"), ("markup", "yearless"),
+    ("mode", "error500"),
+    ("mode", "dead404"),
+    ("blank", "暂无信息"),
+    ("blank", "暂无数据"),
+    ("blank", "正在建设"),
+    ("markup", "undated_none"),
+    ("markup", "undated_none"),
+    ("markup", "undated_meta"),
+    ("markup", "undated_visible"),
+    ("markup", "undated_url_trs"),
+    ("markup", "undated_url_art"),
+    ("markup", "undated_regen"),
+    ("markup", "pinned"),
+    ("markup", "future"),
+    ("markup", "gbk"),
+    ("markup", "gbk"),
+    ("markup", "iframe"),
+    ("markup", "hanweb"),
+    ("markup", "hanweb"),
+    ("markup", "hanweb"),
+    ("markup", "trs_table"),
+    ("markup", "trs_table"),
+    ("markup", "trs_table"),
+    ("markup", "trs_table"),
+    ("markup", "xxgk_table"),
+    ("markup", "xxgk_table"),
+    ("markup", "xxgk_table"),
+    ("markup", "yearless"),
+    ("markup", "yearless"),
 ]
 GENERIC = ("ul_after", "ul_before")
 # Page counts (min, max) of the list markups only themes c and d use.
-NEW_PAGES = {"poweredy": (3, 6), "avalon": (2, 4), "gkmlpt": (2, 2), "dl_dd": (1, 2),
-             "div_item": (1, 2), "a_date": (1, 2), "td_before": (1, 3), "xxgk_wh": (1, 2),
-             "hanweb_pinned": (2, 3), "td_datetime": (1, 3)}
+NEW_PAGES = {
+    "poweredy": (3, 6),
+    "avalon": (2, 4),
+    "gkmlpt": (2, 2),
+    "dl_dd": (1, 2),
+    "div_item": (1, 2),
+    "a_date": (1, 2),
+    "td_before": (1, 3),
+    "xxgk_wh": (1, 2),
+    "hanweb_pinned": (2, 3),
+    "td_datetime": (1, 3),
+}
 # Date spellings of list entries, cycled over the ul-style columns.
 SPELLINGS = (
-    "%Y-%m-%d", "%Y/%-m/%-d", "%Y.%m.%d", "%Y年%-m月%-d日", "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S", "[%Y-%m-%d]",
+    "%Y-%m-%d",
+    "%Y/%-m/%-d",
+    "%Y.%m.%d",
+    "%Y年%-m月%-d日",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "[%Y-%m-%d]",
 )
 
 TITLE_PARTS = {
-    "news": ["召开{t}工作推进会", "开展{t}专项行动", "{town}举办{t}现场观摩活动",
-             "县领导调研{t}工作", "{town}扎实推进{t}", "全县{t}工作会议召开"],
+    "news": [
+        "召开{t}工作推进会",
+        "开展{t}专项行动",
+        "{town}举办{t}现场观摩活动",
+        "县领导调研{t}工作",
+        "{town}扎实推进{t}",
+        "全县{t}工作会议召开",
+    ],
     "notice": ["关于{t}工作的通知", "关于{t}的公告", "{t}结果公示", "关于开展{t}的通告"],
-    "policy": ["{county}{t}实施办法", "关于进一步加强{t}的意见", "{t}管理暂行规定",
-               "《{county}{t}实施方案》政策解读"],
+    "policy": [
+        "{county}{t}实施办法",
+        "关于进一步加强{t}的意见",
+        "{t}管理暂行规定",
+        "《{county}{t}实施方案》政策解读",
+    ],
     "personnel": ["{county}{t}人员任免通知", "{t}拟录用人员名单公示", "{t}公开招聘公告"],
     "plan": ["{county}{t}工作计划", "{county}{t}专项规划", "{t}年度工作总结"],
     "interaction": ["关于{t}问题的回复", "{t}意见征集", "网民留言：{t}", "{t}在线访谈实录"],
     "other": ["{county}{t}情况公开", "{t}信息", "{t}工作情况报告", "{county}{t}专项资金公示"],
 }
-TOPICS = ["乡村振兴", "安全生产", "森林防火", "人居环境整治", "防汛备汛", "营商环境", "农村公路",
-          "义务教育", "医疗保障", "住房保障", "河湖长制", "消费帮扶", "文明创建", "耕地保护",
-          "垃圾分类", "民生实事", "招商引资", "就业援助", "养老服务", "秸秆禁烧"]
+TOPICS = [
+    "乡村振兴",
+    "安全生产",
+    "森林防火",
+    "人居环境整治",
+    "防汛备汛",
+    "营商环境",
+    "农村公路",
+    "义务教育",
+    "医疗保障",
+    "住房保障",
+    "河湖长制",
+    "消费帮扶",
+    "文明创建",
+    "耕地保护",
+    "垃圾分类",
+    "民生实事",
+    "招商引资",
+    "就业援助",
+    "养老服务",
+    "秸秆禁烧",
+]
 PLACEMENTS = {"all": {"nav", "hub", "sitemap"}, "hub": {"hub"}, "sitemap": {"sitemap"}}
 STATUS_MIX = ("ok",) * 11 + ("warning",) * 3 + ("stale",) * 6
 
@@ -75,9 +137,17 @@ def _theme_f_hub_lists(portal: Portal, rng: random.Random) -> None:
     for url in portal.theme.layout.get("hub_lists", ()):
         ch = next(c for c in portal.all_channels() if c.url == url)
         parent = next(p for p in portal.all_channels() if ch in p.subs)
-        col = Column(cid=len(portal.columns) + 1, name=ch.name, category="news", url=ch.url,
-                     path=list(ch.path), section=f"/{ch.url.split('/')[1]}/", parent=parent.url,
-                     markup="ul_before", spelling="%Y-%m-%d")
+        col = Column(
+            cid=len(portal.columns) + 1,
+            name=ch.name,
+            category="news",
+            url=ch.url,
+            path=list(ch.path),
+            section=f"/{ch.url.split('/')[1]}/",
+            parent=parent.url,
+            markup="ul_before",
+            spelling="%Y-%m-%d",
+        )
         portal.columns.append(col)
         ch.own = col
         # Its sub-columns' blocks on the same page are often newer than its own list.
@@ -101,9 +171,15 @@ def _theme_e_redirect(portal: Portal) -> None:
     category = portal.theme.layout.get("redirect")
     if not category:
         return
-    pool = [col for col in portal.columns
-            if col.style == "dir" and col.mode == "normal" and "nav" in col.placement
-            and col.markup in GENERIC and col is not portal.columns[0]]
+    pool = [
+        col
+        for col in portal.columns
+        if col.style == "dir"
+        and col.mode == "normal"
+        and "nav" in col.placement
+        and col.markup in GENERIC
+        and col is not portal.columns[0]
+    ]
     pool.sort(key=lambda col: (len(col.path) > 1, col.category != category))  # in the menu
     if pool:
         pool[0].via = f"/go/{pool[0].url.rstrip('/').rsplit('/', 1)[1]}"
@@ -117,8 +193,14 @@ def _channel(sec: Section, path: list[str], base: str, columns: list[Column]) ->
     for cname, cslug, category, where in cols:
         placement = PLACEMENTS[where]
         col = Column(
-            cid=len(columns) + 1, name=cname, category=category, url=f"{url}{cslug}/",
-            path=[*path, name], section=section_url, parent=url, placement=frozenset(placement),
+            cid=len(columns) + 1,
+            name=cname,
+            category=category,
+            url=f"{url}{cslug}/",
+            path=[*path, name],
+            section=section_url,
+            parent=url,
+            placement=frozenset(placement),
         )
         columns.append(col)
         ch.columns.append(col)
@@ -193,16 +275,26 @@ def _assign(portal: Portal, rng: random.Random) -> None:
             continue
         refill(portal, col, newest)
     # Theme-specific URL styles for some generic columns (same markup, other addresses).
-    pool = [c for c in cols if c.style == "dir" and c is not anchor and c.mode == "normal"
-            and c.markup in ("ul_after", "ul_before", "dl_dd", "div_item")]
+    pool = [
+        c
+        for c in cols
+        if c.style == "dir"
+        and c is not anchor
+        and c.mode == "normal"
+        and c.markup in ("ul_after", "ul_before", "dl_dd", "div_item")
+    ]
     if layout.get("url_styles"):
         rng.shuffle(pool)
     for style, count in layout.get("url_styles", []):
         for col in pool[:count]:
             col.style = style
-            col.url = (f"/channel/{100 + col.cid * 3}.html" if style == "channel"
-                       else f"/xxgk/list.aspx?ClassID={10 + col.cid}" if style == "aspx"
-                       else f"/list.jsp?catid={10 + col.cid}")
+            col.url = (
+                f"/channel/{100 + col.cid * 3}.html"
+                if style == "channel"
+                else f"/xxgk/list.aspx?ClassID={10 + col.cid}"
+                if style == "aspx"
+                else f"/list.jsp?catid={10 + col.cid}"
+            )
             refill(portal, col, col.entries[0].shown if col.entries else portal.today)
         pool = pool[count:]
 
@@ -232,9 +324,14 @@ def refill(portal: Portal, col: Column, newest: dt.date) -> None:
     rng = random.Random(f"entries:{portal.seed}:{col.cid}:{newest.isoformat()}")
     today = portal.today
     markup = col.markup
-    pages = {"trs_table": rng.randint(3, 6), "hanweb": rng.randint(2, 4),
-             "xxgk_table": rng.randint(1, 2), "ul_after": rng.randint(1, 3),
-             "ul_before": rng.randint(1, 3), "gbk": 2}.get(markup, 1)
+    pages = {
+        "trs_table": rng.randint(3, 6),
+        "hanweb": rng.randint(2, 4),
+        "xxgk_table": rng.randint(1, 2),
+        "ul_after": rng.randint(1, 3),
+        "ul_before": rng.randint(1, 3),
+        "gbk": 2,
+    }.get(markup, 1)
     if markup in NEW_PAGES:  # themes c/d only: a/b draw exactly the numbers they always did
         pages = rng.randint(*NEW_PAGES[markup])
     count = pages * col.per_page - (rng.randint(0, 9) if pages > 1 else rng.randint(3, 7))
@@ -314,11 +411,19 @@ def _entry(portal: Portal, col: Column, rng: random.Random, day: dt.date, i: int
     """One entry dated ``day``: where that date is visible depends on the column's markup."""
     theme = portal.theme
     title = rng.choice(TITLE_PARTS[col.category]).format(
-        t=rng.choice(TOPICS), county=theme.county, town=rng.choice(theme.layout["town"]))
+        t=rng.choice(TOPICS), county=theme.county, town=rng.choice(theme.layout["town"])
+    )
     docid = _docid(col, i)
     markup = col.markup
-    e = Entry(title=title, path="", shown=day, visible=day, meta=day,
-              hour=rng.randint(8, 18), minute=rng.randint(0, 59))
+    e = Entry(
+        title=title,
+        path="",
+        shown=day,
+        visible=day,
+        meta=day,
+        hour=rng.randint(8, 18),
+        minute=rng.randint(0, 59),
+    )
     if markup == "poweredy":
         e.path = f"/Item/{docid}.aspx"
     elif markup == "gkmlpt":
@@ -336,8 +441,9 @@ def _entry(portal: Portal, col: Column, rng: random.Random, day: dt.date, i: int
         e.path = f"{_dir(col)}content_{docid}.{col.ext}"
     if markup.startswith("undated"):
         e.shown = None
-        e.visible = day if markup in ("undated_visible", "undated_regen",
-                                      "undated_pubtime") else None
+        e.visible = (
+            day if markup in ("undated_visible", "undated_regen", "undated_pubtime") else None
+        )
         e.meta = day if markup == "undated_meta" else None
         if markup == "undated_regen":
             e.meta = portal.today - dt.timedelta(days=1)  # batch regeneration yesterday
@@ -352,8 +458,11 @@ def latest_news(portal: Portal) -> list[tuple[Column, Entry]]:
             continue
         if col.placement == frozenset({"sitemap"}):
             continue
-        pool.extend((col, e) for e in col.page(0)[:3]
-                    if not e.pinned and e.shown and e.shown <= portal.today)
+        pool.extend(
+            (col, e)
+            for e in col.page(0)[:3]
+            if not e.pinned and e.shown and e.shown <= portal.today
+        )
     pool.sort(key=lambda ce: (ce[1].shown, ce[0].cid), reverse=True)
     return pool[:8]
 
@@ -363,8 +472,12 @@ def home_blocks(portal: Portal) -> list[tuple[Column, list[Entry]]]:
     out: list[tuple[Column, list[Entry]]] = []
     for category in ("notice", "policy", "personnel", "interaction"):
         for col in portal.live_columns():
-            if (col.category == category and col.mode == "normal" and "nav" in col.placement
-                    and col.markup in ("ul_after", "ul_before", "trs_table", "xxgk_table")):
+            if (
+                col.category == category
+                and col.mode == "normal"
+                and "nav" in col.placement
+                and col.markup in ("ul_after", "ul_before", "trs_table", "xxgk_table")
+            ):
                 shown = [e for e in col.page(0) if e.shown and e.shown <= portal.today][:5]
                 out.append((col, shown))
                 break

@@ -26,20 +26,42 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # China has no DST: a fixed offse
 
 # List markups whose entries show a date beside the link (the list is the date source).
 DATED_MARKUPS = (
-    "ul_after", "ul_before", "trs_table", "xxgk_table", "hanweb", "iframe", "gbk",
-    "pinned", "future", "yearless",
+    "ul_after",
+    "ul_before",
+    "trs_table",
+    "xxgk_table",
+    "hanweb",
+    "iframe",
+    "gbk",
+    "pinned",
+    "future",
+    "yearless",
     # themes c/d (other CMS families and layouts)
-    "dl_dd", "div_item", "poweredy", "td_md", "avalon", "jsarray", "gkmlpt", "pinned_icon",
+    "dl_dd",
+    "div_item",
+    "poweredy",
+    "td_md",
+    "avalon",
+    "jsarray",
+    "gkmlpt",
+    "pinned_icon",
     "pinned_new",
     # theme e (date inside the link text, date cell before the title, 文号 table)
-    "a_date", "td_before", "xxgk_wh",
+    "a_date",
+    "td_before",
+    "xxgk_wh",
     # theme f (Hanweb first page with pinned records only; datetime cells, dated titles)
-    "hanweb_pinned", "td_datetime",
+    "hanweb_pinned",
+    "td_datetime",
 )
 # Lists that show no dates: the spider must open the newest articles.
 UNDATED_MARKUPS = (
-    "undated_meta", "undated_visible", "undated_url_trs", "undated_url_art",
-    "undated_regen", "undated_none",
+    "undated_meta",
+    "undated_visible",
+    "undated_url_trs",
+    "undated_url_art",
+    "undated_regen",
+    "undated_none",
     "undated_pubtime",  # theme e: the date only in <span id="pubtime"> on the article
 )
 
@@ -123,7 +145,7 @@ class Column:
 
     def page(self, index: int) -> list[Entry]:
         """Entries of list page ``index`` (0-based), in display order."""
-        return self.entries[index * self.per_page:(index + 1) * self.per_page]
+        return self.entries[index * self.per_page : (index + 1) * self.per_page]
 
     def truth_last_update(self, today: dt.date) -> dt.date | None:
         """Newest valid date a correct crawler can establish from page 1 (and its articles)."""
@@ -133,7 +155,7 @@ class Column:
         if self.markup == "hanweb_pinned":
             # The column page holds only the pinned records; the newest regular ones come
             # from the first dataproxy.jsp reply. A reader needs both.
-            first = [e for e in self.entries if e.pinned] + self.regular()[:self.per_page]
+            first = [e for e in self.entries if e.pinned] + self.regular()[: self.per_page]
         if self.markup in UNDATED_MARKUPS:
             dates = [e.article_date() for e in first if not e.pinned]
         else:
@@ -166,8 +188,9 @@ class Channel:
     own: Column | None = None
 
     def live_columns(self, where: str | None = None) -> list[Column]:
-        return [c for c in self.columns
-                if not c.removed and (where is None or where in c.placement)]
+        return [
+            c for c in self.columns if not c.removed and (where is None or where in c.placement)
+        ]
 
 
 @dataclass
@@ -226,25 +249,29 @@ class Portal:
             out: list[dict[str, Any]] = []
             for col in self.live_columns():
                 last = col.truth_last_update(self.today)
-                out.append({
-                    "kind": "column",
-                    "url": col.url,
-                    "name": col.name,
-                    "path": list(col.path),
-                    "category": col.category,
-                    "last_update": last.isoformat() if last else None,
-                    "status": col.truth_status(self.today),
-                    "threshold_days": col.threshold,
-                    "markup": col.markup if col.mode == "normal" else col.mode,
-                })
+                out.append(
+                    {
+                        "kind": "column",
+                        "url": col.url,
+                        "name": col.name,
+                        "path": list(col.path),
+                        "category": col.category,
+                        "last_update": last.isoformat() if last else None,
+                        "status": col.truth_status(self.today),
+                        "threshold_days": col.threshold,
+                        "markup": col.markup if col.mode == "normal" else col.mode,
+                    }
+                )
             out.extend(
                 {"kind": "channel", "url": ch.url, "name": ch.name, "path": list(ch.path)}
-                for ch in self.all_channels() if ch.own is None
+                for ch in self.all_channels()
+                if ch.own is None
             )
             # Static pages linked like columns (概况-like intros, no list): not columns.
             out.extend(
                 {"kind": "page", "url": url, "name": name, "path": [*ch.path, ch.name]}
-                for ch in self.all_channels() for name, url in ch.pages
+                for ch in self.all_channels()
+                for name, url in ch.pages
             )
             return out
 

@@ -47,32 +47,58 @@ def scrapy_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "scrapy", *args]
 
 
-def crawl(site_yaml: Path, out: Path, db_url: str, env: dict[str, str] | None = None,
-          log: Path | None = None, timeout: float = 900) -> int:
+def crawl(
+    site_yaml: Path,
+    out: Path,
+    db_url: str,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    timeout: float = 900,
+) -> int:
     """Run the portal spider once; return its exit status (output streamed or logged)."""
     out.unlink(missing_ok=True)
-    cmd = scrapy_cmd("crawl", "portal", "-a", f"site={site_yaml}", "-O", str(out),
-                     "-s", f"PORTALSPIDER_DATABASE_URL={db_url}")
+    cmd = scrapy_cmd(
+        "crawl",
+        "portal",
+        "-a",
+        f"site={site_yaml}",
+        "-O",
+        str(out),
+        "-s",
+        f"PORTALSPIDER_DATABASE_URL={db_url}",
+    )
     full_env = {**os.environ, **(env or {})}
     with contextlib.ExitStack() as stack:
         sink = stack.enter_context(log.open("w", encoding="utf-8")) if log else None
-        proc = subprocess.run(cmd, cwd=project_root(), env=full_env, stdout=sink,  # noqa: S603
-                              stderr=subprocess.STDOUT if sink else None, timeout=timeout,
-                              check=False)
+        proc = subprocess.run(  # noqa: S603 (our own scrapy command line)
+            cmd,
+            cwd=project_root(),
+            env=full_env,
+            stdout=sink,
+            stderr=subprocess.STDOUT if sink else None,
+            timeout=timeout,
+            check=False,
+        )
     return proc.returncode
 
 
 def demo_overrides(portal: Portal) -> tuple[dict[str, Any], dict[str, Any]]:
     """Pick the column that gets a stricter ``max_age_days`` and the one that is 报备-exempt."""
     truth = portal.columns_truth()
-    strict = next(t for t in truth if t["category"] == "other" and t["status"] == "ok"
-                  and t["markup"] in ("ul_after", "ul_before"))
+    strict = next(
+        t
+        for t in truth
+        if t["category"] == "other"
+        and t["status"] == "ok"
+        and t["markup"] in ("ul_after", "ul_before")
+    )
     exempt = next(t for t in truth if t["status"] == "stale")
     return strict, exempt
 
 
-def apply_overrides(truth: list[dict[str, Any]], max_age: dict[str, int],
-                    today: dt.date) -> list[dict[str, Any]]:
+def apply_overrides(
+    truth: list[dict[str, Any]], max_age: dict[str, int], today: dt.date
+) -> list[dict[str, Any]]:
     """Truth as the site config changes it: new thresholds give new statuses."""
     out = []
     for t in truth:
@@ -107,8 +133,7 @@ def site_config(portal: Portal, url: str, webhook: Any = None) -> dict[str, Any]
         ],
     }
     for name, key, cols in units:
-        unit: dict[str, Any] = {"name": name, "email": [f"{key}@{domain}"],
-                                "columns": cols}
+        unit: dict[str, Any] = {"name": name, "email": [f"{key}@{domain}"], "columns": cols}
         if webhook:
             unit["wecom_webhook"] = webhook(f"demo-{key}")
         if key != "zfb":
@@ -134,8 +159,10 @@ def local_sinks(maildir: Path):
     if maildir.is_dir() and not (maildir / "new").exists() and not any(maildir.iterdir()):
         maildir.rmdir()  # mailbox.Maildir(create=True) only builds cur/new/tmp for a new path
     maildir.parent.mkdir(parents=True, exist_ok=True)
-    with _make(SMTPSink, host="127.0.0.1", port=0, maildir=str(maildir)) as smtp, \
-            _make(FakeWeComServer, host="127.0.0.1", port=0) as wecom:
+    with (
+        _make(SMTPSink, host="127.0.0.1", port=0, maildir=str(maildir)) as smtp,
+        _make(FakeWeComServer, host="127.0.0.1", port=0) as wecom,
+    ):
         yield smtp, wecom
 
 
@@ -159,14 +186,18 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
     db = out / "portalspider.db"
     report_html, maildir = out / "report.html", out / "mail"
     with serve_preferred(portal) as server, local_sinks(maildir) as (smtp, wecom):
-        print(f"demo portal {portal.theme.site_name} at {server.url} "
-              f"({len(portal.columns_truth())} columns, today {portal.today})")
-        write_yaml(site_yaml, site_config(portal, server.url,
-                                          wecom.webhook_url if wecom else None))
+        print(
+            f"demo portal {portal.theme.site_name} at {server.url} "
+            f"({len(portal.columns_truth())} columns, today {portal.today})"
+        )
+        write_yaml(site_yaml, site_config(portal, server.url, wecom.webhook_url if wecom else None))
         env = {"ALERTS_ENABLED": "true" if smtp else "false"}
         if smtp:
-            env.update(ALERTS_SMTP_HOST="127.0.0.1", ALERTS_SMTP_PORT=str(smtp.port),
-                       ALERTS_WECOM_API_BASE=wecom.base_url)
+            env.update(
+                ALERTS_SMTP_HOST="127.0.0.1",
+                ALERTS_SMTP_PORT=str(smtp.port),
+                ALERTS_WECOM_API_BASE=wecom.base_url,
+            )
         db_url = f"sqlite:///{db.relative_to(root)}"
         env["PORTALSPIDER_DATABASE_URL"] = db_url  # the report command reads it too
         crawl_log = out / "crawl.log"
@@ -185,8 +216,10 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
     print(f"  database  {db.relative_to(root)}")
     print(f"  report    {report_html.relative_to(root) if report_ok else '(scrapy report failed)'}")
     mails = sorted(maildir.rglob("*")) if maildir.exists() else []
-    print(f"  mails     {maildir.relative_to(root)}/ ({sum(p.is_file() for p in mails)} files; "
-          f"{delivered[0]} mails and {delivered[1]} WeCom robot messages received this run)")
+    print(
+        f"  mails     {maildir.relative_to(root)}/ ({sum(p.is_file() for p in mails)} files; "
+        f"{delivered[0]} mails and {delivered[1]} WeCom robot messages received this run)"
+    )
     print(f"  config    {site_yaml.relative_to(root)}")
     print(f"  crawl log {crawl_log.relative_to(root)}")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
@@ -196,8 +229,15 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
 def _report(site_yaml: Path, target: Path, env: dict[str, str]) -> bool:
     cmd = scrapy_cmd("report", "--site", str(site_yaml), "-o", str(target))
     try:
-        proc = subprocess.run(cmd, cwd=project_root(), env={**os.environ, **env},  # noqa: S603
-                              capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(  # noqa: S603 (our own scrapy command line)
+            cmd,
+            cwd=project_root(),
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         print(f"(scrapy report: {exc})")
         return False
@@ -219,13 +259,18 @@ def _print_webmaster_log(log: Path) -> None:
             print(line)
 
 
-def _print_summary(result: Report, portal: Portal, items: list[dict[str, Any]],
-                   requests: int, status: int) -> None:
+def _print_summary(
+    result: Report, portal: Portal, items: list[dict[str, Any]], requests: int, status: int
+) -> None:
     print()
-    print(f"crawl exit status {status}; {requests} requests to the portal "
-          f"({requests / max(1, result.truth_columns):.2f} per column)")
+    print(
+        f"crawl exit status {status}; {requests} requests to the portal "
+        f"({requests / max(1, result.truth_columns):.2f} per column)"
+    )
     site = next((i for i in items if i.get("type") == "site"), None)
     if site:
-        print(f"home page: {site.get('status')}, newest item {site.get('home_last_update')} "
-              f"(truth {portal.home_last_update})")
+        print(
+            f"home page: {site.get('status')}, newest item {site.get('home_last_update')} "
+            f"(truth {portal.home_last_update})"
+        )
     print(result.summary())

@@ -35,8 +35,14 @@ class RequestLog:
 class DemoServer:
     """Serves a portal in a background thread; use as a context manager."""
 
-    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0,
-                 flaky: float = 0.0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        portal: Portal,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        flaky: float = 0.0,
+        seed: int = 0,
+    ) -> None:
         self.portal = portal
         self.flaky = flaky
         self.seed = seed
@@ -69,8 +75,9 @@ class DemoServer:
         """Start serving in a daemon thread (idempotent)."""
         if self._thread is not None:
             return self
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-portal",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, name="demo-portal", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -151,7 +158,8 @@ class DemoServer:
         return Handler
 
 
-def serve(portal: Portal, host: str = "127.0.0.1", port: int = 0, flaky: float = 0.0,
-          seed: int = 0) -> DemoServer:
+def serve(
+    portal: Portal, host: str = "127.0.0.1", port: int = 0, flaky: float = 0.0, seed: int = 0
+) -> DemoServer:
     """Start serving ``portal``; use ``with serve(portal) as srv:`` so it stops at the end."""
     return DemoServer(portal, host=host, port=port, flaky=flaky, seed=seed).start()

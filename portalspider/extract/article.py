@@ -31,7 +31,8 @@ _WEAK_LABEL = re.compile(
 )
 # Elements that hold the publication date without a label (``<span id="pubtime">``).
 _DATE_HOLDER = re.compile(
-    r"pub_?time|pub_?date|publish_?(?:time|date)|release_?time|docreltime|fbsj|fbrq", re.I)
+    r"pub_?time|pub_?date|publish_?(?:time|date)|release_?time|docreltime|fbsj|fbrq", re.I
+)
 # Page furniture whose dates are not the article's (visitor counters, copyright years).
 _FURNITURE = re.compile(r"foot|bottom|copyright|banquan", re.I)
 _GAP = re.compile(r"\s*[:：]?\s*[\[【(（]?\s*")
@@ -59,9 +60,14 @@ def _labelled(text: str, label: re.Pattern[str], today: date) -> date | None:
 
 def _drop_furniture(root) -> None:
     """Remove footers (counters, copyright years), unless one holds the 发布时间 itself."""
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and (
-        el.tag == "footer" or _FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}"))
-        and not _STRONG_LABEL.search(element_text(el))]
+    doomed = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and el is not root
+        and (el.tag == "footer" or _FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        and not _STRONG_LABEL.search(element_text(el))
+    ]
     for el in doomed:
         if el.getparent() is not None:
             el.getparent().remove(el)

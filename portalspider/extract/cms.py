@@ -58,9 +58,20 @@ _GKMLPT_SID = re.compile(r"\bsid\b[\"']?\s*[:=]\s*[\"']?(\d+)")
 _TITLE_KEYS = ("title", "doctitle", "aT", "name", "docTitle", "subject")
 _URL_KEYS = ("url", "docpuburl", "chnldocurl", "aU", "link", "href", "docurl", "puburl")
 _DATE_KEYS = (
-    "docreltime", "aPd", "publish_time", "display_publish_time", "first_publish_time",
-    "pubDate", "pubdate", "publishTime", "publishDate", "releaseTime", "date", "time",
-    "create_time", "docpubtime",
+    "docreltime",
+    "aPd",
+    "publish_time",
+    "display_publish_time",
+    "first_publish_time",
+    "pubDate",
+    "pubdate",
+    "publishTime",
+    "publishDate",
+    "releaseTime",
+    "date",
+    "time",
+    "create_time",
+    "docpubtime",
 )
 _LIST_KEYS = ("articles", "data", "list", "records", "rows", "items", "result", "docs", "datas")
 
@@ -79,9 +90,8 @@ def detect_cms(html: str, url: str) -> str | None:
         or re.search(r"/col/col\d+/", url)
     ):
         return "hanweb"
-    if (
-        "pe.begin.pagination" in lowered
-        or re.search(r"/category_\d+/|/item/\d+\.aspx|/template/default/skin/", lowered)
+    if "pe.begin.pagination" in lowered or re.search(
+        r"/category_\d+/|/item/\d+\.aspx|/template/default/skin/", lowered
     ):
         return "poweredy"
     if "<ucaptitle" in lowered or "templategroup" in lowered or "<publishtime" in lowered:
@@ -163,9 +173,14 @@ def hanweb_dataproxy_url(html: str, base: str) -> str | None:
     if "columnid" not in params or "unitid" not in params:
         return None
     query = {
-        "page": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
-        "path": "/", "columnid": params["columnid"], "unitid": params["unitid"],
-        "webname": params.get("webname", ""), "permissiontype": "0",
+        "page": "1",
+        "appid": params.get("appid", "1"),
+        "webid": params.get("webid", "1"),
+        "path": "/",
+        "columnid": params["columnid"],
+        "unitid": params["unitid"],
+        "webname": params.get("webname", ""),
+        "permissiontype": "0",
     }
     return urljoin(base, "/module/web/jpage/dataproxy.jsp?" + urlencode(query, safe="/"))
 

@@ -18,9 +18,7 @@ import re
 __all__ = ["decode_html", "normalize_charset"]
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(
-    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -28,8 +26,21 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_GB_FAMILY = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn",
-              "gb18030", "csgb2312", "x-euc-cn", "chinese", "windows-936"}
+_GB_FAMILY = {
+    "gb2312",
+    "gbk",
+    "gb_2312",
+    "gb_2312-80",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "euc-cn",
+    "gb18030",
+    "csgb2312",
+    "x-euc-cn",
+    "chinese",
+    "windows-936",
+}
 # Labels servers and templates use as a default, not as a statement about the bytes.
 _WEAK = {"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "windows-1252", "cp1252"}
 
@@ -77,7 +88,7 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         return ""
     for bom, codec in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(codec, "replace")
+            return body[len(bom) :].decode(codec, "replace")
 
     declared: str | None = None
     if content_type:

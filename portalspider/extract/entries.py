@@ -47,7 +47,8 @@ class Entry:
 def link_elements(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Links under *element* that lead to a page (not ``javascript:``/``#``)."""
     return [
-        a for a in element.iter("a")
+        a
+        for a in element.iter("a")
         if (a.get("href") or "").strip()
         and not (a.get("href") or "").strip().lower().startswith(("javascript:", "#"))
     ]
@@ -67,8 +68,9 @@ def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
         if _PIN_CLASS.search(klass):
             return True
         image = (node.get("alt") or "") + (node.get("src") or "")
-        if node.tag == "img" and ("置顶" in image or "zhiding" in image
-                                  or _PIN_IMAGE.search(node.get("src") or "")):
+        if node.tag == "img" and (
+            "置顶" in image or "zhiding" in image or _PIN_IMAGE.search(node.get("src") or "")
+        ):
             return True
     text = element_text(element)
     return any(marker in text for marker in _PIN_TEXT)
@@ -76,7 +78,8 @@ def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
 
 _CLOCK = re.compile(r"星期[一二三四五六日天]|今天是|今日是|当前时间|北京时间")
 _TRAILING_DATE = re.compile(
-    r"[\[(（【]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$")
+    r"[\[(（【]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$"
+)
 
 
 def _date_in_link(link: lxml.html.HtmlElement, today: date) -> tuple[date | None, bool]:

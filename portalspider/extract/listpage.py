@@ -44,9 +44,35 @@ _DIV_ITEM_CLASS = re.compile(r"item|entry|news|list|row|art|doc|info", re.I)
 # Container class/id tokens of page furniture. Matched per token ("side-left" must not match
 # "ft"), with a few stems also matched inside compound tokens ("subnav", "topmenu").
 _NOISE_TOKENS = {
-    "nav", "menu", "header", "head", "top", "topbar", "footer", "foot", "ft", "hd", "friend",
-    "yqlj", "link", "links", "crumb", "breadcrumb", "position", "location", "weizhi", "dropdown",
-    "submenu", "banner", "search", "hdjl", "zmhd", "letter", "xinjian", "interview", "zxft",
+    "nav",
+    "menu",
+    "header",
+    "head",
+    "top",
+    "topbar",
+    "footer",
+    "foot",
+    "ft",
+    "hd",
+    "friend",
+    "yqlj",
+    "link",
+    "links",
+    "crumb",
+    "breadcrumb",
+    "position",
+    "location",
+    "weizhi",
+    "dropdown",
+    "submenu",
+    "banner",
+    "search",
+    "hdjl",
+    "zmhd",
+    "letter",
+    "xinjian",
+    "interview",
+    "zxft",
 }
 _NOISE_STEMS = ("nav", "menu", "footer", "header", "crumb", "friend")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
@@ -58,7 +84,14 @@ _ARTICLE_LABEL = re.compile(r"发\s*布\s*(?:时\s*间|日\s*期)|生\s*成\s*�
 _BREADCRUMB_LABEL = re.compile(r"当前位置|您的位置|您现在的位置|所在位置|当前的位置|现在位置")
 _HOME_NAMES = {"首页", "网站首页", "主页", "返回首页", "门户首页", "首 页"}
 _DATE_HEADERS = (
-    "发布日期", "发布时间", "生成日期", "发文日期", "公开日期", "成文日期", "日期", "时间",
+    "发布日期",
+    "发布时间",
+    "生成日期",
+    "发文日期",
+    "公开日期",
+    "成文日期",
+    "日期",
+    "时间",
 )
 _SKIP_IFRAME = re.compile(
     r"tianqi|weather|map\.|/map|baidu|amap|qq\.com|weibo|video|player|share|count|stat|"
@@ -119,6 +152,7 @@ class ListPage:
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     found = []
@@ -227,8 +261,10 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
         entry = entry_from_element(element, base, today, date_cells.get(element))
         if entry is None:
             continue
-        if element.tag == "div" and entry.date is None and not _DIV_ITEM_CLASS.search(
-            element.get("class") or ""
+        if (
+            element.tag == "div"
+            and entry.date is None
+            and not _DIV_ITEM_CLASS.search(element.get("class") or "")
         ):
             continue
         groups[_signature(element)].append((element, entry))
@@ -240,8 +276,9 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
         articles = sum(1 for _, e in members if not is_section_url(e.url))
         # Articles (files under dated folders, content_N.html) rather than sections (/x/):
         # tells an undated list from the side navigation beside it.
-        score = 3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (
-            len(members) - articles)
+        score = (
+            3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (len(members) - articles)
+        )
         # Judged by the container (a group shares its ancestors): an item's own class
         # (``<li class="top">`` marks a pinned item) says nothing about page furniture.
         first = members[0][0]
@@ -366,6 +403,7 @@ def _article_like(root: lxml.html.HtmlElement, meta: dict[str, str], dated: int)
 
 
 # --------------------------------------------------------------------------- API
+
 
 def parse_list_page(html: str, url: str, today: date) -> ListPage:
     """Read a column list page. *url* is the page's final URL (relative links resolve on it)."""

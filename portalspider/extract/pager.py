@@ -82,9 +82,7 @@ def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
     return PagerInfo(best[0], best[1])
 
 
-def read_pager(
-    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str
-) -> PagerInfo:
+def read_pager(root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str) -> PagerInfo:
     """Page count and last-page URL from the page's script text, visible text and links."""
     match = _CREATE_PAGE.search(scripts)
     if match:

@@ -66,16 +66,22 @@ class PortalSpider(scrapy.Spider):
     async def start(self):
         for warning in getattr(self.config, "warnings", []):
             self.logger.warning("Site config: %s", warning)
-        yield scrapy.Request(self.config.url, callback=self.parse_home, errback=self.home_failed,
-                             dont_filter=True)
+        yield scrapy.Request(
+            self.config.url, callback=self.parse_home, errback=self.home_failed, dont_filter=True
+        )
 
     # Home page -------------------------------------------------------------------
 
     def home_failed(self, failure: Failure):
         status = failure.value.response.status if failure.check(HttpError) else None
         self.logger.error("Home page %s is down: %s", self.config.url, _reason(failure))
-        yield SiteItem(url=self.config.url, name=self.config.name, status="down",
-                       http_status=status, error=_reason(failure))
+        yield SiteItem(
+            url=self.config.url,
+            name=self.config.name,
+            status="down",
+            http_status=status,
+            error=_reason(failure),
+        )
 
     def parse_home(self, response: Response):
         self.seen.add(self.home_key)
@@ -85,21 +91,29 @@ class PortalSpider(scrapy.Spider):
         if landing and response.meta.get("landing_hops", 0) < 2:
             # A splash page that only forwards (script redirect, frameset) to the real home.
             self.seen.add(canonical_url(landing))
-            yield scrapy.Request(landing, callback=self.parse_home, errback=self.home_failed,
-                                 meta={"landing_hops": response.meta.get("landing_hops", 0) + 1},
-                                 dont_filter=True)
+            yield scrapy.Request(
+                landing,
+                callback=self.parse_home,
+                errback=self.home_failed,
+                meta={"landing_hops": response.meta.get("landing_hops", 0) + 1},
+                dont_filter=True,
+            )
             return
         newest = self._home_newest(doc)
         yield SiteItem(
-            url=self.config.url, name=self.config.name, status="up", http_status=response.status,
+            url=self.config.url,
+            name=self.config.name,
+            status="up",
+            http_status=response.status,
             home_last_update=newest.isoformat() if newest else None,
             home_age_days=(self.today - newest).days if newest else None,
         )
         candidates = disc.nav_links(doc) + disc.more_links(doc) + disc.page_links(doc, set())
         sitemap = disc.sitemap_link(doc)
         if sitemap:
-            yield from self._follow(disc.LinkCandidate(sitemap, "网站地图", [], "sitemap"),
-                                    callback=self.parse_sitemap)
+            yield from self._follow(
+                disc.LinkCandidate(sitemap, "网站地图", [], "sitemap"), callback=self.parse_sitemap
+            )
         for rule in self.rules.added_columns():
             url = rule.match if "://" in rule.match else response.urljoin(rule.match)
             yield from self._follow(disc.LinkCandidate(url, rule.name or "", [], "config"))
@@ -140,7 +154,9 @@ class PortalSpider(scrapy.Spider):
             self.logger.debug("Ignored by config: %s", url)
             return
         yield scrapy.Request(
-            url, callback=callback or self.parse_page, errback=self.page_failed,
+            url,
+            callback=callback or self.parse_page,
+            errback=self.page_failed,
             meta={"cand": cand, "key": key},
         )
 
@@ -157,8 +173,12 @@ class PortalSpider(scrapy.Spider):
         # A link that failed could be a column or a hub; report it as an unreachable column
         # (never stale: a fetch failure is not evidence of staleness).
         yield self._column_item(
-            request.meta.get("column_url", request.url), cand, None, status="unreachable",
-            http_status=status, error=_reason(failure),
+            request.meta.get("column_url", request.url),
+            cand,
+            None,
+            status="unreachable",
+            http_status=status,
+            error=_reason(failure),
         )
 
     def parse_page(self, response: Response):
@@ -175,8 +195,11 @@ class PortalSpider(scrapy.Spider):
         text = self._text(response)
         doc = disc.parse_html(text, url)
         page = parse_list_page(text, url, self.today)
-        more = [m for m in disc.more_links(doc)
-                if disc.may_be_column(m.url) and canonical_url(m.url) != landed]
+        more = [
+            m
+            for m in disc.more_links(doc)
+            if disc.may_be_column(m.url) and canonical_url(m.url) != landed
+        ]
         name = self._column_name(cand, page)
         path = self._column_path(cand, page, name)
         here = disc.LinkCandidate(url, name, path, cand.source)
@@ -189,8 +212,9 @@ class PortalSpider(scrapy.Spider):
             kind, page = "column", own
         for m in more:
             yield from self._follow(disc.LinkCandidate(m.url, m.name, child_path, "more"))
-        entry_keys = {canonical_url(e.url) for e in page.entries
-                      if kind != "hub" or not is_section_url(e.url)}
+        entry_keys = {
+            canonical_url(e.url) for e in page.entries if kind != "hub" or not is_section_url(e.url)
+        }
         for link in disc.page_links(doc, entry_keys):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link)
@@ -207,8 +231,7 @@ class PortalSpider(scrapy.Spider):
         own = parse_list_page(disc.without_more_blocks(doc), url, self.today)
         return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
-    def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc,
-                   here_key: str) -> str:
+    def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc, here_key: str) -> str:
         """column | hub | article | static, from what the page lists and links."""
         if page.placeholder:
             return "column"
@@ -216,8 +239,10 @@ class PortalSpider(scrapy.Spider):
             return "hub"
         if page.entries and page.article_like and len(page.entries) < 3:
             return "article"  # an article's related-links box is no list
-        if any(e.date or not (is_section_url(e.url) or canonical_url(e.url) in self.seen)
-               for e in page.entries):
+        if any(
+            e.date or not (is_section_url(e.url) or canonical_url(e.url) in self.seen)
+            for e in page.entries
+        ):
             return "column"  # lists dated items or documents (not pages met as links)
         # Nothing but links to sections and known pages: a data store or frame, a hub's
         # grid, a static page, or a column listing nothing beside its side navigation.
@@ -244,8 +269,14 @@ class PortalSpider(scrapy.Spider):
 
     # Reading a column ----------------------------------------------------------------
 
-    def _read_column(self, response: Response, page: ListPage, cand: disc.LinkCandidate,
-                     column_url: str, hops: int = 0):
+    def _read_column(
+        self,
+        response: Response,
+        page: ListPage,
+        cand: disc.LinkCandidate,
+        column_url: str,
+        hops: int = 0,
+    ):
         """Date the column from its list page, else from its iframe, data store or articles."""
         if hops < 2:
             request = self._further_source(page, cand, column_url, hops)
@@ -258,8 +289,9 @@ class PortalSpider(scrapy.Spider):
             return
         yield self._column_item(column_url, cand, page, http_status=response.status)
 
-    def _further_source(self, page: ListPage, cand: disc.LinkCandidate, column_url: str,
-                        hops: int) -> scrapy.Request | None:
+    def _further_source(
+        self, page: ListPage, cand: disc.LinkCandidate, column_url: str, hops: int
+    ) -> scrapy.Request | None:
         """One more fetch when page 1 cannot give the newest date, else None.
 
         No date on the page: the list lives in a data store (Hanweb dataproxy, gkmlpt API,
@@ -270,25 +302,49 @@ class PortalSpider(scrapy.Spider):
         if page.newest(self.today) is None and not page.placeholder:
             for post in page.data_requests or []:
                 if in_domains(post.url, self.allowed_domains):
-                    return scrapy.FormRequest(post.url, formdata=post.formdata,
-                                              callback=self.parse_data, errback=self.page_failed,
-                                              meta=meta, dont_filter=True)
+                    return scrapy.FormRequest(
+                        post.url,
+                        formdata=post.formdata,
+                        callback=self.parse_data,
+                        errback=self.page_failed,
+                        meta=meta,
+                        dont_filter=True,
+                    )
             for url in [*page.data_urls, *page.iframe_urls]:
                 if in_domains(url, self.allowed_domains):
                     callback = self.parse_data if url in page.data_urls else self.parse_frame
-                    return scrapy.Request(url, callback=callback, errback=self.page_failed,
-                                          meta=meta, dont_filter=True)
+                    return scrapy.Request(
+                        url,
+                        callback=callback,
+                        errback=self.page_failed,
+                        meta=meta,
+                        dont_filter=True,
+                    )
         if page.partial:  # pinned records only: the list proper is in the data store
             for url in page.data_urls:
                 if in_domains(url, self.allowed_domains):
                     meta["merge_with"] = page
-                    return scrapy.Request(url, callback=self.parse_data, errback=self.page_failed,
-                                          meta=meta, dont_filter=True)
-        if (_ascending(page) and page.last_page_url and (page.page_count or 0) > 1
-                and in_domains(page.last_page_url, self.allowed_domains)):
+                    return scrapy.Request(
+                        url,
+                        callback=self.parse_data,
+                        errback=self.page_failed,
+                        meta=meta,
+                        dont_filter=True,
+                    )
+        if (
+            _ascending(page)
+            and page.last_page_url
+            and (page.page_count or 0) > 1
+            and in_domains(page.last_page_url, self.allowed_domains)
+        ):
             meta["merge_with"] = page
-            return scrapy.Request(page.last_page_url, callback=self.parse_frame,
-                                  errback=self.page_failed, meta=meta, dont_filter=True)
+            return scrapy.Request(
+                page.last_page_url,
+                callback=self.parse_frame,
+                errback=self.page_failed,
+                meta=meta,
+                dont_filter=True,
+            )
         return None
 
     def parse_frame(self, response: Response):
@@ -303,17 +359,27 @@ class PortalSpider(scrapy.Spider):
         """Carry on with a further page of the column, joined to page 1 when it completes it."""
         first = response.meta.get("merge_with")
         if first is not None:
-            page = dataclasses.replace(first, entries=[*first.entries, *page.entries],
-                                       partial=False)
-        yield from self._read_column(response, page, response.meta["cand"],
-                                     response.meta["column_url"], response.meta["hops"])
+            page = dataclasses.replace(
+                first, entries=[*first.entries, *page.entries], partial=False
+            )
+        yield from self._read_column(
+            response,
+            page,
+            response.meta["cand"],
+            response.meta["column_url"],
+            response.meta["hops"],
+        )
 
     def _open_articles(self, page: ListPage, cand, column_url: str, response: Response):
         """An undated list: read the newest items' own pages, one at a time."""
         # Entries that are known columns (a list region mistaken for a menu) are no articles.
-        targets = [e for e in page.entries if in_domains(e.url, self.allowed_domains)
-                   and canonical_url(e.url) not in self.seen
-                   and not disc.NON_PAGE_EXT.search(e.url.split("?", 1)[0])]
+        targets = [
+            e
+            for e in page.entries
+            if in_domains(e.url, self.allowed_domains)
+            and canonical_url(e.url) not in self.seen
+            and not disc.NON_PAGE_EXT.search(e.url.split("?", 1)[0])
+        ]
         # Newest first by the hints at hand: pinned items last, then the dates in the URLs.
         targets.sort(key=lambda e: (e.pinned, -(e.url_date.toordinal() if e.url_date else 0)))
         targets = targets[: self.article_fallback]
@@ -324,14 +390,26 @@ class PortalSpider(scrapy.Spider):
                 item.items_found = 0
             yield item
             return
-        state = {"page": page, "cand": cand, "column_url": column_url, "targets": targets,
-                 "found": [], "read": [], "http_status": response.status}
+        state = {
+            "page": page,
+            "cand": cand,
+            "column_url": column_url,
+            "targets": targets,
+            "found": [],
+            "read": [],
+            "http_status": response.status,
+        }
         yield self._article_request(state, 0)
 
     def _article_request(self, state: dict, index: int) -> scrapy.Request:
         entry = state["targets"][index]
-        return scrapy.Request(entry.url, callback=self.parse_article, errback=self.article_failed,
-                              meta={"state": state, "index": index}, dont_filter=True)
+        return scrapy.Request(
+            entry.url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={"state": state, "index": index},
+            dont_filter=True,
+        )
 
     def parse_article(self, response: Response):
         state, index = response.meta["state"], response.meta["index"]
@@ -366,7 +444,7 @@ class PortalSpider(scrapy.Spider):
             fresh = (self.today - newest).days <= 0.8 * threshold
             descending = len(dated) >= 2 and dated[-1] <= dated[-2]
             # No unread item's URL promises a later date than the one already found.
-            unread = [e.url_date for e in state["targets"][index + 1:]]
+            unread = [e.url_date for e in state["targets"][index + 1 :]]
             outdated = bool(unread) and all(d is not None and d <= newest for d in unread)
             done = done or fresh or descending or outdated
         elif read and read[-1] is None and state.get("dateless_page"):
@@ -377,28 +455,54 @@ class PortalSpider(scrapy.Spider):
             return
         if state.get("failed") and not fresh:
             # A newer item's page may be the one that failed: no evidence of staleness.
-            yield self._column_item(state["column_url"], state["cand"], None,
-                                    status="unreachable", http_status=state["http_status"],
-                                    error=f"article page failed: {state['failed']}")
+            yield self._column_item(
+                state["column_url"],
+                state["cand"],
+                None,
+                status="unreachable",
+                http_status=state["http_status"],
+                error=f"article page failed: {state['failed']}",
+            )
             return
-        yield self._column_item(state["column_url"], state["cand"], state["page"],
-                                article_dates=found, http_status=state["http_status"])
+        yield self._column_item(
+            state["column_url"],
+            state["cand"],
+            state["page"],
+            article_dates=found,
+            http_status=state["http_status"],
+        )
 
     def _threshold(self, url: str, cand: disc.LinkCandidate, page: ListPage | None) -> int:
         """The threshold the pipeline will judge with: reading more can stop below it."""
         res = self.rules.resolve(url, cand.name, cand.path)
         meta = page.meta if page else {}
-        category = res.category_for(cand.name, path=cand.path, url=url,
-                                    meta_name=meta.get("columnname"),
-                                    meta_type=meta.get("columntype"))
+        category = res.category_for(
+            cand.name,
+            path=cand.path,
+            url=url,
+            meta_name=meta.get("columnname"),
+            meta_type=meta.get("columntype"),
+        )
         return res.threshold(category)
 
-    def _column_item(self, column_url: str, cand: disc.LinkCandidate, page: ListPage | None, *,
-                     status: str | None = None, article_dates=None, http_status=None,
-                     error: str | None = None) -> ColumnItem:
-        item = ColumnItem(url=clean_url(column_url), name=cand.name or column_url,
-                          path=list(cand.path),
-                          http_status=http_status, error=error)
+    def _column_item(
+        self,
+        column_url: str,
+        cand: disc.LinkCandidate,
+        page: ListPage | None,
+        *,
+        status: str | None = None,
+        article_dates=None,
+        http_status=None,
+        error: str | None = None,
+    ) -> ColumnItem:
+        item = ColumnItem(
+            url=clean_url(column_url),
+            name=cand.name or column_url,
+            path=list(cand.path),
+            http_status=http_status,
+            error=error,
+        )
         if status == "unreachable":
             item.status = "unreachable"
             return item
@@ -436,20 +540,25 @@ def _only_leads_to_sections(page: ListPage, here_key: str) -> bool:
     base = here_key.split("#", 1)[0].split("?", 1)[0]
     base = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
     return len(page.entries) >= 2 and all(
-        e.date is None and is_section_url(e.url)
-        and canonical_url(e.url).startswith(base) and canonical_url(e.url) != here_key
-        for e in page.entries)
+        e.date is None
+        and is_section_url(e.url)
+        and canonical_url(e.url).startswith(base)
+        and canonical_url(e.url) != here_key
+        for e in page.entries
+    )
 
 
 def _ascending(page: ListPage) -> bool:
     """Shown dates rise down the list (oldest first), so later pages hold newer items."""
     dates = [e.date for e in page.entries if e.date]
-    return len(dates) >= 3 and dates[0] < dates[-1] and all(
-        a <= b for a, b in itertools.pairwise(dates))
+    return (
+        len(dates) >= 3
+        and dates[0] < dates[-1]
+        and all(a <= b for a, b in itertools.pairwise(dates))
+    )
 
 
 def _reason(failure: Failure) -> str:
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
-

@@ -127,7 +127,8 @@ class StorePipeline:
         complete = bool(getattr(spider, "discovery_complete", True)) and self.crawler.crawling
         try:
             self.summary = self.recorder.finish(
-                discovery_complete=complete, stats=stats,
+                discovery_complete=complete,
+                stats=stats,
                 failed_urls=list(getattr(spider, "discovery_failures", [])),
             )
         except Exception as exc:

@@ -325,8 +325,9 @@ class RunRecorder:
         self.flush()
         started = time.perf_counter()
         with self.sessions() as session, session.begin():
-            summary = self._finalize(session, discovery_complete=discovery_complete, stats=stats,
-                                     failed_urls=failed_urls)
+            summary = self._finalize(
+                session, discovery_complete=discovery_complete, stats=stats, failed_urls=failed_urls
+            )
         self.store_seconds += time.perf_counter() - started
         summary["store_seconds"] = round(self.store_seconds, 3)
         self.finished = True
@@ -341,7 +342,11 @@ class RunRecorder:
         return any(o.status != "unreachable" for o in observed.values())
 
     def _finalize(
-        self, session: Session, *, discovery_complete: bool, stats: dict[str, Any] | None,
+        self,
+        session: Session,
+        *,
+        discovery_complete: bool,
+        stats: dict[str, Any] | None,
         failed_urls: list[str] | tuple[str, ...] = (),
     ) -> dict[str, Any]:
         run_id, today = self.run_id, self.today
