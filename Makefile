@@ -15,7 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m portalspider.demo run
+	$(BIN)/python -m demo run
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python -m portalspider.demo bench
+	$(BIN)/python -m demo bench
 
 clean:
 	rm -rf $(VENV) var/*.db

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from alerts.service import after_crawl
-from alerts.sinks import SMTPSink
+from demo.sinks import SMTPSink
 from portalspider.siteconfig import load_site_config
 from portalspider.store.db import make_engine, session_factory, upgrade
 from tests.test_alerts_support import SITE_URL, World, alert_settings

@@ -14,8 +14,8 @@ from email.parser import BytesParser
 
 import pytest
 
-from alerts.sinks import FakeWeComServer, SMTPSink
-from portalspider.demo import build_portal, serve
+from demo import build_portal, serve
+from demo.sinks import FakeWeComServer, SMTPSink
 from tests.crawlutil import crawl, write_site
 
 pytestmark = pytest.mark.slow

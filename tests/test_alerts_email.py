@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from alerts import outbox as outbox_mod
 from alerts.service import after_crawl, deliver_pending
-from alerts.sinks import SMTPSink
+from demo.sinks import SMTPSink
 from portalspider.siteconfig import UnitConfig
 from portalspider.store.models import AlertDelivery
 from tests.test_alerts_support import World, alert_settings, make_sessions, site_config

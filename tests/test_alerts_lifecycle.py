@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from alerts.service import after_crawl, plan
-from alerts.sinks import FakeWeComServer, SMTPSink
+from demo.sinks import FakeWeComServer, SMTPSink
 from portalspider.siteconfig import ColumnRule, UnitConfig
 from portalspider.store.models import AlertEvent
 from tests.test_alerts_support import World, alert_settings, make_sessions, site_config

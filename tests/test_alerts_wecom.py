@@ -15,7 +15,7 @@ from alerts.channels.wecom_common import RateLimiter
 from alerts.channels.wecom_robot import WeComRobotChannel
 from alerts.options import AlertOptions
 from alerts.service import after_crawl, deliver_pending
-from alerts.sinks import FakeWeComServer
+from demo.sinks import FakeWeComServer
 from portalspider.siteconfig import UnitConfig
 from portalspider.store.models import AlertDelivery
 from tests.test_alerts_support import World, alert_settings, make_sessions, site_config

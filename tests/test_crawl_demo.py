@@ -10,8 +10,8 @@ import socket
 
 import pytest
 
-from portalspider.demo import build_portal, serve
-from portalspider.demo.compare import compare
+from demo import build_portal, serve
+from demo.compare import compare
 from tests.crawlutil import crawl, write_site
 
 pytestmark = pytest.mark.slow

@@ -16,10 +16,10 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from portalspider.demo import build_portal, serve, status_for
-from portalspider.demo.compare import compare, normalize_url
-from portalspider.demo.model import THRESHOLDS
-from portalspider.demo.render import Renderer, link
+from demo import build_portal, serve, status_for
+from demo.compare import compare, normalize_url
+from demo.model import THRESHOLDS
+from demo.render import Renderer, link
 
 TODAY = dt.date(2026, 11, 28)
 HREF = re.compile(r"""(?<![\w-])(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)

@@ -28,7 +28,7 @@ import requests
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from portalspider.demo import build_portal, serve, today_shanghai
+from demo import build_portal, serve, today_shanghai
 from portalspider.store.models import Column, CrawlRun, Site
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]

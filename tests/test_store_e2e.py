@@ -18,8 +18,8 @@ from portalspider.store.db import make_engine, session_factory
 from portalspider.store.models import Column, Finding
 from portalspider.store.queries import current_columns
 
-demo = pytest.importorskip("portalspider.demo.generator", reason="demo portal not available")
-server = pytest.importorskip("portalspider.demo.server", reason="demo server not available")
+demo = pytest.importorskip("demo.generator", reason="demo portal not available")
+server = pytest.importorskip("demo.server", reason="demo server not available")
 from tests.crawlutil import crawl, write_site  # noqa: E402
 
 TODAY = dt.date(2026, 3, 2)

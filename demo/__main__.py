@@ -1,0 +1,70 @@
+"""Command line: ``python -m demo serve|run|bench``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+from demo.generator import build_portal
+from demo.themes import THEMES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m demo", description="The bundled demo county portal."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="serve a demo portal until interrupted")
+    p_serve.add_argument("--port", type=int, default=8765)
+    p_serve.add_argument("--seed", type=int, default=1)
+    p_serve.add_argument("--theme", choices=sorted(THEMES), default="a")
+    p_serve.add_argument(
+        "--flaky", type=float, default=0.0, help="fraction of URLs whose first attempt fails"
+    )
+    p_serve.add_argument("--truth", help="also write the truth (JSON) to this file")
+    p_run = sub.add_parser("run", help="serve, crawl, report and compare (make demo)")
+    p_run.add_argument("--seed", type=int, default=1)
+    p_run.add_argument("--theme", choices=sorted(THEMES), default="a")
+    p_bench = sub.add_parser("bench", help="accuracy and cost on unseen portals (make bench)")
+    p_bench.add_argument("--seeds", default="11,12,13")
+    p_bench.add_argument("--theme", choices=sorted(THEMES), default="b")
+    p_bench.add_argument("--flaky", type=float, default=0.2)
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "run":
+        from demo.runner import run_demo
+
+        return run_demo(seed=args.seed, theme=args.theme)
+    from demo.bench import run_bench
+
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    return run_bench(seeds, args.theme, args.flaky)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from demo.runner import serve_preferred
+
+    portal = build_portal(seed=args.seed, theme=args.theme)
+    if args.truth:
+        Path(args.truth).write_text(
+            json.dumps(portal.truth(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    with serve_preferred(portal, port=args.port, flaky=args.flaky, seed=args.seed) as server:
+        print(
+            f"{portal.theme.site_name}: {server.url} "
+            f"({len(portal.columns_truth())} columns, flaky={args.flaky}); Ctrl-C stops"
+        )
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print(f"\n{server.request_count} requests served")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
