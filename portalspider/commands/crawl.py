@@ -32,13 +32,15 @@ class Command(ScrapyCrawlCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
-        if not args or args[0] != "portal":
+        if not args:
             return
         site = (opts.spargs or {}).get("site")
         if not site:
-            _fail("the portal spider needs -a site=PATH/TO/site.yaml")
+            if args[0] == "portal":
+                _fail("the portal spider needs -a site=PATH/TO/site.yaml")
+            return
         try:
-            load_site_config(site)
+            load_site_config(site, wecom_api_base=self.settings.get("ALERTS_WECOM_API_BASE"))
         except ConfigError as exc:
             _fail(str(exc))
 

@@ -39,11 +39,13 @@ class PortalSpider(scrapy.Spider):
 
     name = "portal"
 
-    def __init__(self, site: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, site: str | None = None, *args: Any, wecom_api_base: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not site:
             raise ValueError("the portal spider needs -a site=PATH/TO/site.yaml")
-        self.config = load_site_config(site)
+        self.config = load_site_config(site, wecom_api_base=wecom_api_base)
         self.rules = ColumnRules(self.config)
         self.allowed_domains = list(self.config.allowed_domains)
         self.today: dt.date = today_shanghai()
@@ -56,6 +58,8 @@ class PortalSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        # The site config trusts the WeCom API host for webhooks (else: a warning).
+        kwargs["wecom_api_base"] = crawler.settings.get("ALERTS_WECOM_API_BASE")
         spider = super().from_crawler(crawler, *args, **kwargs)
         today = crawler.settings.get("PORTALSPIDER_TODAY")
         if today:
