@@ -73,4 +73,4 @@ def test_unknown_extension_is_a_usage_error(setup):
     root, site, env = setup
     result = report(env, "--site", str(site), "-o", str(root / "report.pdf"))
     assert result.returncode == 2
-    assert "use a .html, .md or .csv file" in result.stderr
+    assert "use a .html, .md, .csv, .docx or .xlsx file" in result.stderr

@@ -1,4 +1,4 @@
-"""``scrapy report --site PATH -o report.html|report.md|report.csv``: the rectification report.
+"""``scrapy report --site PATH -o report.html|.md|.csv|.docx|.xlsx``: the rectification report.
 
 Reads the database the crawls wrote (``PORTALSPIDER_DATABASE_URL``); never crawls. Heavy
 imports happen in ``run`` because Scrapy imports every command module for every command,
@@ -16,14 +16,15 @@ from scrapy.exceptions import UsageError
 
 from portalspider.sitecommand import CommandError, SiteCommand
 
-SUFFIXES = (".html", ".htm", ".md", ".markdown", ".csv")
+SUFFIXES = (".html", ".htm", ".md", ".markdown", ".csv", ".docx", ".xlsx")
+SUFFIX_HINT = "use a .html, .md, .csv, .docx or .xlsx file"
 
 
 class Command(SiteCommand):
     today_help = "report as of this date (default: today in Asia/Shanghai)"
 
     def syntax(self) -> str:
-        return "--site PATH -o FILE.html|FILE.md|FILE.csv"
+        return "--site PATH -o FILE.html|FILE.md|FILE.csv|FILE.docx|FILE.xlsx"
 
     def short_desc(self) -> str:
         return "Write the rectification report of a site (format chosen by file extension)"
@@ -33,14 +34,18 @@ class Command(SiteCommand):
             "Write the rectification report (自查整改报告) of the site in PATH from the database: "
             "the verdict against the 单项否决 rows column data can decide, problems by "
             "responsible unit with 整改期限, per-unit counts, the trend over past runs and the "
-            "longest-running findings. -o report.html gives one self-contained printable page; "
-            ".md and .csv are for pasting into documents and spreadsheets."
+            "longest-running findings and what was rectified in the last 30 days. "
+            "-o report.html gives one self-contained printable page; .md and .csv are for "
+            "pasting into documents and spreadsheets; .docx is the 自查情况报告 in the offices' "
+            "own form (numbered problems with 整改责任单位, deadline, 有关要求 from the config's "
+            "report.requirements, 已整改, signature block) and .xlsx the workbook to track "
+            "rectification in (sheets 存在问题, 全部栏目, 已整改)."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument(
-            "-o", "--output", metavar="FILE", help="output file: .html, .md or .csv"
+            "-o", "--output", metavar="FILE", help="output file: .html, .md, .csv, .docx or .xlsx"
         )
 
     def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
@@ -48,23 +53,22 @@ class Command(SiteCommand):
             raise UsageError("-o FILE is required")
         output = Path(opts.output)
         if output.suffix.lower() not in SUFFIXES:
-            raise UsageError(
-                f"cannot tell the format of {output.name!r}: use a .html, .md or .csv file"
-            )
-        text, encoding = self._render(opts.site, config, today, output.suffix)
+            raise UsageError(f"cannot tell the format of {output.name!r}: {SUFFIX_HINT}")
+        content = self._render(opts.site, config, today, output.suffix)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding=encoding, newline="")
+            output.write_bytes(content)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
         print(f"report written to {output}")
         return 0
 
-    def _render(self, site_path: str, config: Any, today: dt.date, suffix: str) -> tuple[str, str]:
+    def _render(self, site_path: str, config: Any, today: dt.date, suffix: str) -> bytes:
         """Read the store and render by suffix; every failure is one line."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from portalspider.report import build_report, render_report
+        from portalspider.report.office import OFFICE_FORMATS, extras_from_config
         from portalspider.store.queries import get_site
 
         try:
@@ -83,7 +87,11 @@ class Command(SiteCommand):
                     default_unit=config.default_unit,
                     site_name=config.name,
                 )
-                return render_report(report, suffix)
+                office = OFFICE_FORMATS.get(suffix.lower())
+                if office is not None:
+                    return office(report, extras_from_config(config))
+                text, encoding = render_report(report, suffix)
+                return text.encode(encoding)
         except SQLAlchemyError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CommandError(f"cannot read the database: {first}") from None

@@ -32,6 +32,16 @@ STATUS_LABELS = {
     "undated": "未注明发布时间",
     "blank": "空白栏目",
     "unreachable": "无法访问",
+    "sparse": "更新较少",
+}
+# A problem in words, as a 自查报告 states it; figures are ColumnRow fields (None → "—").
+PROBLEM_PHRASES = {
+    "stale": "栏目超过{age_days}天未更新(最后更新{last_update},要求{threshold_days}天)",
+    "undated": "栏目信息未注明发布时间,视为未更新",
+    "blank": "空白栏目,未发布任何信息",
+    "sparse": "栏目更新较少(近30天更新{items_30d}条,近一年{items_365d}条,最后更新{last_update})",
+    "unreachable": "栏目无法访问(检测时页面打开失败,请核实)",
+    "warning": "栏目即将超期(已{age_days}天未更新,要求{threshold_days}天)",
 }
 CATEGORY_LABELS = {
     "news": "动态要闻",
@@ -46,6 +56,11 @@ NO_UNIT = "未指定责任单位"
 HOME_PAGE_DAYS = 14  # 首页不更新: 监测2周
 TREND_RUNS = 30
 LONGEST_FINDINGS = 10
+# 已整改 lists findings closed in this many days before the report day. The store keeps no
+# record of reports handed in, and offices report monthly, so "since the previous report"
+# is read as "in the last 30 days"; a weekly reader simply sees some items twice.
+RESOLVED_DAYS = 30
+RESOLUTION_LABELS = {"fixed": "已整改", "gone": "栏目已撤并"}
 
 
 @dataclass(frozen=True)
@@ -82,10 +97,34 @@ class ColumnRow:
     top_level: bool
     exempt_until: dt.date | None = None
     deadline: dt.date | None = None
+    # Update volume (issue 10); None until the store records it.
+    items_30d: int | None = None
+    items_90d: int | None = None
+    items_365d: int | None = None
+    counts_complete: bool = True
 
     @property
     def path_text(self) -> str:
         return column_path(self.path, self.name)
+
+    @property
+    def problem_text(self) -> str:
+        """The status in words with its figures (``PROBLEM_PHRASES``)."""
+        figures = {
+            "age_days": self.age_days,
+            "threshold_days": self.threshold_days,
+            "last_update": self.last_update.isoformat() if self.last_update else None,
+            "items_30d": self.count_text(self.items_30d),
+            "items_365d": self.count_text(self.items_365d),
+        }
+        phrase = PROBLEM_PHRASES.get(self.status, self.status_label)
+        return phrase.format(**{k: "—" if v is None else v for k, v in figures.items()})
+
+    def count_text(self, count: int | None) -> str | None:
+        """An item count, ``≥N`` when the pages read ended early (a lower bound)."""
+        if count is None:
+            return None
+        return f"{count}" if self.counts_complete else f"≥{count}"
 
     @property
     def status_label(self) -> str:
@@ -146,6 +185,29 @@ class OpenFinding:
         return STATUS_LABELS.get(self.kind, self.kind)
 
 
+@dataclass(frozen=True)
+class ClosedFinding:
+    """A problem episode closed lately: fixed by the unit, or its column removed (撤并)."""
+
+    column: str  # navigation path, " > "-joined
+    path: list[str]
+    name: str
+    url: str
+    unit: str
+    kind: str
+    opened_on: dt.date
+    closed_on: dt.date
+    resolution: str
+
+    @property
+    def kind_label(self) -> str:
+        return STATUS_LABELS.get(self.kind, self.kind)
+
+    @property
+    def resolution_label(self) -> str:
+        return RESOLUTION_LABELS.get(self.resolution, self.resolution)
+
+
 @dataclass
 class Report:
     site_name: str
@@ -161,6 +223,12 @@ class Report:
     chart: Chart
     longest: list[OpenFinding]
     status_counts: Counter[str]
+    resolved: list[ClosedFinding] = field(default_factory=list)
+
+    @property
+    def resolved_days(self) -> int:
+        """The window of ``resolved`` (已整改)."""
+        return RESOLVED_DAYS
 
     @property
     def failed(self) -> bool:
@@ -183,12 +251,12 @@ class Report:
         return [row for row in self.columns if row.status == "unreachable"]
 
 
-def column_path(path: list[str] | None, name: str) -> str:
+def column_path(path: list[str] | None, name: str, sep: str = " > ") -> str:
     """Navigation path ending with the column itself, whichever way ``path`` was stored."""
     parts = list(path or [])
     if not parts or parts[-1] != name:
         parts.append(name)
-    return " > ".join(parts)
+    return sep.join(parts)
 
 
 def to_local(moment: dt.datetime) -> dt.datetime:
@@ -252,6 +320,7 @@ def build_report(
         chart=trend_chart(trend),
         longest=_longest(session, site, today, default_unit),
         status_counts=Counter(row.status for row in rows),
+        resolved=_resolved(session, site, today, default_unit),
     )
 
 
@@ -278,6 +347,10 @@ def _column_row(
         top_level=is_top_level(column),
         exempt_until=exempt,
         deadline=deadline if problem and exempt is None else None,
+        items_30d=getattr(column, "items_30d", None),
+        items_90d=getattr(column, "items_90d", None),
+        items_365d=getattr(column, "items_365d", None),
+        counts_complete=getattr(column, "counts_complete", None) is not False,
     )
 
 
@@ -450,4 +523,37 @@ def _longest(
             days_open=(today - finding.opened_on).days,
         )
         for finding, column in session.execute(query)
+    ]
+
+
+def _resolved(
+    session: Session, site: Site, today: dt.date, default_unit: str | None
+) -> list[ClosedFinding]:
+    """Findings fixed or gone within ``RESOLVED_DAYS`` (``ignored`` ones are not 整改)."""
+    query = (
+        select(Finding, Column)
+        .join(Column, Column.id == Finding.column_id)
+        .where(
+            Finding.site_id == site.id,
+            Finding.is_open.is_(False),
+            Finding.resolution.in_(tuple(RESOLUTION_LABELS)),
+            Finding.closed_on > today - dt.timedelta(days=RESOLVED_DAYS),
+            Finding.closed_on <= today,
+        )
+        .order_by(Finding.closed_on.desc(), Finding.id)
+    )
+    return [
+        ClosedFinding(
+            column=column_path(column.path, column.name),
+            path=list(column.path or []),
+            name=column.name,
+            url=column.url,
+            unit=finding.unit or column.unit or default_unit or NO_UNIT,
+            kind=finding.kind,
+            opened_on=finding.opened_on,
+            closed_on=finding.closed_on,
+            resolution=finding.resolution or "fixed",
+        )
+        for finding, column in session.execute(query)
+        if finding.closed_on is not None
     ]

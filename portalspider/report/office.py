@@ -1,0 +1,97 @@
+"""What the Word and Excel reports share: which rows they list, in which order, and safe text.
+
+Both read the same ``Report`` as the HTML/MD/CSV report (``build_report``), never the store.
+The offices' documents list what a unit must rectify: the problem columns (``Report.problems``)
+plus unreachable ones (a unit must check them), minus columns under 报备 (``exempt_until``),
+which are named apart because they have no deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from portalspider.report.data import STATUS_ORDER, ColumnRow, Report, column_path
+
+# lxml and openpyxl refuse XML 1.0's forbidden control characters; crawled text may hold them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class OfficeExtras:
+    """Config text the documents need beyond the store's data."""
+
+    requirements: str | None = None  # 二、有关要求 (site config ``report.requirements``)
+    filler: str | None = None  # 填报单位 (the defaults.unit office)
+
+
+def xml_text(value: object) -> str:
+    """Crawled text made storable in .docx/.xlsx XML (control characters dropped)."""
+    return "" if value is None else _XML_ILLEGAL.sub("", str(value))
+
+
+def office_path(path: list[str], name: str) -> str:
+    """``政务公开/部门动态``: the path as the offices write it."""
+    return column_path(path, name, sep="/")
+
+
+def to_rectify(report: Report) -> list[ColumnRow]:
+    """Rows with a deadline, grouped by kind (``STATUS_ORDER``), units kept together within."""
+    rows = [row for row in report.problems + report.unreachable if not row.exempt]
+    units = [unit.name for unit in report.problem_units]
+
+    def order(row: ColumnRow) -> tuple[int, int, int]:
+        kind = STATUS_ORDER.index(row.status) if row.status in STATUS_ORDER else len(STATUS_ORDER)
+        unit = units.index(row.unit) if row.unit in units else len(units)
+        return (kind, unit, -(row.age_days or 0))
+
+    return sorted(rows, key=order)
+
+
+def exempted(report: Report) -> list[ColumnRow]:
+    """Problem columns under 报备: named, not numbered among those to rectify."""
+    return [row for row in report.problems if row.exempt]
+
+
+def requirements_text(config: Any) -> str | None:
+    """``report.requirements`` from the site config, whether a mapping or an object."""
+    section = getattr(config, "report", None)
+    value = (
+        section.get("requirements")
+        if isinstance(section, dict)
+        else getattr(section, "requirements", None)
+    )
+    if value is None:
+        value = getattr(config, "report_requirements", None)
+    if isinstance(value, list | tuple):
+        value = "\n".join(str(line) for line in value)
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def extras_from_config(config: Any) -> OfficeExtras:
+    return OfficeExtras(
+        requirements=requirements_text(config),
+        filler=getattr(config, "default_unit", None),
+    )
+
+
+def render_docx(report: Report, extras: OfficeExtras) -> bytes:
+    from portalspider.report.word import render_docx as render
+
+    return render(report, extras)
+
+
+def render_xlsx(report: Report, extras: OfficeExtras) -> bytes:
+    from portalspider.report.excel import render_xlsx as render
+
+    return render(report, extras)
+
+
+# Binary formats by suffix; python-docx and openpyxl are imported only when asked for.
+OFFICE_FORMATS: dict[str, Callable[[Report, OfficeExtras], bytes]] = {
+    ".docx": render_docx,
+    ".xlsx": render_xlsx,
+}
