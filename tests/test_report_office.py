@@ -14,7 +14,6 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import docx
 import openpyxl
@@ -24,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portalspider.report.excel import display_width
-from portalspider.report.office import requirements_text
 from portalspider.store.db import make_engine, upgrade
 from portalspider.store.models import Column, CrawlRun, Finding
 from tests.test_report import COLUMNS, TODAY, _populate
@@ -275,15 +273,16 @@ def test_html_lists_resolved_and_numbers_pages(setup):
     assert "Noto Serif CJK SC" in html
 
 
-@pytest.mark.parametrize(
-    ("config", "expected"),
-    [
-        (SimpleNamespace(report_requirements="  每月更新。\n"), "每月更新。"),
-        (SimpleNamespace(report=SimpleNamespace(requirements="按期整改。")), "按期整改。"),
-        (SimpleNamespace(report={"requirements": ["一、", "二、"]}), "一、\n二、"),
-        (SimpleNamespace(), None),
-        (SimpleNamespace(report_requirements="  "), None),
-    ],
-)
-def test_requirements_read_from_config(config, expected):
-    assert requirements_text(config) == expected
+def test_requirements_come_from_the_site_config(setup):
+    root, site_yaml, env = setup
+    own = root / "own.yaml"
+    own.write_text(
+        site_yaml.read_text(encoding="utf-8")
+        + "report:\n  requirements: |\n    1.各单位要高度重视。\n    2.确保相关栏目每月正常更新。\n",
+        encoding="utf-8",
+    )
+    lines = texts(docx.Document(str(write((root, own, env), "own.docx"))))
+    assert section(lines, "二、有关要求", "三、已整改情况") == [
+        "1.各单位要高度重视。",
+        "2.确保相关栏目每月正常更新。",
+    ]

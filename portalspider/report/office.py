@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from portalspider.report.data import STATUS_ORDER, ColumnRow, Report, column_path
+from portalspider.siteconfig import SiteConfig
 
 # lxml and openpyxl refuse XML 1.0's forbidden control characters; crawled text may hold them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -55,26 +55,10 @@ def exempted(report: Report) -> list[ColumnRow]:
     return [row for row in report.problems if row.exempt]
 
 
-def requirements_text(config: Any) -> str | None:
-    """``report.requirements`` from the site config, whether a mapping or an object."""
-    section = getattr(config, "report", None)
-    value = (
-        section.get("requirements")
-        if isinstance(section, dict)
-        else getattr(section, "requirements", None)
-    )
-    if value is None:
-        value = getattr(config, "report_requirements", None)
-    if isinstance(value, list | tuple):
-        value = "\n".join(str(line) for line in value)
-    text = str(value).strip() if value is not None else ""
-    return text or None
-
-
-def extras_from_config(config: Any) -> OfficeExtras:
+def extras_from_config(config: SiteConfig) -> OfficeExtras:
     return OfficeExtras(
-        requirements=requirements_text(config),
-        filler=getattr(config, "default_unit", None),
+        requirements=config.report_requirements,
+        filler=config.default_unit,
     )
 
 
