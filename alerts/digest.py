@@ -16,6 +16,7 @@ from jinja2 import PackageLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from alerts.markdown import escape_markdown, one_line, safe_link, split_parts
+from portalspider.vocab import count_problems, status_label
 
 # Order in a digest: what needs action first, the good news last.
 KIND_ORDER = {"escalation": 0, "alert": 1, "reminder": 2, "pre_alert": 3, "resolved": 4}
@@ -25,17 +26,8 @@ KIND_LABELS = {
     "alert": "需整改",
     "reminder": "催办",
     "escalation": "逾期未改",
-    "pre_alert": "即将超期",
+    "pre_alert": status_label("warning"),
     "resolved": "已整改",
-}
-STATUS_LABELS = {
-    "stale": "超期未更新",
-    "undated": "无法识别更新日期",
-    "blank": "空白栏目",
-    "warning": "即将超期",
-    "ok": "已更新",
-    "unreachable": "无法访问",
-    "gone": "已撤销",
 }
 
 
@@ -65,7 +57,7 @@ class Notice:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_label(self.status)
 
     @property
     def path_text(self) -> str:
@@ -99,7 +91,13 @@ class Digest:
 
     @property
     def action_count(self) -> int:
-        return sum(n.kind in ACTION_KINDS for n in self.notices)
+        """Columns to fix in this digest, counted like the crawl log and the report count.
+
+        Exempt columns never get an action notice (``lifecycle.is_exempt``), so none is
+        passed as exempt here.
+        """
+        acting = {n.column_id: n.status for n in self.notices if n.kind in ACTION_KINDS}
+        return count_problems(((s, None) for s in acting.values()), self.today).problems
 
     @property
     def warning_count(self) -> int:
@@ -119,6 +117,7 @@ FILTERS = {
     "md": escape_markdown,
     "line": one_line,
     "cn_date": cn_date,
+    "status_label": status_label,
 }
 
 

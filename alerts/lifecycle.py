@@ -24,15 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest import Notice
-from portalspider import items
-from portalspider.rules import ColumnRules
+from portalspider.dates import age_days, shanghai_date
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import AlertEvent, Column, CrawlRun, Finding
+from portalspider.vocab import PROBLEM_STATUSES, exempt_on
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_STATUSES = frozenset(items.PROBLEM_STATUSES)
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 RESOLVED_LOOKBACK_DAYS = 90  # closed findings older than this are history, not news
 
 
@@ -43,13 +41,6 @@ class Decision:
     event: AlertEvent
     notice: Notice
     recipient: str | None
-
-
-def shanghai_date(ts: dt.datetime | None) -> dt.date | None:
-    """The Asia/Shanghai calendar date of a naive-UTC timestamp from the DB."""
-    if ts is None:
-        return None
-    return ts.replace(tzinfo=dt.UTC).astimezone(SHANGHAI).date()
 
 
 def run_date(started: dt.datetime | None, summary: object) -> dt.date | None:
@@ -73,16 +64,17 @@ def escalation_target(config: SiteConfig, owner: str | None) -> str | None:
     return None if not target or target == owner else target
 
 
-def is_exempt(rules: ColumnRules, column: Column, today: dt.date) -> bool:
-    """报备: an exemption window that includes today, as stored by the crawl or as the
-    site config says now (an exemption added after the last crawl counts at once)."""
-    if column.exempt_until is not None and column.exempt_until >= today:
-        return True
-    return rules.resolve(column.url, column.name, list(column.path or [])).exempt_on(today)
+def is_exempt(column: Column, today: dt.date) -> bool:
+    """报备: the exemption the crawl resolved and stored covers ``today``.
+
+    Never re-resolved from the site config: the judge pipeline resolved it once for the
+    crawl, and the report and the crawl log count from the same stored value.
+    """
+    return exempt_on(column.exempt_until, today)
 
 
 def _notice(column: Column, kind: str, today: dt.date, **extra: object) -> Notice:
-    age = (today - column.last_update).days if column.last_update else None
+    age = age_days(column.last_update, today)
     notice = Notice(
         kind=kind,
         column_id=column.id,
@@ -226,7 +218,7 @@ class _Decider:
             return
         days_left = None
         if column.last_update and column.threshold_days is not None:
-            days_left = column.threshold_days - (self.today - column.last_update).days + 1
+            days_left = column.threshold_days - age_days(column.last_update, self.today) + 1
         owner = column.unit or self.config.default_unit
         self.add(
             column,
@@ -268,7 +260,6 @@ def decide(
 ) -> list[Decision]:
     """Add the AlertEvents due after run ``run_id`` to ``session`` (uncommitted); return them."""
     d = _Decider(session, config, site_id, run_id, today, remind_days, escalate_after)
-    rules = ColumnRules(config)
     columns = {c.id: c for c in session.scalars(select(Column).where(Column.site_id == site_id))}
     cutoff = today - dt.timedelta(days=RESOLVED_LOOKBACK_DAYS)
     findings = session.scalars(
@@ -279,13 +270,13 @@ def decide(
     ).all()
     for finding in findings:
         column = columns.get(finding.column_id)
-        if column is None or is_exempt(rules, column, today):
+        if column is None or is_exempt(column, today):
             continue
         if finding.is_open:
             d.open_finding(column, finding)
         elif finding.resolution == "fixed":
             d.closed_finding(column, finding)
     for column in columns.values():
-        if column.status == "warning" and not is_exempt(rules, column, today):
+        if column.status == "warning" and not is_exempt(column, today):
             d.warning(column)
     return d.decisions

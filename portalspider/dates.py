@@ -9,9 +9,23 @@ Year-less dates (``10-20``, ``[09-10]``) get the latest year that does not put t
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import overload
 
-__all__ = ["date_at", "date_in_url", "find_dates", "has_year", "parse_date", "today_shanghai"]
+__all__ = [
+    "SHANGHAI",
+    "age_days",
+    "date_at",
+    "date_in_url",
+    "find_dates",
+    "has_year",
+    "is_update",
+    "parse_date",
+    "shanghai_date",
+    "shanghai_time",
+    "today_shanghai",
+    "update_or_none",
+]
 
 #: China has had no daylight saving time since 1991, so a fixed offset is exact and needs
 #: no tz database on the host.
@@ -60,6 +74,37 @@ def today_shanghai() -> date:
     return datetime.now(SHANGHAI).date()
 
 
+def shanghai_time(moment: datetime) -> datetime:
+    """A DB timestamp (naive UTC) as naive Asia/Shanghai wall time, as readers speak it."""
+    return moment.replace(tzinfo=UTC).astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def shanghai_date(moment: datetime | None) -> date | None:
+    """The Asia/Shanghai calendar date of a DB timestamp (naive UTC)."""
+    return None if moment is None else shanghai_time(moment).date()
+
+
+def is_update(day: date | None, today: date) -> bool:
+    """Whether *day* can be a publication: a date after *today* is a data-entry error."""
+    return day is not None and day <= today
+
+
+def update_or_none(day: date | None, today: date) -> date | None:
+    """*day* when it can be a publication (see ``is_update``), else None."""
+    return day if is_update(day, today) else None
+
+
+@overload
+def age_days(last: date, today: date) -> int: ...
+@overload
+def age_days(last: None, today: date) -> None: ...
+@overload
+def age_days(last: date | None, today: date) -> int | None: ...
+def age_days(last: date | None, today: date) -> int | None:
+    """Whole days from *last* to *today* (both Asia/Shanghai dates); None without a date."""
+    return None if last is None else (today - last).days
+
+
 def _make(y: int, m: int, d: int) -> date | None:
     if not MIN_YEAR <= y <= MAX_YEAR:
         return None
@@ -76,7 +121,7 @@ def _infer_year(m: int, d: int, today: date) -> date | None:
     """
     for year in range(today.year, today.year - 5, -1):
         found = _make(year, m, d)
-        if found is not None and found <= today:
+        if is_update(found, today):
             return found
     return None
 

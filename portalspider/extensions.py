@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 
 from scrapy import signals
 
-from portalspider.items import STATUSES, ColumnItem, SiteItem
+from portalspider.dates import today_shanghai
+from portalspider.items import ColumnItem, SiteItem
+from portalspider.vocab import count_problems, tally
 
 logger = logging.getLogger("portalspider.summary")
 
@@ -36,7 +39,8 @@ class CrawlSummary:
         self.crawler = crawler
         self.by_status: Counter[str] = Counter()
         self.by_unit: Counter[str] = Counter()
-        self.problems_by_unit: Counter[str] = Counter()
+        # (status, exempt_until) per unit: counted at close with ``vocab.count_problems``.
+        self.judged: dict[str, list[tuple[str, dt.date | None]]] = defaultdict(list)
         self.site: SiteItem | None = None
 
     @classmethod
@@ -60,8 +64,8 @@ class CrawlSummary:
             self.by_status[item.status] += 1
             unit = item.unit or "(未指定)"
             self.by_unit[unit] += 1
-            if item.status in ("stale", "undated", "blank"):
-                self.problems_by_unit[unit] += 1
+            until = dt.date.fromisoformat(item.exempt_until) if item.exempt_until else None
+            self.judged[unit].append((item.status, until))
 
     def spider_closed(self, spider, reason) -> None:
         total = sum(self.by_status.values())
@@ -71,19 +75,23 @@ class CrawlSummary:
         if self.site is not None and self.site.status == "down":
             lines.append(f"SUMMARY site is DOWN ({self.site.error}); no column was judged")
         lines.append(
-            "SUMMARY by status: " + ", ".join(f"{s}={self.by_status.get(s, 0)}" for s in STATUSES)
+            "SUMMARY by status: " + ", ".join(f"{s}={n}" for s, n in tally(self.by_status))
         )
+        today = getattr(spider, "today", None) or today_shanghai()
+        found = count_problems((j for js in self.judged.values() for j in js), today)
+        lines.append(f"SUMMARY problems={found.problems} exempt={found.exempt}")
         for unit, count in sorted(self.by_unit.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(
-                f"SUMMARY unit={unit} columns={count} problems={self.problems_by_unit.get(unit, 0)}"
-            )
+            mine = count_problems(self.judged[unit], today)
+            exempt = f" exempt={mine.exempt}" if mine.exempt else ""
+            lines.append(f"SUMMARY unit={unit} columns={count} problems={mine.problems}{exempt}")
         run_summary = getattr(spider, "run_summary", None)
         if run_summary:
             opened = run_summary.get("findings_opened", run_summary.get("new_findings"))
             closed = run_summary.get("findings_closed", run_summary.get("resolved_findings"))
             lines.append(
                 f"SUMMARY findings opened={opened} closed={closed} "
-                f"gone={run_summary.get('gone_findings', 0)} "
+                f"gone={run_summary.get('gone_columns', 0)} "
+                f"ignored={run_summary.get('ignored_columns', 0)} "
                 f"run_id={run_summary.get('run_id')}"
             )
             stats = run_summary.get("stats") or {}

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STATUSES = ("ok", "warning", "stale", "blank", "undated", "unreachable")
-# Statuses that the indicators count as "not updated".
-PROBLEM_STATUSES = ("stale", "blank", "undated")
-CATEGORIES = ("news", "notice", "policy", "personnel", "plan", "interaction", "other")
+# The vocabulary of ``category`` and ``status`` lives in ``portalspider.vocab``.
 
 
 @dataclass
@@ -37,8 +34,8 @@ class ColumnItem:
     cms: str | None = None
     http_status: int | None = None
     error: str | None = None  # why the page is unreachable
-    exempt_until: str | None = None  # YYYY-MM-DD, 报备 window from the config
-    top_level: bool = False  # a first-level column (counts for the 6-month veto row)
+    exempt_until: str | None = None  # YYYY-MM-DD, 报备 window resolved once by the judge
+    top_level: bool = False  # a first-level column (``judge.is_top_level``; 6-month veto row)
     meta_column_name: str | None = None  # <meta name="ColumnName"> of the list page
     meta_column_type: str | None = None  # <meta name="ColumnType">
 

@@ -1,23 +1,43 @@
 """A column's status from its newest date and its threshold (``spec/interface.md``).
 
-The order of the checks is the contract: a page that could not be fetched is never
-judged stale (a fetch failure is not evidence), an empty list is ``blank`` whatever dates
-the page chrome shows, items without any date are ``undated``, and only then does age
-against the threshold decide ``stale`` / ``warning`` / ``ok``.
+The order of the checks is the contract (``vocab.PRECEDENCE``): a page that could not be
+fetched is never judged stale (a fetch failure is not evidence), an empty list is ``blank``
+whatever dates the page chrome shows, items without any date are ``undated``, and only
+then does age against the threshold decide ``stale`` / ``warning`` / ``ok``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-STATUSES = ("ok", "warning", "stale", "blank", "undated", "unreachable")
+from portalspider.dates import age_days, update_or_none
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # one of STATUSES
+    status: str  # one of vocab.STATUSES
     age_days: int | None  # whole days since last_update; None without a usable date
+
+
+def past_warning(age: int, threshold_days: int) -> bool:
+    """``age > 0.8 * threshold``, in integers so 0.8 * 14 = 11.2 cannot round the wrong way."""
+    return age * 5 > threshold_days * 4
+
+
+def is_top_level(path: Sequence[str], name: str) -> bool:
+    """一级栏目: no ancestor column above it (the 6-month veto row counts only these).
+
+    ``path`` lists names from the top navigation down and may or may not end with the
+    column's own name, so that name is dropped first; what is left are its ancestors.
+    A column whose path is only its own first-level channel (``["政务公开"]`` for a column
+    named 政务公开) is top level; a column 政策文件 under ``["政务公开"]`` is not.
+    """
+    ancestors = list(path)
+    if ancestors and ancestors[-1] == name:
+        ancestors.pop()
+    return not ancestors
 
 
 def judge(
@@ -34,14 +54,12 @@ def judge(
 
     ``dated_items`` is informational: a date found on the newest item's own page (with no
     date on the list) still makes the column dated, so ``last_update`` decides.  A
-    ``last_update`` after ``today`` is a data-entry error and is treated as no date; the
-    extractor already drops those, this is the last line of defence against a false ok.
+    ``last_update`` after ``today`` is a data-entry error and is treated as no date
+    (``dates.is_update``).
     """
     if threshold_days < 1:
         raise ValueError(f"threshold_days must be at least 1, got {threshold_days}")
-    if last_update is not None and last_update > today:
-        last_update = None
-    age = (today - last_update).days if last_update is not None else None
+    age = age_days(update_or_none(last_update, today), today)
 
     if unreachable:
         return Verdict("unreachable", age)
@@ -51,7 +69,6 @@ def judge(
         return Verdict("undated", None)
     if age > threshold_days:
         return Verdict("stale", age)
-    # age > 0.8 * threshold, in integers so 0.8 * 14 = 11.2 cannot round the wrong way.
-    if age * 5 > threshold_days * 4:
+    if past_warning(age, threshold_days):
         return Verdict("warning", age)
     return Verdict("ok", age)

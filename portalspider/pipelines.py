@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portalspider.dates import update_or_none
 from portalspider.items import ColumnItem
-from portalspider.judge import judge
+from portalspider.judge import is_top_level, judge
 from portalspider.rules import ColumnRules
 
 
 class JudgePipeline:
     """Classify each column, give it its unit and threshold, and set its status.
 
-    Runs before the store so that what is stored, logged and alerted is one verdict.
+    Runs before the store so that what is stored, logged and alerted is one verdict: the
+    column's rules (category, threshold, unit, 报备 ``exempt_until``) are resolved here,
+    once per crawl, and carried in the item; the store keeps them and alerts and the
+    report read them from there, never from the site config again.
     """
 
     def __init__(self, crawler) -> None:
@@ -41,11 +45,11 @@ class JudgePipeline:
         item.threshold_days = res.threshold(item.category)
         item.unit = res.unit
         item.exempt_until = res.exempt_until.isoformat() if res.exempt_until else None
-        item.top_level = len(item.path) <= 1
-        last = dt.date.fromisoformat(item.last_update) if item.last_update else None
-        if last and last > self.today:  # a future date is a data-entry error, not an update
-            last = None
-            item.last_update = None
+        item.top_level = is_top_level(item.path, item.name)
+        last = update_or_none(
+            dt.date.fromisoformat(item.last_update) if item.last_update else None, self.today
+        )
+        item.last_update = last.isoformat() if last else None
         verdict = judge(
             last_update=last,
             items_found=item.items_found,

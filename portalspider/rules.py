@@ -16,18 +16,9 @@ from typing import TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from portalspider.siteconfig import ColumnRule, SiteConfig, match_kind
+from portalspider.vocab import DEFAULT_THRESHOLDS, exempt_on
 
 _T = TypeVar("_T")
-
-DEFAULT_THRESHOLDS: dict[str, int] = {
-    "news": 14,
-    "notice": 183,
-    "policy": 183,
-    "personnel": 365,
-    "plan": 365,
-    "interaction": 365,
-    "other": 365,
-}
 
 # Name keyword rules, most specific first: the first rule whose pattern occurs in the text
 # decides.  The order carries the judgement calls, e.g. 新闻发布会 is an interpretation
@@ -238,7 +229,7 @@ class Resolution:
 
     def exempt_on(self, today: dt.date) -> bool:
         """True while a 报备 exemption covers ``today`` (the end date is included)."""
-        return self.exempt_until is not None and today <= self.exempt_until
+        return exempt_on(self.exempt_until, today)
 
 
 def normalize_path(path: str) -> str:

@@ -20,9 +20,9 @@ from typing import Any
 from scrapy.exceptions import UsageError
 
 from portalspider.sitecommand import SiteCommand
+from portalspider.vocab import COLUMN_STATES
 
 FORMATS = ("table", "json", "csv")
-KNOWN_STATUSES = ("ok", "warning", "stale", "blank", "undated", "unreachable", "gone")
 FIELDS = (
     "url",
     "name",
@@ -96,10 +96,10 @@ def parse_statuses(value: str | None) -> list[str] | None:
     if not value:
         return None
     statuses = [s.strip() for s in value.split(",") if s.strip()]
-    unknown = [s for s in statuses if s not in KNOWN_STATUSES]
+    unknown = [s for s in statuses if s not in COLUMN_STATES]
     if unknown:
         raise UsageError(
-            f"unknown status {', '.join(unknown)} (choose from {', '.join(KNOWN_STATUSES)})"
+            f"unknown status {', '.join(unknown)} (choose from {', '.join(COLUMN_STATES)})"
         )
     return statuses
 

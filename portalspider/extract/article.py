@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..dates import date_at, date_in_url, parse_date
+from ..dates import date_at, date_in_url, is_update, parse_date
 from .htmlutil import element_text, metas, parse_html
 
 __all__ = ["ArticleDate", "parse_article_date"]
@@ -53,7 +53,7 @@ def _labelled(text: str, label: re.Pattern[str], today: date) -> date | None:
         gap = _GAP.match(text, match.end())
         start = gap.end() if gap else match.end()
         value = date_at(text, start)
-        if value is not None and value <= today:
+        if is_update(value, today):
             return value
     return None
 
@@ -79,7 +79,7 @@ def _date_holder(root, today: date) -> date | None:
             continue
         if _DATE_HOLDER.search(f"{el.get('class', '')} {el.get('id', '')}"):
             value = parse_date(element_text(el), today)
-            if value is not None and value <= today:
+            if is_update(value, today):
                 return value
     return None
 
@@ -101,9 +101,9 @@ def parse_article_date(html: str, url: str, today: date) -> ArticleDate | None:
         found = metas(root)
         for key in _META_KEYS:
             value = parse_date(found.get(key, ""), today)
-            if value is not None and value <= today:
+            if is_update(value, today):
                 return ArticleDate(value, "meta")
     value = date_in_url(url)
-    if value is not None and value <= today:
+    if is_update(value, today):
         return ArticleDate(value, "url")
     return None

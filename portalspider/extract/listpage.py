@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from portalspider.dates import is_update
 from portalspider.urls import is_section_url
 
 from .cms import (
@@ -144,7 +145,7 @@ class ListPage:
         """
         best: Entry | None = None
         for entry in self.entries:
-            if entry.date is None or entry.date > today:
+            if not is_update(entry.date, today):
                 continue
             if best is None or entry.date > best.date:  # type: ignore[operator]
                 best = entry

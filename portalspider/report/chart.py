@@ -10,14 +10,16 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from portalspider.vocab import status_label
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 120, 16, 40
 MAX_X_LABELS = 10
 SERIES = (
     # key, label, colour, dash pattern
-    ("stale", "超期未更新", "#b03a2e", ""),
-    ("undated", "未注明时间", "#b9770e", "6 3"),
-    ("blank", "空白栏目", "#2e4053", "2 3"),
+    ("stale", status_label("stale"), "#b03a2e", ""),
+    ("undated", status_label("undated"), "#b9770e", "6 3"),
+    ("blank", status_label("blank"), "#2e4053", "2 3"),
 )
 
 

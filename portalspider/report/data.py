@@ -12,28 +12,28 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portalspider.items import PROBLEM_STATUSES
+from portalspider.dates import age_days, shanghai_time
+from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
+from portalspider.vocab import (
+    GONE,
+    IGNORED,
+    NOT_UPDATED,
+    PROBLEM_STATUSES,
+    ProblemCount,
+    category_label,
+    count_problems,
+    display_rank,
+    exempt_on,
+    status_label,
+    tally,
+)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# 未注明发布时间的视为不更新: undated columns count with the stale ones everywhere.
-NOT_UPDATED = ("stale", "undated")
-STATUS_ORDER = ("stale", "undated", "blank", "unreachable", "warning", "ok")
-STATUS_LABELS = {
-    "ok": "正常",
-    "warning": "临期",
-    "stale": "超期未更新",
-    "undated": "未注明发布时间",
-    "blank": "空白栏目",
-    "unreachable": "无法访问",
-    "sparse": "更新较少",
-}
 # A problem in words, as a 自查报告 states it; figures are ColumnRow fields (None → "—").
 PROBLEM_PHRASES = {
     "stale": "栏目超过{age_days}天未更新(最后更新{last_update},要求{threshold_days}天)",
@@ -41,16 +41,7 @@ PROBLEM_PHRASES = {
     "blank": "空白栏目,未发布任何信息",
     "sparse": "栏目更新较少(近30天更新{items_30d}条,近一年{items_365d}条,最后更新{last_update})",
     "unreachable": "栏目无法访问(检测时页面打开失败,请核实)",
-    "warning": "栏目即将超期(已{age_days}天未更新,要求{threshold_days}天)",
-}
-CATEGORY_LABELS = {
-    "news": "动态要闻",
-    "notice": "通知公告",
-    "policy": "政策文件",
-    "personnel": "人事信息",
-    "plan": "规划计划",
-    "interaction": "互动交流",
-    "other": "其他",
+    "warning": "栏目临期(已{age_days}天未更新,要求{threshold_days}天)",
 }
 NO_UNIT = "未指定责任单位"
 HOME_PAGE_DAYS = 14  # 首页不更新: 监测2周
@@ -128,11 +119,11 @@ class ColumnRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_label(self.status)
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return category_label(self.category)
 
     @property
     def exempt(self) -> bool:
@@ -148,7 +139,8 @@ class ColumnRow:
 
 @dataclass
 class UnitRow:
-    """Per responsible unit: counts by status and its problem columns."""
+    """Per responsible unit: counts by status and its problem columns (报备 ones included,
+    shown with their exemption; ``problem_count`` counts them apart)."""
 
     name: str
     counts: Counter[str] = field(default_factory=Counter)
@@ -157,6 +149,10 @@ class UnitRow:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def problem_count(self) -> ProblemCount:
+        return _count(self.problems)
 
 
 @dataclass(frozen=True)
@@ -182,7 +178,7 @@ class OpenFinding:
 
     @property
     def kind_label(self) -> str:
-        return STATUS_LABELS.get(self.kind, self.kind)
+        return status_label(self.kind)
 
 
 @dataclass(frozen=True)
@@ -201,7 +197,7 @@ class ClosedFinding:
 
     @property
     def kind_label(self) -> str:
-        return STATUS_LABELS.get(self.kind, self.kind)
+        return status_label(self.kind)
 
     @property
     def resolution_label(self) -> str:
@@ -243,6 +239,16 @@ class Report:
         return [row for unit in self.problem_units for row in unit.problems]
 
     @property
+    def problem_count(self) -> ProblemCount:
+        """The one count (``vocab.count_problems``): the SUMMARY and the digests agree."""
+        return _count(self.columns)
+
+    @property
+    def status_summary(self) -> list[tuple[str, str, int]]:
+        """``(status, label, count)`` per status, as ``vocab.tally`` shows them."""
+        return [(s, status_label(s), n) for s, n in tally(self.status_counts)]
+
+    @property
     def warnings(self) -> list[ColumnRow]:
         return [row for row in self.columns if row.status == "warning"]
 
@@ -259,23 +265,9 @@ def column_path(path: list[str] | None, name: str, sep: str = " > ") -> str:
     return sep.join(parts)
 
 
-def to_local(moment: dt.datetime) -> dt.datetime:
-    """DB timestamps are naive UTC; reports speak Asia/Shanghai wall time."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(SHANGHAI).replace(tzinfo=None)
-
-
-def is_top_level(column: Column) -> bool:
-    """一级栏目: no ancestor above the column (the 6-month row counts only these).
-
-    ``path`` may or may not end with the column's own name, so that name is dropped first.
-    """
-    flag = getattr(column, "top_level", None)
-    if flag is not None:
-        return bool(flag)
-    ancestors = list(column.path or [])
-    if ancestors and ancestors[-1] == column.name:
-        ancestors.pop()
-    return not ancestors
+def _count(rows: list[ColumnRow]) -> ProblemCount:
+    """Rows carry only a current exemption (``exempt_until`` None once it is over)."""
+    return count_problems(((row.status, row.exempt_until) for row in rows), dt.date.min)
 
 
 def build_report(
@@ -292,7 +284,7 @@ def build_report(
     rows = [
         _column_row(column, today, deadline, default_unit)
         for column in session.scalars(
-            select(Column).where(Column.site_id == site.id, Column.status != "gone")
+            select(Column).where(Column.site_id == site.id, Column.status.not_in((GONE, IGNORED)))
         )
     ]
     rows.sort(key=_problem_order)
@@ -327,8 +319,7 @@ def build_report(
 def _column_row(
     column: Column, today: dt.date, deadline: dt.date, default_unit: str | None
 ) -> ColumnRow:
-    age = (today - column.last_update).days if column.last_update else None
-    exempt = column.exempt_until if column.exempt_until and column.exempt_until >= today else None
+    exempt = column.exempt_until if exempt_on(column.exempt_until, today) else None
     problem = column.status in PROBLEM_STATUSES
     return ColumnRow(
         name=column.name,
@@ -338,13 +329,13 @@ def _column_row(
         category=column.category,
         status=column.status,
         last_update=column.last_update,
-        age_days=age,
+        age_days=age_days(column.last_update, today),
         threshold_days=column.threshold_days,
         newest_title=column.newest_title,
         newest_url=column.newest_url,
         stale_since=column.stale_since,
         runs_in_status=column.runs_in_status,
-        top_level=is_top_level(column),
+        top_level=is_top_level(column.path or [], column.name),
         exempt_until=exempt,
         deadline=deadline if problem and exempt is None else None,
         items_30d=getattr(column, "items_30d", None),
@@ -355,8 +346,7 @@ def _column_row(
 
 
 def _problem_order(row: ColumnRow) -> tuple[int, int, str]:
-    rank = STATUS_ORDER.index(row.status) if row.status in STATUS_ORDER else len(STATUS_ORDER)
-    return (rank, -(row.age_days or 0), row.path_text)
+    return (display_rank(row.status), -(row.age_days or 0), row.path_text)
 
 
 def _verdict(rows: list[ColumnRow], latest: CrawlRun | None, today: dt.date) -> list[VerdictRow]:
@@ -424,7 +414,7 @@ def _home_row(latest: CrawlRun | None, today: dt.date) -> VerdictRow:
         return row(None, False, "最近一次抓取时首页无法访问，本项未能判定")
     if info.get("home_last_update"):
         last = dt.date.fromisoformat(str(info["home_last_update"])[:10])
-        age = (today - last).days
+        age = age_days(last, today)
         return row(age, age > HOME_PAGE_DAYS, f"首页最新信息日期 {last.isoformat()}")
     if info.get("home_age_days") is not None:
         age = int(info["home_age_days"])
@@ -453,14 +443,17 @@ def _units(rows: list[ColumnRow]) -> list[UnitRow]:
         unit.counts[row.status] += 1
         if row.status in PROBLEM_STATUSES:
             unit.problems.append(row)
-    return sorted(units.values(), key=lambda unit: (-len(unit.problems), unit.name))
+    return sorted(
+        units.values(),
+        key=lambda unit: (-unit.problem_count.problems, -len(unit.problems), unit.name),
+    )
 
 
 def _run_info(run: CrawlRun) -> RunInfo:
     return RunInfo(
         run_id=run.id,
-        started=to_local(run.started_at),
-        finished=to_local(run.finished_at) if run.finished_at else None,
+        started=shanghai_time(run.started_at),
+        finished=shanghai_time(run.finished_at) if run.finished_at else None,
         outcome=run.outcome,
         site_status=run.site_status,
         job_id=run.job_id,
@@ -484,7 +477,7 @@ def _trend(session: Session, runs: list[CrawlRun]) -> list[TrendPoint]:
         points.append(
             TrendPoint(
                 run_id=run.id,
-                day=to_local(run.started_at).date(),
+                day=shanghai_time(run.started_at).date(),
                 stale=seen.get("stale", 0),
                 undated=seen.get("undated", 0),
                 blank=seen.get("blank", 0),
@@ -509,7 +502,11 @@ def _longest(
     query = (
         select(Finding, Column)
         .join(Column, Column.id == Finding.column_id)
-        .where(Finding.site_id == site.id, Finding.is_open.is_(True), Column.status != "gone")
+        .where(
+            Finding.site_id == site.id,
+            Finding.is_open.is_(True),
+            Column.status.not_in((GONE, IGNORED)),
+        )
         .order_by(Finding.opened_on, Finding.id)
         .limit(LONGEST_FINDINGS)
     )
@@ -520,7 +517,7 @@ def _longest(
             unit=finding.unit or column.unit or default_unit or NO_UNIT,
             kind=finding.kind,
             opened_on=finding.opened_on,
-            days_open=(today - finding.opened_on).days,
+            days_open=age_days(finding.opened_on, today),
         )
         for finding, column in session.execute(query)
     ]

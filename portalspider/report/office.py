@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from portalspider.report.data import STATUS_ORDER, ColumnRow, Report, column_path
+from portalspider.report.data import ColumnRow, Report, column_path
 from portalspider.siteconfig import SiteConfig
+from portalspider.vocab import display_rank
 
 # lxml and openpyxl refuse XML 1.0's forbidden control characters; crawled text may hold them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -38,12 +39,12 @@ def office_path(path: list[str], name: str) -> str:
 
 
 def to_rectify(report: Report) -> list[ColumnRow]:
-    """Rows with a deadline, grouped by kind (``STATUS_ORDER``), units kept together within."""
+    """Rows with a deadline, grouped by kind (``vocab.DISPLAY_ORDER``), units kept together."""
     rows = [row for row in report.problems + report.unreachable if not row.exempt]
     units = [unit.name for unit in report.problem_units]
 
     def order(row: ColumnRow) -> tuple[int, int, int]:
-        kind = STATUS_ORDER.index(row.status) if row.status in STATUS_ORDER else len(STATUS_ORDER)
+        kind = display_rank(row.status)
         unit = units.index(row.unit) if row.unit in units else len(units)
         return (kind, unit, -(row.age_days or 0))
 

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from portalspider.report.data import Report
+from portalspider.vocab import PROBLEM_STATUSES, status_label
 
 # Only what can start markup mid-line: a cell never begins a line, so "#", "+", ">" stay.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -73,6 +74,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "md_url": md_url,
     "cn_date": cn_date,
     "iso": iso,
+    "status_label": status_label,
 }
 
 
@@ -89,6 +91,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.globals["problem_statuses"] = sorted(PROBLEM_STATUSES)
     return env
 
 

@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from portalspider.report.data import STATUS_LABELS, Report
+from portalspider.report.data import Report
 from portalspider.report.office import (
     OfficeExtras,
     exempted,
@@ -32,6 +32,7 @@ from portalspider.report.office import (
     xml_text,
 )
 from portalspider.report.render import cn_date, environment
+from portalspider.vocab import status_label
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -61,7 +62,7 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
         groups.setdefault(row.status, []).append(index)
     number = 0
     for position, (status, indexes) in enumerate(groups.items()):
-        label = STATUS_LABELS.get(status, status)
+        label = status_label(status)
         _heading(doc, f"({ORDINALS[position]}){label}({len(indexes)}个)", SUBHEADING_FONT)
         for index in indexes:
             row = rows[index]

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
-from portalspider.items import CATEGORIES
 from portalspider.siteconfig.errors import (
     ConfigError,
     KeyPath,
@@ -40,6 +39,7 @@ from portalspider.siteconfig.model import (
     match_kind,
 )
 from portalspider.siteconfig.yamlmarks import Marks
+from portalspider.vocab import CATEGORIES
 
 # Allowed keys per section, in the order the reference documents them.
 TOP_KEYS = ("site", "defaults", "units", "columns", "report")

@@ -19,11 +19,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from portalspider import discovery as disc
-from portalspider.dates import find_dates, today_shanghai
+from portalspider.dates import age_days, find_dates, is_update, today_shanghai, update_or_none
 from portalspider.extract.article import parse_article_date
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
+from portalspider.judge import past_warning
 from portalspider.rules import ColumnRules
 from portalspider.siteconfig import load_site_config
 from portalspider.urls import canonical_url, clean_url, in_domains, is_section_url
@@ -110,7 +111,7 @@ class PortalSpider(scrapy.Spider):
             status="up",
             http_status=response.status,
             home_last_update=newest.isoformat() if newest else None,
-            home_age_days=(self.today - newest).days if newest else None,
+            home_age_days=age_days(newest, self.today),
         )
         candidates = disc.nav_links(doc) + disc.more_links(doc) + disc.page_links(doc, set())
         sitemap = disc.sitemap_link(doc)
@@ -134,7 +135,7 @@ class PortalSpider(scrapy.Spider):
             if "星期" in own:  # the header clock shows today's date: not an update
                 continue
             for day in find_dates(own, self.today):
-                if day <= self.today and (best is None or day > best):
+                if is_update(day, self.today) and (best is None or day > best):
                     best = day
         return best
 
@@ -418,7 +419,7 @@ class PortalSpider(scrapy.Spider):
     def parse_article(self, response: Response):
         state, index = response.meta["state"], response.meta["index"]
         found = parse_article_date(self._text(response), response.url, self.today)
-        state["read"].append(found.date if found and found.date <= self.today else None)
+        state["read"].append(update_or_none(found.date, self.today) if found else None)
         state["dateless_page"] = found is None
         if state["read"][-1]:
             state["found"].append((state["read"][-1], state["targets"][index]))
@@ -445,7 +446,7 @@ class PortalSpider(scrapy.Spider):
             newest = max(d for d, _ in found)
             threshold = self._threshold(state["column_url"], state["cand"], state["page"])
             dated = [d for d in read if d]
-            fresh = (self.today - newest).days <= 0.8 * threshold
+            fresh = not past_warning(age_days(newest, self.today), threshold)
             descending = len(dated) >= 2 and dated[-1] <= dated[-2]
             # No unread item's URL promises a later date than the one already found.
             unread = [e.url_date for e in state["targets"][index + 1 :]]

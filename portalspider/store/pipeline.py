@@ -23,8 +23,10 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
+from portalspider.dates import today_shanghai
+from portalspider.rules import ColumnRules
 from portalspider.store.db import StoreError, make_engine, session_factory, upgrade
-from portalspider.store.recorder import RunRecorder, today_shanghai
+from portalspider.store.recorder import RunRecorder
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +45,7 @@ def crawl_today(crawler: Crawler) -> dt.date:
     value = crawler.settings.get("PORTALSPIDER_TODAY")
     if value:
         return dt.date.fromisoformat(str(value))
-    try:
-        from portalspider.dates import today_shanghai as dates_today
-    except ImportError:
-        return today_shanghai()
-    return dates_today()
+    return today_shanghai()
 
 
 class StorePipeline:
@@ -125,11 +123,13 @@ class StorePipeline:
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         # A crawl stopped by Ctrl-C / scrapyd cancel did not see the whole site.
         complete = bool(getattr(spider, "discovery_complete", True)) and self.crawler.crawling
+        rules = ColumnRules(spider.config)
         try:
             self.summary = self.recorder.finish(
                 discovery_complete=complete,
                 stats=stats,
                 failed_urls=list(getattr(spider, "discovery_failures", [])),
+                is_ignored=lambda url, name, path: rules.resolve(url, name, path).ignore,
             )
         except Exception as exc:
             logger.error("Store: could not finalize run %s: %s", self.recorder.run_id, exc)
@@ -141,13 +141,15 @@ class StorePipeline:
             self.crawler.stats.set_value("store/run_id", self.recorder.run_id)
             self.crawler.stats.set_value("store/seconds", self.summary["store_seconds"])
         logger.info(
-            "Store: run %s %s: %s columns, %s new findings, %s resolved, %s gone (%.2f s)",
+            "Store: run %s %s: %s columns, %s new findings, %s resolved, %s gone, %s ignored "
+            "(%.2f s)",
             self.recorder.run_id,
             self.summary["outcome"],
             self.summary["columns"],
             self.summary["new_findings"],
             self.summary["resolved_findings"],
-            self.summary["by_status"].get("gone", 0),
+            self.summary["gone_columns"],
+            self.summary["ignored_columns"],
             self.summary["store_seconds"],
         )
         try:

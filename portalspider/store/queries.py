@@ -14,19 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portalspider.dates import age_days
 from portalspider.store.models import Column, CrawlRun, Site
 from portalspider.urls import canonical_url as url_key
-
-# The order a webmaster reads problems in: worst first.
-STATUS_ORDER = {
-    "stale": 0,
-    "undated": 1,
-    "blank": 2,
-    "warning": 3,
-    "unreachable": 4,
-    "ok": 5,
-    "gone": 6,
-}
+from portalspider.vocab import GONE, IGNORED, display_rank
 
 
 def get_site(session: Session, site_url: str) -> Site | None:
@@ -43,7 +34,6 @@ def latest_run(session: Session, site_id: int) -> CrawlRun | None:
 
 def column_row(column: Column, today: dt.date) -> dict[str, Any]:
     """A column's current state as plain JSON-ready values (the `scrapy columns` contract)."""
-    age = (today - column.last_update).days if column.last_update else None
     return {
         "url": column.url,
         "name": column.name,
@@ -53,7 +43,7 @@ def column_row(column: Column, today: dt.date) -> dict[str, Any]:
         "status": column.status,
         "last_update": column.last_update.isoformat() if column.last_update else None,
         "threshold_days": column.threshold_days,
-        "age_days": age,
+        "age_days": age_days(column.last_update, today),
         "stale_since": column.stale_since.isoformat() if column.stale_since else None,
         "runs_in_status": column.runs_in_status,
         "newest_title": column.newest_title,
@@ -73,8 +63,9 @@ def current_columns(
 ) -> list[dict[str, Any]]:
     """Each column's current state, worst status first, then by path and name.
 
-    ``statuses`` filters (e.g. ``["stale", "undated", "blank"]``); columns that vanished
-    from the site (``gone``) are left out unless asked for by status or ``include_gone``.
+    ``statuses`` filters (e.g. ``["stale", "undated", "blank"]``); columns no longer
+    monitored (``gone`` from the site, ``ignored`` by the config) are left out unless asked
+    for by status or ``include_gone``.
     Columns created by a run that has not finished yet (never finalized) are not shown.
     An unknown site gives an empty list.
     """
@@ -85,7 +76,7 @@ def current_columns(
     if statuses:
         stmt = stmt.where(Column.status.in_(statuses))
     elif not include_gone:
-        stmt = stmt.where(Column.status != "gone")
+        stmt = stmt.where(Column.status.not_in((GONE, IGNORED)))
     rows = [column_row(c, today) for c in session.scalars(stmt)]
-    rows.sort(key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["path"], r["name"], r["url"]))
+    rows.sort(key=lambda r: (display_rank(r["status"]), r["path"], r["name"], r["url"]))
     return rows

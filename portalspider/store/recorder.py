@@ -26,36 +26,73 @@ import hashlib
 import logging
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from itemadapter import ItemAdapter
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from portalspider.items import PROBLEM_STATUSES
+from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
 from portalspider.urls import canonical_url as url_key
+from portalspider.vocab import FIXED_STATUSES, GONE, IGNORED, PROBLEM_STATUSES
 
 logger = logging.getLogger(__name__)
 
-# Statuses that are a problem episode (a finding): the indicators count them as not updated.
-FINDING_STATUSES = frozenset(PROBLEM_STATUSES)
-# Statuses that end an episode as fixed. ``unreachable`` is neither: a fetch failure is no
-# evidence either way, so the column keeps its last known state and open finding.
-FIXED_STATUSES = frozenset({"ok", "warning"})
-SHANGHAI_OFFSET = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+#: ``is_ignored(url, name, path)``: whether the site config switches a column off.
+IgnoreRule = Callable[[str, str, list[str]], bool]
 
 
-def today_shanghai() -> dt.date:
-    """Today's calendar date in Asia/Shanghai (the indicators' calendar)."""
-    try:
-        from zoneinfo import ZoneInfo
+@dataclass(frozen=True)
+class Transition:
+    """What one run does to one column: its new status and its open finding.
 
-        tz: dt.tzinfo = ZoneInfo("Asia/Shanghai")
-    except Exception:  # no tz database: China has had no DST since 1991
-        tz = SHANGHAI_OFFSET
-    return dt.datetime.now(tz).date()
+    ``status`` None keeps the column's current state; ``finding`` is ``"open"`` (a new
+    episode), ``"keep"`` (the open one goes on), a resolution closing it (``"fixed"``,
+    ``"gone"``, ``"ignored"``) or None (no finding involved).
+    """
+
+    status: str | None
+    finding: str | None = None
+
+
+def transition(
+    previous: str | None,
+    observed: str | None,
+    *,
+    has_finding: bool,
+    gone_allowed: bool = True,
+    ignored: bool = False,
+) -> Transition:
+    """The store's status transition, pure: see ``tests/test_store_transition.py``.
+
+    ``previous`` is the column's finalized state (None before its first finished run),
+    ``observed`` this run's status (None when the run did not see the column).
+    ``gone_allowed`` says whether an unseen column may be called gone (site up, discovery
+    complete, no failed page above it); ``ignored`` whether the config now switches it off
+    (then it is ``ignored``, never ``gone``). ``unreachable`` is no evidence either way: the
+    column keeps its last known state and its open finding.
+    """
+    if observed is None:
+        if previous is None:
+            return Transition(None)
+        if ignored:
+            return Transition(IGNORED, "ignored" if has_finding else None)
+        if not gone_allowed:
+            return Transition(None, "keep" if has_finding else None)
+        return Transition(GONE, "gone" if has_finding else None)
+    if observed == "unreachable":
+        return Transition(
+            "unreachable" if previous is None else None, "keep" if has_finding else None
+        )
+    if observed in PROBLEM_STATUSES:
+        return Transition(observed, "keep" if has_finding else "open")
+    if observed in FIXED_STATUSES and has_finding:
+        return Transition(observed, "fixed")
+    return Transition(observed, "keep" if has_finding else None)
 
 
 def _limit(value: str | None, size: int) -> str | None:
@@ -311,13 +348,16 @@ class RunRecorder:
         discovery_complete: bool = True,
         stats: dict[str, Any] | None = None,
         failed_urls: list[str] | tuple[str, ...] = (),
+        is_ignored: IgnoreRule | None = None,
     ) -> dict[str, Any]:
         """Flush, derive every column's current state and findings, close the run.
 
         Columns not seen are marked ``gone`` only when the site was up and discovery was
         complete (the spider says so), and never when they sit under a page that failed
         this run (a failed hub hides its sub-columns; that is no evidence they are gone).
-        A site-down run changes no column state.
+        A column the config now ignores (``is_ignored``) becomes ``ignored``, never
+        ``gone``, and its open finding closes as ``ignored``. A site-down run changes no
+        other column state.
         Returns the run summary (also stored on the CrawlRun).
         """
         if self.run_id is None:
@@ -326,7 +366,11 @@ class RunRecorder:
         started = time.perf_counter()
         with self.sessions() as session, session.begin():
             summary = self._finalize(
-                session, discovery_complete=discovery_complete, stats=stats, failed_urls=failed_urls
+                session,
+                discovery_complete=discovery_complete,
+                stats=stats,
+                failed_urls=failed_urls,
+                is_ignored=is_ignored,
             )
         self.store_seconds += time.perf_counter() - started
         summary["store_seconds"] = round(self.store_seconds, 3)
@@ -348,6 +392,7 @@ class RunRecorder:
         discovery_complete: bool,
         stats: dict[str, Any] | None,
         failed_urls: list[str] | tuple[str, ...] = (),
+        is_ignored: IgnoreRule | None = None,
     ) -> dict[str, Any]:
         run_id, today = self.run_id, self.today
         observed = {
@@ -368,46 +413,48 @@ class RunRecorder:
         col_updates: list[dict[str, Any]] = []
         new_findings: list[dict[str, Any]] = []
         closed: list[dict[str, Any]] = []
-        newly_gone = 0
+        newly: Counter[str] = Counter()
         for col in columns:
             finalized = col.status_since_run_id is not None
             obs = observed.get(col.id)
             finding = open_findings.get(col.id)
-            if obs is None:
-                if not (mark_gone and finalized) or _under_any(col.url_key, hidden_under):
-                    continue
-                if col.status == "gone":
-                    col_updates.append({"id": col.id, "runs_in_status": col.runs_in_status + 1})
-                    continue
-                newly_gone += 1
-                col_updates.append(
-                    {
-                        "id": col.id,
-                        "status": "gone",
-                        "runs_in_status": 1,
-                        "status_since_run_id": run_id,
-                        "stale_since": None,
-                    }
+            ignored = (
+                obs is None
+                and is_ignored is not None
+                and is_ignored(col.url, col.name, list(col.path or []))
+            )
+            step = transition(
+                col.status if finalized else None,
+                obs.status if obs is not None else None,
+                has_finding=finding is not None,
+                gone_allowed=mark_gone and not _under_any(col.url_key, hidden_under),
+                ignored=ignored,
+            )
+            if finding is not None and step.finding in ("fixed", "gone", "ignored"):
+                closed.append(self._close(finding, step.finding))
+            change: dict[str, Any] = {"id": col.id}
+            if obs is not None:
+                change["last_seen_run_id"] = run_id
+            if step.status is not None:
+                same = finalized and col.status == step.status
+                change.update(
+                    status=step.status,
+                    runs_in_status=col.runs_in_status + 1 if same else 1,
+                    status_since_run_id=col.status_since_run_id if same else run_id,
                 )
-                if finding is not None:
-                    closed.append(self._close(finding, "gone"))
-                continue
-
-            change: dict[str, Any] = {"id": col.id, "last_seen_run_id": run_id}
-            if obs.status == "unreachable":
-                # Keep the last known status and dates; the observation holds the failure.
-                if not finalized:
-                    change.update(status="unreachable", runs_in_status=1)
-                    change["status_since_run_id"] = run_id
-                col_updates.append(change)
+                if not same and step.status in (GONE, IGNORED):
+                    newly[step.status] += 1
+            if obs is None or obs.status == "unreachable":
+                # Not seen, or seen failing: keep the last known dates.
+                if obs is None and step.status is not None:
+                    change["stale_since"] = None
+                if len(change) > 1:
+                    col_updates.append(change)
                 continue
 
             status = obs.status
             same = finalized and col.status == status
             change.update(
-                status=status,
-                runs_in_status=col.runs_in_status + 1 if same else 1,
-                status_since_run_id=col.status_since_run_id if same else run_id,
                 last_update=obs.last_update,
                 newest_title=obs.newest_title,
                 newest_url=obs.newest_url,
@@ -424,27 +471,29 @@ class RunRecorder:
                 change["stale_since"] = None
             col_updates.append(change)
 
-            if status in FINDING_STATUSES:
-                if finding is None:
-                    new_findings.append(
-                        {
-                            "site_id": self.site_id,
-                            "column_id": col.id,
-                            "kind": status,
-                            "unit": obs.unit,
-                            "opened_run_id": run_id,
-                            "opened_on": today,
-                            "is_open": True,
-                        }
-                    )
-                elif finding.kind != status or finding.unit != obs.unit:
-                    session.execute(
-                        update(Finding)
-                        .where(Finding.id == finding.id)
-                        .values(kind=status, unit=obs.unit)
-                    )
-            elif status in FIXED_STATUSES and finding is not None:
-                closed.append(self._close(finding, "fixed"))
+            if step.finding == "open":
+                new_findings.append(
+                    {
+                        "site_id": self.site_id,
+                        "column_id": col.id,
+                        "kind": status,
+                        "unit": obs.unit,
+                        "opened_run_id": run_id,
+                        "opened_on": today,
+                        "is_open": True,
+                    }
+                )
+            elif (
+                step.finding == "keep"
+                and finding is not None
+                and status in PROBLEM_STATUSES
+                and (finding.kind != status or finding.unit != obs.unit)
+            ):
+                session.execute(
+                    update(Finding)
+                    .where(Finding.id == finding.id)
+                    .values(kind=status, unit=obs.unit)
+                )
 
         if col_updates:
             # Bulk UPDATE by primary key, grouped by the set of keys (one executemany each).
@@ -466,9 +515,7 @@ class RunRecorder:
                 [{"site_id": self.site_id, "name": _limit(u, 200)} for u in units],
             )
 
-        summary = self._summary(
-            observed, new_findings, closed, newly_gone, site_up, mark_gone, stats
-        )
+        summary = self._summary(observed, new_findings, closed, newly, site_up, mark_gone, stats)
         outcome = "site_down" if self.site_status == "down" else "finished"
         session.execute(
             update(CrawlRun)
@@ -498,14 +545,13 @@ class RunRecorder:
         observed: dict[int, Observation],
         new_findings: list[dict[str, Any]],
         closed: list[dict[str, Any]],
-        newly_gone: int,
+        newly: Counter[str],
         site_up: bool,
         gone_checked: bool,
         stats: dict[str, Any] | None,
     ) -> dict[str, Any]:
         by_status = Counter(o.status for o in observed.values())
-        if newly_gone:
-            by_status["gone"] = newly_gone
+        by_status.update(newly)
         by_unit: dict[str, Counter[str]] = defaultdict(Counter)
         for o in observed.values():
             by_unit[o.unit or ""][o.status] += 1
@@ -531,6 +577,9 @@ class RunRecorder:
             "new_findings_by_kind": dict(Counter(f["kind"] for f in new_findings)),
             "resolved_findings": sum(c["resolution"] == "fixed" for c in closed),
             "gone_findings": sum(c["resolution"] == "gone" for c in closed),
+            # Columns that left the site this run / were switched off by ``ignore: true``.
+            "gone_columns": newly[GONE],
+            "ignored_columns": newly[IGNORED],
             "gone_checked": gone_checked,
             "stats": {
                 "requests": stats.get("downloader/request_count", 0),
