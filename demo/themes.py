@@ -245,7 +245,7 @@ SECTIONS_C: list[Section] = [
                 [
                     ("组织机构", "zzjg", "other", "all"),
                     ("统计数据", "tjsj", "other", "all"),
-                    ("审计公告", "sjgg", "other", "all"),
+                    ("审计公告", "sjgg", "notice", "all"),
                     ("重大建设项目", "zdjsxm", "other", "all"),
                     ("应急管理", "yjgl", "other", "hub"),
                     ("行政执法", "xzzf", "other", "all"),

@@ -19,12 +19,15 @@ __all__ = [
     "date_in_url",
     "find_dates",
     "has_year",
+    "infer_year",
     "is_update",
     "parse_date",
     "shanghai_date",
     "shanghai_time",
     "today_shanghai",
     "update_or_none",
+    "year_from_url",
+    "year_near",
 ]
 
 #: China has had no daylight saving time since 1991, so a fixed offset is exact and needs
@@ -67,6 +70,9 @@ _URL_PATTERNS = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})/"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{2})(?P<d>\d{2})/"),
 )
+# A month folder (TRS ``/201710/t…``, UCAP ``/tjgb/201705/<hex>.shtml``, ``/2017-10/``): gives
+# the year of a year-less date of the same month only.
+_URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})-?(?P<m>0[1-9]|1[0-2])/")
 
 
 def today_shanghai() -> date:
@@ -114,8 +120,8 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _infer_year(m: int, d: int, today: date) -> date | None:
-    """The latest year that does not put month *m*, day *d* after *today*.
+def infer_year(m: int, d: int, today: date) -> date | None:
+    """The latest year that does not put month *m*, day *d* after *today* (the last resort).
 
     Feb 29 walks back to the previous leap year.
     """
@@ -144,7 +150,7 @@ def _scan(text: str, today: date) -> list[tuple[int, date]]:
             continue
         m = int(match["m"] or match["m2"] or match["m3"])
         d = int(match["d"] or match["d2"] or match["d3"])
-        value = _infer_year(m, d, today) if 1 <= m <= 12 else None
+        value = infer_year(m, d, today) if 1 <= m <= 12 else None
         if value is not None:
             found.append((start, value))
     found.sort(key=lambda item: item[0])
@@ -208,3 +214,36 @@ def date_in_url(url: str) -> date | None:
             if value is not None:
                 return value
     return None
+
+
+def year_from_url(url: str, month: int, day: int) -> int | None:
+    """The year an item's URL gives its year-less shown date ``month-day``, or None.
+
+    A full URL date (``t20171019_``, ``/art/2017/10/19/``) counts when month and day agree; a
+    month folder (``/201710/``) when the month agrees. Lists show ``10-19`` beside
+    ``./201710/t20171019_398276.html`` on old TRS templates (and ``10-18`` beside it too).
+    """
+    full = date_in_url(url)
+    if full is not None and (full.month, full.day) == (month, day):
+        return full.year
+    path = (url or "").split("?", 1)[0].split("#", 1)[0]
+    for match in _URL_MONTH.finditer(path):
+        if int(match["m"]) == month and _make(int(match["y"]), month, day) is not None:
+            return int(match["y"])
+    return None
+
+
+def year_near(month: int, day: int, anchor: date, today: date) -> date | None:
+    """``month-day`` in the year that puts it closest to *anchor* (a full date of the same list).
+
+    Tries the anchor's year and its neighbours, so ``12-30`` next to ``2018-01-02`` is in
+    2017; never after *today*. None when no such date exists.
+    """
+    candidates = [
+        found
+        for year in (anchor.year - 1, anchor.year, anchor.year + 1)
+        if (found := _make(year, month, day)) is not None and found <= today
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda found: abs((found - anchor).days))

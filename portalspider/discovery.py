@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from portalspider.extract.htmlutil import strip_controls
 from portalspider.urls import canonical_url, is_hash_route
 
 # Paginated siblings of a list page: index_3.html, Index_2.aspx, list_4.html.
@@ -38,6 +39,25 @@ NON_COLUMN_TEXT = re.compile(
     r"^(首页|网站首页|返回首页|上一页|下一页|尾页|末页|前一页|后一页|\d+|登录|注册|English|繁體|繁体|简体|"
     r"无障碍|长者模式|关怀版|适老化|打印|关闭|关闭窗口|收藏|分享|搜索|高级搜索|RSS|返回顶部|\s*)$",
     re.I,
+)
+# Names of links that lead to a tool, a form or a page switch, never to a column: site search
+# and its hot words, 我要写信/我要咨询 submit forms, login, RSS, 无障碍/长者模式 switches.
+NON_COLUMN_NAME = re.compile(
+    r"我要(?:写信|咨询|留言|投诉|建议|提问|纠错|评价|举报|办理)|^(?:用户)?(?:登录|注册|登录注册|"
+    r"注册登录|退出|退出登录|个人中心|用户中心)$|^(?:站内|全文|高级)?(?:搜索|检索)$|rss|"
+    r"无障碍|长者模式|长者版|关怀版|关怀模式|适老化|老年版|老年模式|大字版|读屏|智能问答",
+    re.I,
+)
+# URLs of the same: search pages (``/search/index.html?searchWord=医保``), login and
+# registration, feeds, form submissions, accessibility toolbars.
+NON_COLUMN_URL = re.compile(
+    r"(?:^|/)(?:search|jsearch\w*|was5|irs|sousuo|ss|login|logout|register|sso|passport|"
+    r"rss|feed|wza|wzaweb|accessibility|barrier\w*)(?:[/._]|$)|"
+    r"(?:^|/|_)(?:write|submit|xiexin|addletter|tiwen)\w*\.\w+$",
+    re.I,
+)
+SEARCH_QUERY = re.compile(
+    r"^(?:searchword|searchkey|keyword|keywords|kw|wd|q|query|sword|qt|searchtext|search)$", re.I
 )
 # "更多", "查看更多", "more+", "MORE>>", ">>", "[更多]": matched on the raw text, spaces removed.
 MORE_TEXT = re.compile(
@@ -81,17 +101,37 @@ def is_paginated_sibling(url: str) -> bool:
     return any(PAGE_QUERY.match(k) and v not in ("", "1", "0") for k, v in parse_qsl(parts.query))
 
 
-def may_be_column(url: str) -> bool:
-    """Cheap URL-only test: could this link lead to a column list page?"""
+def may_be_column(url: str, name: str = "") -> bool:
+    """Cheap test on a link's URL and name: could it lead to a column list page?
+
+    Not files, articles or paginated siblings; not tools (search, hot words, login, RSS,
+    submit forms, accessibility switches), which are otherwise read as blank columns.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
+        return False
+    if NON_COLUMN_URL.search(parts.path) or any(
+        SEARCH_QUERY.match(key) for key, _ in parse_qsl(parts.query, keep_blank_values=True)
+    ):
+        return False
+    if name and (NON_COLUMN_TEXT.match(name) or NON_COLUMN_NAME.search(label_text(name))):
         return False
     return not (NON_PAGE_EXT.search(parts.path) or is_article_url(url) or is_paginated_sibling(url))
 
 
+def is_form_page(doc) -> bool:
+    """A page whose job is a form to fill in (a letter, a question, a login), not a list."""
+    for form in doc.iter("form"):
+        if form.find(".//textarea") is not None:
+            return True
+        if any((i.get("type") or "").lower() == "password" for i in form.iter("input")):
+            return True
+    return False
+
+
 def label_text(text: str | None) -> str:
     """A link or heading label without whitespace or decoration (»,·,：)."""
-    return re.sub(r"\s+", "", text or "").strip("·•>»|:：-—")
+    return re.sub(r"\s+", "", strip_controls(text or "")).strip("·•>»|:：-—")
 
 
 def parse_html(text: str, base_url: str):

@@ -29,7 +29,8 @@ class ColumnItem:
     type: str = "column"
     # Additions to the contract.
     items_found: int = 0  # list entries read on the list page
-    date_source: str | None = None  # "list" | "article" | None
+    # list | list-url-year | list-page-year | list-inferred-year | article | url (README)
+    date_source: str | None = None
     page_count: int | None = None
     cms: str | None = None
     http_status: int | None = None

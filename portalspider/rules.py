@@ -23,7 +23,8 @@ _T = TypeVar("_T")
 # Name keyword rules, most specific first: the first rule whose pattern occurs in the text
 # decides.  The order carries the judgement calls, e.g. 新闻发布会 is an interpretation
 # (policy) before 新闻 makes it news; 招聘公告 is personnel before 公告 makes it a notice;
-# 信访动态 is news before 信访 makes it "not an interaction channel".
+# 审计动态 is news and 审计公告 a notice before 审计 makes them "other"; 信访动态 is news before
+# 信访 makes it "not an interaction channel".  tests/test_rules.py holds the truth table.
 _NAME_RULES: tuple[tuple[str, str], ...] = (
     # Topic columns are archived campaigns, exempt from "should update" (历史性专题除外).
     ("other", r"专题|专栏"),
@@ -49,6 +50,9 @@ _NAME_RULES: tuple[tuple[str, str], ...] = (
         "news",
         r"要闻|动态|新闻|资讯|头条|快讯|快报|今日|领导活动|工作进展|媒体(聚焦|关注|报道)",
     ),
+    # A 公告/公示/通告 column is a notice whatever its topic (审计公告, 土地征收公告, 招标公告,
+    # 拆迁公告, 行政处罚公示): before the 重点领域 topics below make it "other".
+    ("notice", r"公告|公示|通告"),
     # Specialised channels do not satisfy the consultation-channel rule (专门渠道除外).
     ("other", r"网上信访|信访|纪检|监察|举报"),
     (

@@ -76,3 +76,19 @@ def test_detection_without_any_label() -> None:
 def test_bad_bytes_never_raise() -> None:
     assert decode_html(b"\xff\xfe\xfa<html>\x81", "text/html; charset=utf-8")
     assert decode_html(b"", None) == ""
+
+
+def test_mixed_utf8_page_with_a_gbk_include_reads_both() -> None:
+    """Issue 13.10: a UTF-8 template around a GBK-encoded include (and a stray bad byte)."""
+    body = (
+        "<html><head><meta charset='utf-8'></head><body><h1>青溪县人民政府通知公告</h1>".encode()
+        + "<ul><li><a href='/a.html'>镇里的动态消息</a><span>2024-01-02</span></li>".encode("gbk")
+        + b"\xff"
+        + "<li><a href='/b.html'>县里召开工作会议</a><span>2024-01-03</span></li></ul>".encode()
+        + b"</body></html>"
+    )
+    for content_type in ("text/html; charset=utf-8", None):
+        text = decode_html(body, content_type)
+        assert "青溪县人民政府通知公告" in text
+        assert "镇里的动态消息" in text
+        assert "县里召开工作会议" in text

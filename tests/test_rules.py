@@ -115,7 +115,7 @@ NAMES = [
     ("依申请公开", "other"),
     ("办事指南", "other"),
     ("便民服务", "other"),
-    ("行政执法公示", "other"),  # 重点领域, not a notice column
+    ("行政执法公示", "notice"),  # a 公示 column is a notice column (issue 9.3)
     ("双随机一公开", "other"),
     ("建议提案办理", "other"),
     ("社会救助", "other"),
@@ -124,8 +124,129 @@ NAMES = [
     ("友情链接", "other"),
 ]
 
+# Issue 9.3: notices named after a 重点领域 topic were judged `other` (365 days, not 183).
+NOTICES_BY_TOPIC = [
+    ("审计公告", "notice"),
+    ("审计结果公告", "notice"),
+    ("土地征收公告", "notice"),
+    ("征地公告", "notice"),
+    ("征收公告", "notice"),
+    ("招标公告", "notice"),
+    ("招标投标公告", "notice"),
+    ("采购公告", "notice"),
+    ("政府采购公告", "notice"),
+    ("中标公示", "notice"),
+    ("中标结果公示", "notice"),
+    ("拆迁公告", "notice"),
+    ("房屋征收公告", "notice"),
+    ("行政许可公示", "notice"),
+    ("行政处罚公示", "notice"),
+    ("双随机抽查结果公示", "notice"),
+    ("项目公示", "notice"),
+    ("信用信息公示", "notice"),
+    ("预算公示", "notice"),
+    ("环评公示", "notice"),
+    ("停电停水通告", "notice"),
+    ("重要通知", "notice"),
+    ("政府公告", "notice"),
+    ("公告栏", "notice"),
+    ("公示", "notice"),
+    ("公告", "notice"),
+]
 
-@pytest.mark.parametrize(("name", "category"), NAMES)
+# A broad list of real county portal column names (saved real pages, the demo, common
+# templates), each with its category. Order matters: 解读 before 文件, 招聘公告 is personnel,
+# 动态 is news whatever the topic, a 专栏 is a campaign.
+COUNTY_NAMES = [
+    ("政务要闻", "news"),  # 袁州区 (real page)
+    ("工作进展情况", "news"),  # 平潭 ColumnName (real page)
+    ("投资运行", "other"),  # 浙江发改委 ColumnName (real page)
+    ("山西要闻", "news"),  # 山西 ColumnName (real page)
+    ("近期信息公开", "other"),  # 邯郸 xxgk (real page)
+    ("县域要闻", "news"),
+    ("时政要闻", "news"),
+    ("本地新闻", "news"),
+    ("综合新闻", "news"),
+    ("要闻动态", "news"),
+    ("部门资讯", "news"),
+    ("乡镇快讯", "news"),
+    ("基层动态", "news"),
+    ("媒体关注", "news"),
+    ("审计动态", "news"),  # 动态 is news, not 审计 (other)
+    ("招标动态", "news"),
+    ("应急动态", "news"),
+    ("财政动态", "news"),
+    ("教育动态", "news"),
+    ("政策解读", "policy"),
+    ("文件解读", "policy"),
+    ("政策问答", "policy"),
+    ("新闻发布会公告", "policy"),  # 发布会 is an interpretation channel
+    ("行政规范性文件", "policy"),
+    ("其他文件", "policy"),
+    ("政府规章", "other"),
+    ("招聘公告", "personnel"),  # not a notice
+    ("公开招聘公告", "personnel"),
+    ("录用公示", "personnel"),
+    ("人事任免公示", "personnel"),
+    ("人员任免通知", "personnel"),
+    ("招录招聘", "personnel"),
+    ("招聘信息", "personnel"),
+    ("遴选公告", "personnel"),
+    ("专项规划", "plan"),
+    ("年度计划", "plan"),
+    ("规划信息", "plan"),
+    ("五年规划", "plan"),
+    ("区域规划", "plan"),
+    ("咨询投诉", "interaction"),
+    ("我要咨询", "interaction"),
+    ("局长信箱", "interaction"),
+    ("镇长信箱", "interaction"),
+    ("网上咨询", "interaction"),
+    ("征求意见", "interaction"),
+    ("问卷调查", "interaction"),
+    ("在线直播", "interaction"),
+    ("政府开放日", "interaction"),
+    ("重点领域信息公开", "other"),
+    ("法定主动公开内容", "other"),
+    ("主动公开目录", "other"),
+    ("政府信息公开", "other"),
+    ("政府信息公开制度", "other"),
+    ("应急管理", "other"),
+    ("统计信息", "other"),
+    ("统计年鉴", "other"),
+    ("数据发布", "other"),
+    ("审计信息", "other"),
+    ("审计结果", "other"),
+    ("征地信息", "other"),
+    ("征地拆迁", "other"),
+    ("扶贫资金", "other"),
+    ("涉农补贴", "other"),
+    ("乡村振兴", "other"),
+    ("食品安全", "other"),
+    ("环境保护", "other"),
+    ("生态环境", "other"),
+    ("行政许可", "other"),
+    ("行政处罚", "other"),
+    ("权责清单", "other"),
+    ("重大建设项目", "other"),
+    ("招商引资", "other"),
+    ("投资指南", "other"),
+    ("机构设置", "other"),
+    ("组织机构", "other"),
+    ("历史沿革", "other"),
+    ("保障性住房", "other"),
+    ("就业创业", "other"),
+    ("社会保障", "other"),
+    ("医疗卫生", "other"),
+    ("公共文化", "other"),
+    ("防汛抗旱", "other"),
+    ("河湖长制", "other"),
+    ("人大代表建议", "other"),
+    ("政协提案", "other"),
+]
+
+
+@pytest.mark.parametrize(("name", "category"), NAMES + NOTICES_BY_TOPIC + COUNTY_NAMES)
 def test_category_from_name(name: str, category: str) -> None:
     assert categorize(name) == category
 

@@ -8,6 +8,8 @@ real pages readable:
 * A declaration can lie: re-saved pages declare ``gb2312`` while the bytes are UTF-8, and
   servers send a default ``iso-8859-1``. Bytes that are non-ASCII *and* valid UTF-8 are almost
   never legacy Chinese text, so they are decoded as UTF-8 whatever the label says.
+* Pages can be mixed (a UTF-8 template around a GBK include): mostly-UTF-8 bytes are read as
+  UTF-8 with each undecodable run read as GB18030, so both parts stay readable.
 """
 
 from __future__ import annotations
@@ -58,6 +60,36 @@ def normalize_charset(name: str | None) -> str | None:
         return None
 
 
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+#: Share of non-ASCII bytes in valid UTF-8 sequences above which a page is UTF-8 with patches
+#: of another encoding (GBK text reaches about a third by chance).
+MOSTLY_UTF8 = 0.6
+_MIXED = "mixed"
+_HIGH_RUN = re.compile(rb"([\x80-\xff]+)")
+
+
+def _decode_mixed(body: bytes) -> str:
+    """Each run of non-ASCII bytes as UTF-8 when it is valid UTF-8, else as GB18030."""
+    pieces = []
+    for index, piece in enumerate(_HIGH_RUN.split(body)):
+        if index % 2 == 0:
+            pieces.append(piece.decode("ascii"))
+            continue
+        try:
+            pieces.append(piece.decode("utf-8"))
+        except UnicodeDecodeError:
+            pieces.append(piece.decode("gb18030", "replace"))
+    return "".join(pieces)
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    high = sum(1 for byte in body if byte >= 0x80)
+    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(body))
+    return bool(high) and in_sequences / high >= MOSTLY_UTF8
+
+
 def _is_utf8(body: bytes) -> bool:
     try:
         body.decode("utf-8")
@@ -70,6 +102,8 @@ def _detect(body: bytes) -> str:
     """UTF-8 if the bytes are valid UTF-8, else GB18030 if valid, else UTF-8 with repair."""
     if _is_utf8(body):
         return "utf-8"
+    if _mostly_utf8(body):
+        return _MIXED
     try:
         body.decode("gb18030")
     except UnicodeDecodeError:
@@ -105,4 +139,6 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     elif declared == "utf-8" and not _is_utf8(body):
         declared = None  # a UTF-8 label on GBK bytes: let detection decide
     codec = declared or _detect(body)
+    if codec == _MIXED:
+        return _decode_mixed(body)
     return body.decode(codec, "replace")

@@ -33,7 +33,9 @@ class Entry:
 
     ``date`` is the date shown beside the item (None when the item shows none);
     ``url_date`` is the date encoded in its URL (a hint only); ``date_has_year`` tells a
-    full date from an inferred year-less one (``[09-10]``).
+    full date from an inferred year-less one (``[09-10]``); ``date_source`` says where the
+    date's year came from (:data:`portalspider.extract.years.DATE_SOURCES`), set by
+    :func:`~portalspider.extract.years.resolve_years`.
     """
 
     title: str
@@ -42,6 +44,7 @@ class Entry:
     url_date: date | None
     pinned: bool = False
     date_has_year: bool = False
+    date_source: str | None = None
 
 
 def link_elements(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -76,6 +79,14 @@ def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
     return any(marker in text for marker in _PIN_TEXT)
 
 
+_INLINE = frozenset(
+    ("span", "font", "em", "i", "b", "strong", "small", "time", "label", "cite", "u", "sub", "sup")
+)
+# Text that is a date and nothing else, brackets allowed: ``2020-01-09``, ``[10-19]``.
+_ONLY_DATE = re.compile(
+    r"^[\[(（【]?\s*(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\])）】]?$"
+)
 _CLOCK = re.compile(r"星期[一二三四五六日天]|今天是|今日是|当前时间|北京时间")
 _TRAILING_DATE = re.compile(
     r"[\[(（【]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）】]\s*$"
@@ -83,11 +94,21 @@ _TRAILING_DATE = re.compile(
 
 
 def _date_in_link(link: lxml.html.HtmlElement, today: date) -> tuple[date | None, bool]:
+    """A date element inside the link: date-classed, ``em``/``i``/``time``, or any inline
+    element holding only a date that closes the link text
+    (``<a>标题<font class="cont_tit02">2020-01-09</font></a>``)."""
+    link_text = element_text(link)
     for node in link.iter():
         if node is link or not isinstance(node.tag, str):
             continue
-        if _DATE_CLASS.search(node.get("class") or "") or node.tag in {"em", "i", "time"}:
-            text = element_text(node)
+        text = element_text(node)
+        dated_element = _DATE_CLASS.search(node.get("class") or "") or node.tag in {
+            "em",
+            "i",
+            "time",
+        }
+        closing = node.tag in _INLINE and _ONLY_DATE.match(text) and link_text.endswith(text)
+        if dated_element or closing:
             value = parse_date(text, today)
             if value is not None:
                 return value, has_year(text)

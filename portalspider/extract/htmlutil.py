@@ -13,11 +13,28 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
-__all__ = ["base_url", "clean_text", "element_text", "metas", "parse_html", "visible_text"]
+__all__ = [
+    "base_url",
+    "clean_text",
+    "element_text",
+    "metas",
+    "parse_html",
+    "strip_controls",
+    "visible_text",
+]
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "option", "head"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# Terminal escapes (CSI ``ESC [ … m``, OSC ``ESC ] … BEL`` titles, their C1 forms, other
+# ``ESC x``), then single C0/C1 controls (not tab and newline), DEL and bidi controls
+# (U+202E turns ``txt.exe`` around): crawled names reach logs, terminals and mails.
+_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\^_]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -42,10 +59,22 @@ def parse_fragment(html: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+def strip_controls(text: str) -> str:
+    """*text* without terminal escapes, control characters (tab, newline kept) or bidi controls.
+
+    The one filter for crawled text entering an item (names, titles, paths, meta values).
+    """
+    return _CONTROLS.sub("", text)
+
+
 def clean_text(text: str | None) -> str:
-    """Collapse whitespace (including &nbsp; and full-width spaces) to single spaces."""
+    """Collapse whitespace (including &nbsp; and full-width spaces) to single spaces.
+
+    Control characters are stripped first (:func:`strip_controls`).
+    """
     if not text:
         return ""
+    text = strip_controls(text)
     return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
 
 

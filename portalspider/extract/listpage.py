@@ -36,10 +36,13 @@ from .cms import (
 from .entries import Entry, entry_from_element, link_elements
 from .htmlutil import absolute, base_url, clean_text, element_text, metas, parse_html
 from .pager import read_pager
+from .years import resolve_years
 
 __all__ = ["DataRequest", "Entry", "ListPage", "parse_data_response", "parse_list_page"]
 
 _ITEM_TAGS = ("li", "tr", "dd", "p", "div")
+#: Characters outside its links above which an element is a text block, not a list item.
+MAX_ITEM_EXTRA_TEXT = 300
 # A leaf <div> is a list item only when dated or named like one (layout divs hold links too).
 _DIV_ITEM_CLASS = re.compile(r"item|entry|news|list|row|art|doc|info", re.I)
 # Container class/id tokens of page furniture. Matched per token ("side-left" must not match
@@ -257,7 +260,9 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
         links = link_elements(element)
         if not 1 <= len(links) <= 2 or _is_container(element):
             continue
-        if len(element_text(element)) > 300:
+        # A paragraph of text around a link is no list item; a long title (over 300
+        # characters, the link's own text) is.
+        if len(element_text(element, frozenset(id(a) for a in links))) > MAX_ITEM_EXTRA_TEXT:
             continue
         entry = entry_from_element(element, base, today, date_cells.get(element))
         if entry is None:
@@ -452,6 +457,7 @@ def parse_list_page(html: str, url: str, today: date) -> ListPage:
     if sum(e.date is not None for e in js_entries) > sum(e.date is not None for e in entries):
         entries = js_entries
     page.entries = entries
+    resolve_years(page.entries, today)
     dated = sum(e.date is not None for e in entries)
 
     if page.cms == "gkmlpt" and not dated:
@@ -490,6 +496,7 @@ def parse_data_response(body: str, url: str, today: date) -> ListPage:
             page = ListPage(entries=entries, page_count=pages)
             page.cms = "gkmlpt" if "/gkmlpt/" in url else ("fujian" if "fjdzapp" in url else None)
             page.placeholder = not entries
+            resolve_years(page.entries, today)
             _mark_old_leaders(page.entries)
             return page
     if "<datastore>" in stripped.lower():
@@ -504,6 +511,7 @@ def parse_data_response(body: str, url: str, today: date) -> ListPage:
         if page.page_count and "dataproxy" in url:
             page.last_page_url = with_page(url, page.page_count)
         page.placeholder = not page.entries
+        resolve_years(page.entries, today)
         _mark_old_leaders(page.entries)
         return page
     return parse_list_page(body, url, today)

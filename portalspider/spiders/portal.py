@@ -21,10 +21,18 @@ from twisted.python.failure import Failure
 from portalspider import discovery as disc
 from portalspider.dates import age_days, find_dates, is_update, today_shanghai, update_or_none
 from portalspider.extract.article import parse_article_date
+from portalspider.extract.articlestop import (
+    DATED,
+    DATELESS,
+    FAILED,
+    ArticleRead,
+    articles_answer,
+    stop_reading,
+)
 from portalspider.extract.encoding import decode_html
+from portalspider.extract.htmlutil import strip_controls
 from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
-from portalspider.judge import past_warning
 from portalspider.rules import ColumnRules
 from portalspider.siteconfig import load_site_config
 from portalspider.urls import canonical_url, clean_url, in_domains, is_section_url
@@ -148,7 +156,13 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, cand: disc.LinkCandidate, callback=None):
         url = cand.url
-        if not url or not disc.may_be_column(url) or not in_domains(url, self.allowed_domains):
+        # A column the config adds is taken whatever it is called.
+        name_test = "" if cand.source == "config" else cand.name
+        if (
+            not url
+            or not disc.may_be_column(url, name_test)
+            or not in_domains(url, self.allowed_domains)
+        ):
             return
         key = canonical_url(url)
         if key in self.seen:
@@ -224,7 +238,11 @@ class PortalSpider(scrapy.Spider):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link)
         if kind == "hub":
-            yield ChannelItem(url=clean_url(url), name=name, path=path)
+            yield ChannelItem(
+                url=clean_url(url),
+                name=strip_controls(name),
+                path=[strip_controls(p) for p in path],
+            )
             return
         if kind != "column":
             self.logger.debug("Not a column (%s): %s", kind, url)
@@ -237,7 +255,9 @@ class PortalSpider(scrapy.Spider):
         return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc, here_key: str) -> str:
-        """column | hub | article | static, from what the page lists and links."""
+        """column | hub | article | static | form, from what the page lists and links."""
+        if not any(e.date for e in page.entries) and disc.is_form_page(doc):
+            return "form"  # 我要写信, login: a form to fill in lists nothing
         if page.placeholder:
             return "column"
         if len({canonical_url(m.url) for m in more}) >= HUB_MIN_MORE_LINKS:
@@ -400,8 +420,7 @@ class PortalSpider(scrapy.Spider):
             "cand": cand,
             "column_url": column_url,
             "targets": targets,
-            "found": [],
-            "read": [],
+            "reads": [],
             "http_status": response.status,
         }
         yield self._article_request(state, 0)
@@ -418,64 +437,51 @@ class PortalSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         state, index = response.meta["state"], response.meta["index"]
+        entry = state["targets"][index]
         found = parse_article_date(self._text(response), response.url, self.today)
-        state["read"].append(update_or_none(found.date, self.today) if found else None)
-        state["dateless_page"] = found is None
-        if state["read"][-1]:
-            state["found"].append((state["read"][-1], state["targets"][index]))
+        url_date = update_or_none(entry.url_date, self.today)
+        if found is None:
+            read = ArticleRead(DATELESS, url_date=url_date)
+        else:
+            read = ArticleRead(DATED, update_or_none(found.date, self.today), url_date)
+        state["reads"].append(read)
         yield from self._next_article(state, index)
 
     def article_failed(self, failure: Failure):
-        state = failure.request.meta["state"]
-        state["read"].append(None)
+        state, index = failure.request.meta["state"], failure.request.meta["index"]
+        entry = state["targets"][index]
+        url_date = update_or_none(entry.url_date, self.today)
+        state["reads"].append(ArticleRead(FAILED, url_date=url_date))
         state["failed"] = _reason(failure)
-        yield from self._next_article(state, failure.request.meta["index"])
+        yield from self._next_article(state, index)
 
     def _next_article(self, state: dict, index: int):
-        """Read the list's items in order until more reading cannot change the answer.
-
-        Stop when a date shows the column fresh; when no unread item's URL date is later
-        than the newest date found; when two dated items come in descending order (the
-        list is newest-first, so the first dated one is the newest; a pinned old item would
-        show as an ascent); or when an article page answered but carries no date at all.
-        """
-        found, read = state["found"], state["read"]
-        done = index + 1 >= len(state["targets"])
-        fresh = False
-        if found:
-            newest = max(d for d, _ in found)
-            threshold = self._threshold(state["column_url"], state["cand"], state["page"])
-            dated = [d for d in read if d]
-            fresh = not past_warning(age_days(newest, self.today), threshold)
-            descending = len(dated) >= 2 and dated[-1] <= dated[-2]
-            # No unread item's URL promises a later date than the one already found.
-            unread = [e.url_date for e in state["targets"][index + 1 :]]
-            outdated = bool(unread) and all(d is not None and d <= newest for d in unread)
-            done = done or fresh or descending or outdated
-        elif read and read[-1] is None and state.get("dateless_page"):
-            # An article page that answered yet shows no date at all: this CMS prints none.
-            done = True
-        if not done:
+        """Read the list's items in order until :func:`stop_reading` says more cannot help."""
+        reads: list[ArticleRead] = state["reads"]
+        unread = [e.url_date for e in state["targets"][index + 1 :]]
+        threshold = self._threshold(state["column_url"], state["cand"], state["page"])
+        if not stop_reading(reads, unread, self.today, threshold):
             yield self._article_request(state, index + 1)
             return
-        if state.get("failed") and not fresh:
-            # A newer item's page may be the one that failed: no evidence of staleness.
-            yield self._column_item(
-                state["column_url"],
-                state["cand"],
-                None,
-                status="unreachable",
-                http_status=state["http_status"],
-                error=f"article page failed: {state['failed']}",
-            )
-            return
-        yield self._column_item(
+        chosen, source, error = articles_answer(reads)
+        article_dates = []
+        if chosen is not None:
+            evidence = reads[chosen].evidence
+            assert evidence is not None
+            article_dates = [(evidence[0], state["targets"][chosen])]
+        if error and state.get("failed"):
+            error = f"{error} (last: {state['failed']})"
+        item = self._column_item(
             state["column_url"],
             state["cand"],
             state["page"],
-            article_dates=found,
+            article_dates=article_dates,
             http_status=state["http_status"],
+            error=error,
         )
+        if source == "url":
+            item.date_source = "url"
+        yield item
 
     def _threshold(self, url: str, cand: disc.LinkCandidate, page: ListPage | None) -> int:
         """The threshold the pipeline will judge with: reading more can stop below it."""
@@ -503,8 +509,8 @@ class PortalSpider(scrapy.Spider):
     ) -> ColumnItem:
         item = ColumnItem(
             url=clean_url(column_url),
-            name=cand.name or column_url,
-            path=list(cand.path),
+            name=strip_controls(cand.name or column_url),
+            path=[strip_controls(p) for p in cand.path],
             http_status=http_status,
             error=error,
         )
@@ -518,12 +524,12 @@ class PortalSpider(scrapy.Spider):
         newest = page.newest(self.today)
         if newest and newest.date:
             item.last_update = newest.date.isoformat()
-            item.newest_title, item.newest_url = newest.title, newest.url
-            item.date_source = "list"
+            item.newest_title, item.newest_url = strip_controls(newest.title), newest.url
+            item.date_source = newest.date_source or "list"
         elif article_dates:
             day, entry = max(article_dates, key=lambda pair: pair[0])
             item.last_update = day.isoformat()
-            item.newest_title, item.newest_url = entry.title, entry.url
+            item.newest_title, item.newest_url = strip_controls(entry.title), entry.url
             item.date_source = "article"
         item.meta_column_name = page.meta.get("columnname")
         item.meta_column_type = page.meta.get("columntype")
