@@ -39,9 +39,9 @@ import hashlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels import AmbiguousError, Channel, DeliveryError, Job, PermanentError
@@ -162,7 +162,7 @@ class Outbox:
                 self.report.waiting.append(row_id)
                 return
             now = self.now()
-            claimed = s.execute(
+            result = s.execute(
                 update(AlertDelivery)
                 .where(
                     AlertDelivery.id == row_id,
@@ -175,8 +175,9 @@ class Outbox:
                     attempts=AlertDelivery.attempts + 1,
                     next_attempt_at=now + self.lease,
                 )
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
+            claimed = cast("CursorResult[Any]", result).rowcount  # DML: a CursorResult
             if not claimed:
                 self.report.waiting.append(row_id)
                 return
@@ -264,10 +265,10 @@ class Outbox:
             )
             self._update(row_id, status="pending", next_attempt_at=None)
             return True
-        status = self._ambiguous(row_id, "the sending process stopped before the server confirmed")
-        if status == "pending":
+        settled = self._ambiguous(row_id, "the sending process stopped before the server confirmed")
+        if settled == "pending":
             return True  # carry on in this pass: remaining parts, or the app's resend
-        self._file(row_id, status)
+        self._file(row_id, settled)
         return False
 
     def _file(self, row_id: int, status: str | None) -> None:

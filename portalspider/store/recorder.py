@@ -28,7 +28,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from itemadapter import ItemAdapter
 from sqlalchemy import Table, select, update
@@ -165,12 +165,14 @@ def _dialect_insert(session: Session, table: Table) -> Any:
     """``INSERT`` with ``ON CONFLICT`` support for the session's database."""
     name = session.get_bind().dialect.name
     if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise StoreError(f"unsupported database dialect {name!r} (use SQLite or PostgreSQL)")
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise StoreError(f"unsupported database dialect {name!r} (use SQLite or PostgreSQL)")
 
 
 class RunRecorder:
@@ -503,7 +505,7 @@ class RunRecorder:
             for rows in groups.values():
                 session.execute(update(Column), rows)
         if new_findings:
-            session.execute(Finding.__table__.insert(), new_findings)
+            session.execute(cast(Table, Finding.__table__).insert(), new_findings)
         if closed:
             session.execute(update(Finding), closed)
 
