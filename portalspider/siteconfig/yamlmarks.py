@@ -83,7 +83,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Marks]:
             raise ConfigError(
                 "the file is empty (it needs at least site.name and site.url)", file=file
             )
-        timestamps: list[tuple[KeyPath, yaml.Node]] = []
+        timestamps: list[tuple[KeyPath, yaml.ScalarNode]] = []
         _walk(node, (), marks, timestamps, file, set())
         try:
             data = loader.construct_document(node)
@@ -117,7 +117,7 @@ def _walk(
     node: yaml.Node,
     path: KeyPath,
     marks: Marks,
-    timestamps: list[tuple[KeyPath, yaml.Node]],
+    timestamps: list[tuple[KeyPath, yaml.ScalarNode]],
     file: str,
     seen: set[int],
 ) -> None:
@@ -148,11 +148,11 @@ def _walk(
         for index, item in enumerate(node.value):
             marks.key_lines.setdefault((*path, index), item.start_mark.line + 1)
             _walk(item, (*path, index), marks, timestamps, file, seen)
-    elif node.tag == "tag:yaml.org,2002:timestamp":
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
         timestamps.append((path, node))
 
 
-def _raise_bad_timestamp(timestamps: list[tuple[KeyPath, yaml.Node]], file: str) -> None:
+def _raise_bad_timestamp(timestamps: list[tuple[KeyPath, yaml.ScalarNode]], file: str) -> None:
     for path, node in timestamps:
         try:
             yaml.SafeLoader("").construct_yaml_timestamp(node)
