@@ -15,10 +15,37 @@ from portalspider.vocab import count_problems, tally
 logger = logging.getLogger("portalspider.summary")
 
 
-def column_log_line(item: ColumnItem) -> str:
-    """``COLUMN <status> age=<d>/<t> unit=<unit> last=<date> path=<a/b> name=<n> url=<u>``.
+# What each status means, for whoever reads the log without the docs; figures come from
+# the item (``{age}``, ``{limit}``). The Chinese label is the report's.
+MEANINGS = {
+    "ok": "updated {age} days ago, limit {limit}",
+    "warning": "{age} days without update, limit {limit}: due soon",
+    "stale": "{age} days without update, limit {limit}",
+    "sparse": "fewer items lately than the config asks",
+    "blank": "the list shows nothing",
+    "undated": "no publication date found; counts as not updated",
+    "unreachable": "page not fetched after retries; not judged, not a crash",
+}
 
-    The format is stable: webmasters grep it (``grep 'COLUMN stale'``).
+
+def column_meaning(item: ColumnItem) -> str:
+    """``超期未更新: 40 days without update, limit 14``: the status in words."""
+    from portalspider.report.data import STATUS_LABELS
+
+    text = MEANINGS.get(item.status, "")
+    figures = {"age": item.age_days, "limit": item.threshold_days}
+    if "{" in text and None in figures.values():
+        text = ""
+    text = text.format(**figures)
+    label = STATUS_LABELS.get(item.status, item.status)
+    return f"{label}: {text}" if text else label
+
+
+def column_log_line(item: ColumnItem) -> str:
+    """``COLUMN <status> age=<d>/<t> unit=<unit> last=<date> path=<a/b> name=<n> url=<u> (…)``.
+
+    The format is stable: webmasters grep it (``grep 'COLUMN stale'``); the meaning of the
+    status closes the line in parentheses.
     """
     age = f"{item.age_days}d" if item.age_days is not None else "-"
     threshold = f"{item.threshold_days}d" if item.threshold_days is not None else "-"
@@ -28,7 +55,8 @@ def column_log_line(item: ColumnItem) -> str:
         extra += f" exempt_until={item.exempt_until}"
     return (
         f"COLUMN {item.status:<11} age={age}/{threshold} unit={item.unit or '-'} "
-        f"last={item.last_update or '-'} path={path} name={item.name} url={item.url}{extra}"
+        f"last={item.last_update or '-'} path={path} name={item.name} url={item.url}{extra} "
+        f"({column_meaning(item)})"
     )
 
 

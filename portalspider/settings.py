@@ -34,11 +34,16 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 2  # a failure after retries is reported `unreachable`, never stale
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A page that fails after its retries is a finding (an unreachable column, or the site down,
+# which the spider logs as an ERROR itself), not a crash of the crawler: say it as a warning.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_ENABLED = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
+# -O columns.csv: column rows with every column field, a BOM for Excel, no formulas.
+FEED_EXPORTERS = {"csv": "portalspider.feedexport.ColumnCsvItemExporter"}
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {

@@ -1,8 +1,11 @@
 """What the site commands (columns, report, alerts) share: ``--site``, ``--today``, errors.
 
-Every user error ends as one ``error: …`` line on stderr and an exit status (2 for a bad
-site config or date, 1 for a database problem), never a traceback. Heavy imports stay in
-``run`` bodies: Scrapy imports every command module for every command.
+Every user error ends as one ``error: …`` line on stderr and an exit status, never a
+traceback. The exit statuses are the same for every command (docs/operations.md):
+0 done; 1 nothing to show or a runtime failure (no crawl of the site yet, the database cannot
+be opened or read, a delivery or node failed); 2 a usage or configuration error (bad option,
+bad site config, bad date). Heavy imports stay in ``run`` bodies: Scrapy imports every
+command module for every command.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
-CONFIG_ERROR_EXIT = 2
-STORE_ERROR_EXIT = 1
+OK_EXIT = 0
+FAILURE_EXIT = 1  # nothing to show, or the database / a node / a delivery failed
+CONFIG_ERROR_EXIT = 2  # usage or configuration: what the user typed or wrote is wrong
+STORE_ERROR_EXIT = FAILURE_EXIT
+# "As of" dates a command accepts: beyond them a date is a typo, and far ones overflow.
+TODAY_MIN, TODAY_MAX = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 class CommandError(Exception):
@@ -25,6 +31,30 @@ class CommandError(Exception):
     def __init__(self, message: str, exitcode: int = STORE_ERROR_EXIT) -> None:
         super().__init__(message)
         self.exitcode = exitcode
+
+
+def fail(message: str, exitcode: int = CONFIG_ERROR_EXIT) -> NoReturn:
+    """End the command with one ``error: …`` line (no usage dump, no traceback)."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(exitcode)
+
+
+def unreadable(url: str, exc: BaseException) -> str:
+    """One line for a database that opened but cannot be read (a damaged table)."""
+    from portalspider.store.db import safe_url
+
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"cannot read the database {safe_url(url)}: {lines[0] if lines else type(exc).__name__}"
+
+
+def check_today(day: dt.date) -> dt.date:
+    """An "as of" date within ``TODAY_MIN``..``TODAY_MAX``, else a one-line config error."""
+    if not TODAY_MIN <= day <= TODAY_MAX:
+        raise CommandError(
+            f"--today {day.isoformat()}: out of range ({TODAY_MIN}..{TODAY_MAX})",
+            CONFIG_ERROR_EXIT,
+        )
+    return day
 
 
 class SiteCommand(ScrapyCommand):
@@ -42,9 +72,11 @@ class SiteCommand(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
-            raise UsageError(f"unexpected argument: {args[0]}")
+            fail(f"unexpected argument: {args[0]}")
         if not opts.site:
-            raise UsageError("--site PATH is required")
+            fail(f"--site PATH is required (usage: scrapy {self.syntax()})")
+        from sqlalchemy.exc import SQLAlchemyError
+
         from portalspider.store.db import StoreError
 
         try:
@@ -54,6 +86,9 @@ class SiteCommand(ScrapyCommand):
             self.exitcode = exc.exitcode
         except StoreError as exc:  # already one line, password masked
             print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = STORE_ERROR_EXIT
+        except SQLAlchemyError as exc:  # e.g. a damaged table: one line, not a traceback
+            print(f"error: {unreadable(self.database_url, exc)}", file=sys.stderr)
             self.exitcode = STORE_ERROR_EXIT
 
     def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
@@ -76,11 +111,25 @@ class SiteCommand(ScrapyCommand):
         if not value:
             return today_shanghai()
         try:
-            return dt.date.fromisoformat(str(value))
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise CommandError(
                 f"--today {value!r} is not a YYYY-MM-DD date", CONFIG_ERROR_EXIT
             ) from None
+        return check_today(day)
+
+    @staticmethod
+    def require_site(session: Any, config: Any, site_path: str) -> Any:
+        """The site's row, or the one-line "no crawl yet" error (exit 1: nothing to show)."""
+        from portalspider.store.queries import get_site
+
+        site = get_site(session, config.url)
+        if site is None:
+            raise CommandError(
+                f"{config.url} has no crawl in the database yet; "
+                f"run: scrapy crawl portal -a site={site_path}"
+            )
+        return site
 
     @property
     def database_url(self) -> str:

@@ -213,7 +213,7 @@ def test_cli_unreachable_node_is_one_line_and_the_other_node_works(nodes, sites)
     dead = f"http://127.0.0.1:{free_port()}"
     result = _cli("--scrapyd", f"{dead},{node.url}", sites[0])
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: scrapyd node {dead}/ is unreachable"
+    assert result.stderr.strip() == f"error: scrapyd node {dead}/ is unreachable"
     assert result.stdout.startswith(f"scheduled {sites[0]}: job qingxi-")
     assert len(node.scheduled) == 1
 

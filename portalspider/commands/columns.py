@@ -17,9 +17,7 @@ import sys
 import unicodedata
 from typing import Any
 
-from scrapy.exceptions import UsageError
-
-from portalspider.sitecommand import SiteCommand
+from portalspider.sitecommand import SiteCommand, fail
 from portalspider.vocab import COLUMN_STATES
 
 FORMATS = ("table", "json", "csv")
@@ -80,12 +78,16 @@ def render_table(rows: list[dict[str, Any]]) -> str:
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
+    """BOM first (Excel), every cell through ``csvsafe.cell`` (formula injection)."""
+    from portalspider import csvsafe
+
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FIELDS)
     for row in rows:
-        writer.writerow({**row, "path": " > ".join(row["path"])})
-    return out.getvalue()
+        values = {**row, "path": " > ".join(row["path"])}
+        writer.writerow([csvsafe.cell(values.get(name)) for name in FIELDS])
+    return csvsafe.BOM + out.getvalue()
 
 
 def render_json(rows: list[dict[str, Any]]) -> str:
@@ -98,9 +100,7 @@ def parse_statuses(value: str | None) -> list[str] | None:
     statuses = [s.strip() for s in value.split(",") if s.strip()]
     unknown = [s for s in statuses if s not in COLUMN_STATES]
     if unknown:
-        raise UsageError(
-            f"unknown status {', '.join(unknown)} (choose from {', '.join(COLUMN_STATES)})"
-        )
+        fail(f"unknown status {', '.join(unknown)} (choose from {', '.join(COLUMN_STATES)})")
     return statuses
 
 
@@ -134,14 +134,12 @@ class Command(SiteCommand):
         )
 
     def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
-        from portalspider.store.queries import current_columns, get_site
+        from portalspider.store.queries import current_columns
 
         statuses = parse_statuses(opts.status)
         with self.open_store() as sessions, sessions() as session:
-            known = get_site(session, config.url) is not None
+            self.require_site(session, config, opts.site)
             rows = current_columns(session, config.url, today, statuses)
-        if not known:
-            print(f"note: no crawl of {config.url} in the database yet", file=sys.stderr)
         render = {"table": render_table, "json": render_json, "csv": render_csv}[opts.fmt]
         sys.stdout.buffer.write(render(rows).encode("utf-8"))
         sys.stdout.flush()

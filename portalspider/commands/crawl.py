@@ -1,50 +1,82 @@
-"""``scrapy crawl``, with the site config checked first.
+"""``scrapy crawl SPIDER -a site=PATH``, with the spider name and the site config checked first.
 
-An invalid site config must stop the crawl with one readable line and a non-zero exit,
-not a traceback from inside the spider's constructor. The check runs while options are
-processed, before Scrapy starts its crawler process and its start-up log.
+An invalid site config or an unknown spider must stop the crawl with one readable line and
+exit status 2, not a traceback from inside the spider loader or the spider's constructor.
+The checks run before Scrapy starts its crawler process and its start-up log. ``--help``
+lists the project's spiders and their ``-a site=PATH`` argument.
 """
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from portalspider.sitecommand import FAILURE_EXIT, fail
 from portalspider.siteconfig import ConfigError, load_site_config
 
-CONFIG_ERROR_EXIT = 2
 # Finish reasons that mean the crawl did not run (the store could not be opened).
 FAILED_FINISH_REASONS = ("store_unavailable",)
+SITE_ARGUMENT = "-a site=PATH/TO/site.yaml"
+
+
+def project_spiders() -> dict[str, str]:
+    """Spider name → the first line of its docstring, from the project's spider modules."""
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    loader = get_spider_loader(get_project_settings())
+    spiders = {}
+    for name in sorted(loader.list()):
+        doc = (loader.load(name).__doc__ or "").strip().splitlines()
+        spiders[name] = doc[0].replace("``", "").rstrip(".") if doc else ""
+    return spiders
 
 
 class Command(ScrapyCrawlCommand):
-    def _create_crawler(self, spidercls):
+    def syntax(self) -> str:
+        return f"[options] <spider> {SITE_ARGUMENT}"
+
+    def short_desc(self) -> str:
+        return "Crawl a portal: scrapy crawl portal -a site=PATH/TO/site.yaml"
+
+    def long_desc(self) -> str:
+        try:
+            spiders = "; ".join(f"'{name}' ({doc})" for name, doc in project_spiders().items())
+        except Exception:  # help must print even when a spider module is broken
+            spiders = "'portal'"
+        return (
+            f"Run one of this project's spiders on one portal. Spiders are {spiders}. "
+            f"Each needs {SITE_ARGUMENT}, the portal's site config (docs/config.md); the "
+            "config is checked first and a bad one stops here with one line and exit status "
+            "2. Example, scrapy crawl portal -a site=sites/qingxi.yaml -O columns.jsonl "
+            "(-O columns.csv writes the column items as a spreadsheet). Exit status 0 when "
+            "the crawl ran, even if the portal was down (a finding, not a crash); 1 when the "
+            "database could not be opened."
+        )
+
+    def _create_crawler(self, spidercls: Any) -> Any:
         self.crawler = super()._create_crawler(spidercls)
         return self.crawler
 
-    def run(self, args, opts):
+    def run(self, args: list[str], opts: Any) -> None:
         super().run(args, opts)
         crawler = getattr(self, "crawler", None)
         stats = crawler.stats if crawler is not None else None
         if stats is not None and stats.get_value("finish_reason") in FAILED_FINISH_REASONS:
-            self.exitcode = 1
+            self.exitcode = FAILURE_EXIT
 
-    def process_options(self, args, opts):
+    def process_options(self, args: list[str], opts: Any) -> None:
         super().process_options(args, opts)
         if not args:
             return
+        spiders = project_spiders()
+        if args[0] not in spiders:
+            fail(f"unknown spider {args[0]!r} (this project has: {', '.join(spiders)})")
         site = (opts.spargs or {}).get("site")
         if not site:
-            if args[0] == "portal":
-                _fail("the portal spider needs -a site=PATH/TO/site.yaml")
-            return
+            fail(f"the {args[0]} spider needs {SITE_ARGUMENT}")
         try:
             load_site_config(site, wecom_api_base=self.settings.get("ALERTS_WECOM_API_BASE"))
         except ConfigError as exc:
-            _fail(str(exc))
-
-
-def _fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(CONFIG_ERROR_EXIT)
+            fail(str(exc))

@@ -12,7 +12,8 @@ import argparse
 import sys
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
+
+from portalspider.sitecommand import FAILURE_EXIT, fail, unreadable
 
 ACTIONS = ("upgrade", "current")
 
@@ -37,7 +38,9 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1 or args[0] not in ACTIONS:
-            raise UsageError("expected one action: upgrade or current")
+            fail("expected one action: upgrade or current (usage: scrapy db upgrade|current)")
+        from sqlalchemy.exc import SQLAlchemyError
+
         from portalspider.store.db import (
             StoreError,
             current_revision,
@@ -66,4 +69,7 @@ class Command(ScrapyCommand):
                 engine.dispose()
         except StoreError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            self.exitcode = 1
+            self.exitcode = FAILURE_EXIT
+        except SQLAlchemyError as exc:  # a damaged database: one line, not a traceback
+            print(f"error: {unreadable(url, exc)}", file=sys.stderr)
+            self.exitcode = FAILURE_EXIT

@@ -12,9 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from scrapy.exceptions import UsageError
-
-from portalspider.sitecommand import CommandError, SiteCommand
+from portalspider.sitecommand import CommandError, SiteCommand, fail
 
 SUFFIXES = (".html", ".htm", ".md", ".markdown", ".csv", ".docx", ".xlsx")
 SUFFIX_HINT = "use a .html, .md, .csv, .docx or .xlsx file"
@@ -50,10 +48,10 @@ class Command(SiteCommand):
 
     def run_site(self, opts: argparse.Namespace, config: Any, today: dt.date) -> int:
         if not opts.output:
-            raise UsageError("-o FILE is required")
+            fail("-o FILE is required")
         output = Path(opts.output)
         if output.suffix.lower() not in SUFFIXES:
-            raise UsageError(f"cannot tell the format of {output.name!r}: {SUFFIX_HINT}")
+            fail(f"cannot tell the format of {output.name!r}: {SUFFIX_HINT}")
         content = self._render(opts.site, config, today, output.suffix)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -64,34 +62,22 @@ class Command(SiteCommand):
         return 0
 
     def _render(self, site_path: str, config: Any, today: dt.date, suffix: str) -> bytes:
-        """Read the store and render by suffix; every failure is one line."""
-        from sqlalchemy.exc import SQLAlchemyError
-
+        """Read the store and render by suffix (database errors: ``SiteCommand.run``)."""
         from portalspider.report import build_report, render_report
         from portalspider.report.office import OFFICE_FORMATS, extras_from_config
-        from portalspider.store.queries import get_site
 
-        try:
-            with self.open_store() as sessions, sessions() as session:
-                site = get_site(session, config.url)
-                if site is None:
-                    raise CommandError(
-                        f"{config.url} has no crawl in the database yet; "
-                        f"run: scrapy crawl portal -a site={site_path}"
-                    )
-                report = build_report(
-                    session,
-                    site,
-                    today,
-                    deadline_days=config.deadline_days,
-                    default_unit=config.default_unit,
-                    site_name=config.name,
-                )
-                office = OFFICE_FORMATS.get(suffix.lower())
-                if office is not None:
-                    return office(report, extras_from_config(config))
-                text, encoding = render_report(report, suffix)
-                return text.encode(encoding)
-        except SQLAlchemyError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CommandError(f"cannot read the database: {first}") from None
+        with self.open_store() as sessions, sessions() as session:
+            site = self.require_site(session, config, site_path)
+            report = build_report(
+                session,
+                site,
+                today,
+                deadline_days=config.deadline_days,
+                default_unit=config.default_unit,
+                site_name=config.name,
+            )
+            office = OFFICE_FORMATS.get(suffix.lower())
+            if office is not None:
+                return office(report, extras_from_config(config))
+            text, encoding = render_report(report, suffix)
+            return text.encode(encoding)

@@ -26,11 +26,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
+
+from portalspider.sitecommand import CONFIG_ERROR_EXIT, FAILURE_EXIT, fail
 
 SPIDER = "portal"
 DEFAULT_PROJECT = "portalspider"
 DEFAULT_TIMEOUT = 10.0
+MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 600.0
 USERNAME_ENV, PASSWORD_ENV = "SCRAPYD_USERNAME", "SCRAPYD_PASSWORD"
 
 
@@ -141,16 +143,26 @@ def node_site_arg(path: str, site_dir: str | None) -> str:
 
 
 def check_config(path: str) -> str | None:
-    """A one-line reason not to schedule this site, or None when its config loads."""
+    """A one-line reason not to schedule this site (``PATH[:LINE]: …``), or None."""
     from portalspider.siteconfig import ConfigError, load_site_config
 
-    if not Path(path).is_file():
-        return f"{path}: no such file"
     try:
         load_site_config(path)
     except ConfigError as exc:
-        return str(exc)
+        return str(exc)  # names the file (and line) itself
     return None
+
+
+def check_node_url(url: str) -> str:
+    """The URL of a scrapyd node, or ``fail`` with one line (never a traceback)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError as exc:
+        fail(f"--scrapyd {url!r} is not a valid URL ({exc})")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"--scrapyd {display_url(url)!r} is not an http(s) URL")
+    return url
 
 
 def schedule_sites(
@@ -237,7 +249,8 @@ class Command(ScrapyCommand):
             "Start one scrapyd job of the 'portal' spider per site config, on the scrapyd node "
             "with the fewest running+pending jobs, skipping a site whose previous job is still "
             "pending or running. Meant for cron or a systemd timer. Basic auth comes from "
-            f"{USERNAME_ENV}/{PASSWORD_ENV}. Exit status 1 if any site or node failed."
+            f"{USERNAME_ENV}/{PASSWORD_ENV}. Exit status 2 if a site config is invalid (the "
+            "others are still scheduled), else 1 if a node or a job failed, else 0."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -246,7 +259,7 @@ class Command(ScrapyCommand):
             "--scrapyd",
             metavar="URL[,URL...]",
             default=os.environ.get("SCRAPYD_URL"),
-            help="scrapyd node(s), comma-separated (default: $SCRAPYD_URL)",
+            help="scrapyd node(s), comma-separated; $SCRAPYD_URL when not given",
         )
         parser.add_argument(
             "--project",
@@ -266,39 +279,55 @@ class Command(ScrapyCommand):
             help="directory holding the site configs on the nodes (default: this path, absolute)",
         )
         parser.add_argument(
-            "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per scrapyd request"
+            "--timeout",
+            type=float,
+            default=DEFAULT_TIMEOUT,
+            metavar="SECONDS",
+            help=f"seconds per scrapyd request, 0.1 to 600 (default {DEFAULT_TIMEOUT:g})",
         )
         parser.add_argument("--dry-run", action="store_true", help="say what would be started")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
-            raise UsageError("give at least one site config (SITE.yaml)")
+            fail("give at least one site config (SITE.yaml)")
         urls = [url.strip() for url in (opts.scrapyd or "").split(",") if url.strip()]
         if not urls:
-            raise UsageError("--scrapyd URL is required (or set SCRAPYD_URL)")
+            fail("--scrapyd URL is required (or set SCRAPYD_URL)")
         for url in urls:
-            if urlsplit(url).scheme not in ("http", "https"):
-                raise UsageError(f"--scrapyd {display_url(url)!r} is not an http(s) URL")
+            check_node_url(url)
+        if not MIN_TIMEOUT <= opts.timeout <= MAX_TIMEOUT:
+            fail(f"--timeout {opts.timeout:g}: must be {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} seconds")
         for setting in opts.setting:
             if "=" not in setting:
-                raise UsageError(f"--setting {setting!r} is not NAME=VALUE")
+                fail(f"--setting {setting!r} is not NAME=VALUE")
+        # Configs first, before any node is asked: a broken one is a config error (exit 2)
+        # whatever state the nodes are in; the others are still scheduled.
+        problems = {path: check_config(path) for path in args}
+        for problem in problems.values():
+            if problem:
+                print(f"error: {problem}", file=sys.stderr)
+        valid = [path for path, problem in problems.items() if not problem]
         username = os.environ.get(USERNAME_ENV)
         auth = (username, os.environ.get(PASSWORD_ENV, "")) if username else None
         nodes = [Node(url, auth, opts.timeout) for url in urls]
         outcomes, errors = schedule_sites(
             nodes,
-            args,
+            valid,
             project=opts.project,
             settings=opts.setting,
             site_dir=opts.site_dir,
             dry_run=opts.dry_run,
         )
         for line in errors:
-            print(f"Error: {line}", file=sys.stderr)
+            print(f"error: {line}", file=sys.stderr)
         for outcome in outcomes:
             if outcome.action == "error":
-                print(f"Error: {outcome.site}: {outcome.detail}", file=sys.stderr)
+                # A config error names its file itself; a node error needs the site.
+                prefix = "" if outcome.detail.startswith(outcome.site) else f"{outcome.site}: "
+                print(f"error: {prefix}{outcome.detail}", file=sys.stderr)
             else:
                 print(f"{outcome.action} {outcome.site}: {outcome.detail}")
-        if errors or any(o.action == "error" for o in outcomes):
-            self.exitcode = 1
+        if any(problems.values()):
+            self.exitcode = CONFIG_ERROR_EXIT
+        elif errors or any(o.action == "error" for o in outcomes):
+            self.exitcode = FAILURE_EXIT

@@ -3,7 +3,7 @@
 Sheets: 存在问题 (first: one row per problem, 整改措施 and 完成情况 left for the unit),
 全部栏目 (every column, its status and counts), 已整改. Every sheet has a frozen header,
 an auto-filter and widths that fit Chinese text (a CJK character is two columns wide).
-Text cells pass through ``render.csv_cell`` (formula injection) and are stored as strings,
+Text cells pass through ``csvsafe.cell`` (formula injection) and are stored as strings,
 so openpyxl never writes a crawled ``=...`` as a formula.
 """
 
@@ -19,9 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from portalspider import csvsafe
 from portalspider.report.data import ColumnRow, Report
 from portalspider.report.office import OfficeExtras, office_path, to_rectify, xml_text
-from portalspider.report.render import csv_cell
 
 Cell = str | int | dt.date | None
 MIN_WIDTH, MAX_WIDTH = 6, 50
@@ -152,7 +152,7 @@ def _write(sheet: Worksheet, row: int, col: int, value: Cell) -> None:
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
         return
-    cell.value = xml_text(csv_cell(value))
+    cell.value = xml_text(csvsafe.cell(value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
 
 

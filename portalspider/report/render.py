@@ -2,7 +2,7 @@
 
 Everything that came from a crawled page (titles, column names, URLs) is hostile until
 escaped for its medium: HTML through autoescape, Markdown through ``md``, CSV cells
-through ``csv_cell`` (spreadsheet formula injection), links through ``safe_url`` (only
+through ``csvsafe.cell`` (spreadsheet formula injection), links through ``safe_url`` (only
 http/https become links, never ``javascript:``).
 """
 
@@ -17,12 +17,12 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from portalspider import csvsafe
 from portalspider.report.data import Report
 from portalspider.vocab import PROBLEM_STATUSES, status_label
 
 # Only what can start markup mid-line: a cell never begins a line, so "#", "+", ">" stay.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def md(value: object) -> str:
@@ -45,14 +45,6 @@ def safe_url(value: object) -> str:
 def md_url(value: object) -> str:
     """A URL safe inside Markdown ``(...)``: spaces, brackets and angle brackets encoded."""
     return quote(safe_url(value), safe=":/?#@!$&'*+,;=%~.-_")
-
-
-def csv_cell(value: object) -> str:
-    """A cell that Excel shows as text, never evaluates (CSV formula injection)."""
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -119,7 +111,7 @@ def render_csv(report: Report) -> str:
     writer.writerow(CSV_HEADER)
     for number, row in enumerate(report.problems, start=1):
         writer.writerow(
-            csv_cell(value)
+            csvsafe.cell(value)
             for value in (
                 number,
                 row.unit,
@@ -140,12 +132,12 @@ def render_csv(report: Report) -> str:
 
 
 FORMATS: dict[str, tuple[Callable[[Report], str], str]] = {
-    # extension: (renderer, file encoding); utf-8-sig puts the BOM Excel needs.
+    # extension: (renderer, file encoding); csvsafe.ENCODING puts the BOM Excel needs.
     ".html": (render_html, "utf-8"),
     ".htm": (render_html, "utf-8"),
     ".md": (render_markdown, "utf-8"),
     ".markdown": (render_markdown, "utf-8"),
-    ".csv": (render_csv, "utf-8-sig"),
+    ".csv": (render_csv, csvsafe.ENCODING),
 }
 
 

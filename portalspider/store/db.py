@@ -80,8 +80,9 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
             try:
                 cur.execute("PRAGMA journal_mode = WAL")
                 break
-            except Exception:
-                if attempt == 19:
+            except Exception as exc:
+                # Only a lock is worth waiting for; "file is not a database" fails at once.
+                if attempt == 19 or "locked" not in str(exc).lower():
                     raise
                 time.sleep(0.05 * (attempt + 1))
         # WAL + NORMAL is durable against application crashes (a crash mid-crawl loses only
@@ -178,6 +179,9 @@ def alembic_config(connection: Any = None) -> Any:
 def _upgrade_on(conn: Any) -> None:
     from alembic import command
 
+    # Alembic's INFO lines ("Context impl SQLiteImpl", "Will assume non-transactional DDL")
+    # would open every crawl log; the upgrade runs in one transaction anyway (see upgrade).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(alembic_config(conn), "head")
 
 
