@@ -10,7 +10,7 @@ from scrapy import signals
 
 from portalspider.dates import today_shanghai
 from portalspider.items import ColumnItem, SiteItem
-from portalspider.vocab import count_problems, tally
+from portalspider.vocab import count_problems, status_label, tally
 
 logger = logging.getLogger("portalspider.summary")
 
@@ -30,14 +30,12 @@ MEANINGS = {
 
 def column_meaning(item: ColumnItem) -> str:
     """``超期未更新: 40 days without update, limit 14``: the status in words."""
-    from portalspider.report.data import STATUS_LABELS
-
     text = MEANINGS.get(item.status, "")
     figures = {"age": item.age_days, "limit": item.threshold_days}
     if "{" in text and None in figures.values():
         text = ""
     text = text.format(**figures)
-    label = STATUS_LABELS.get(item.status, item.status)
+    label = status_label(item.status)
     return f"{label}: {text}" if text else label
 
 
