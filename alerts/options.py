@@ -1,46 +1,20 @@
 """Typed alert options, read once from Scrapy settings.
 
-Every knob is a Scrapy setting so that ``-s NAME=VALUE`` works; the ones the lead's
-``settings.py`` does not define yet fall back to the environment variable of the same name
-(how scrapyd jobs receive configuration) and then to the default written here.
+Every knob is a Scrapy setting so that ``-s NAME=VALUE`` works, and (through the project's
+settings module, the one place that reads it) the environment variable of the same name. The
+defaults written here are the only ones. Values are parsed by ``portalspider.projectsettings``:
+one boolean parser, and a bad value is a one-line ``SettingError`` naming the setting.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
-
-def _raw(settings: Any, name: str) -> Any:
-    value = settings.get(name) if settings is not None else None
-    if value is None or value == "":
-        value = os.environ.get(name)
-    return None if value == "" else value
-
-
-def _bool(settings: Any, name: str, default: bool) -> bool:
-    value = _raw(settings, name)
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _int(settings: Any, name: str, default: int) -> int:
-    value = _raw(settings, name)
-    return default if value is None else int(value)
-
-
-def _float(settings: Any, name: str, default: float) -> float:
-    value = _raw(settings, name)
-    return default if value is None else float(value)
-
-
-def _str(settings: Any, name: str, default: str | None = None) -> str | None:
-    value = _raw(settings, name)
-    return default if value is None else str(value)
+from portalspider.projectsettings import get_bool as _bool
+from portalspider.projectsettings import get_float as _float
+from portalspider.projectsettings import get_int as _int
+from portalspider.projectsettings import get_str as _str
 
 
 @dataclass(frozen=True)
@@ -83,7 +57,7 @@ class AlertOptions:
 
     @classmethod
     def from_settings(cls, settings: Any) -> AlertOptions:
-        """Build from a Scrapy ``Settings`` (or any mapping with ``.get``), env as fallback."""
+        """Build from a Scrapy ``Settings`` (or any mapping with ``.get``)."""
         d = cls()
         return cls(
             enabled=_bool(settings, "ALERTS_ENABLED", d.enabled),

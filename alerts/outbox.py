@@ -237,12 +237,14 @@ class Outbox:
         if getattr(exc, "channel_down", False):
             down.add(channel)
         logger.warning(
-            "alerts: %s digest #%d not delivered (attempt %d), will retry after %s UTC: %s",
+            "alerts: %s digest #%d not delivered (attempt %d): %s; due again at %s UTC, "
+            "sent by the next `scrapy alerts --send` (deploy/portalspider-alerts.timer runs it "
+            "every 10 min) or the next crawl of this site",
             channel,
             row_id,
             attempts,
-            retry_at.isoformat(" ", "seconds"),
             reason,
+            retry_at.isoformat(" ", "seconds"),
         )
 
     # -- crash recovery ------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""The alerts entry points: what the store pipeline and ``scrapy alerts`` call.
+"""The alerts entry points: what the alerts extension and ``scrapy alerts`` call.
 
 ``after_crawl`` decides (lifecycle), renders one digest per recipient unit and channel,
 and writes events and deliveries in **one** transaction; only then does it deliver. A
 crash after the commit leaves pending rows that the next crawl or ``scrapy alerts --send``
-delivers; a crash before it leaves nothing decided, so the next crawl decides again.
+delivers (deploy/portalspider-alerts.timer runs it every 10 minutes); a crash before it
+leaves nothing decided, so the next crawl decides again.
 """
 
 from __future__ import annotations
@@ -243,7 +244,8 @@ def after_crawl(
 ) -> None:
     """Decide, record and (unless ALERTS_DRY_RUN) deliver; log, never raise.
 
-    Called by the store pipeline once the run is committed. A failure here must not turn a
+    Called by ``alerts.extension.AlertsExtension`` on ``spider_closed``, once the store
+    pipeline committed the run. A failure here must not turn a
     finished crawl into a failed one: the decisions are either committed (and delivered now
     or later) or not (and decided again by the next crawl).
     """

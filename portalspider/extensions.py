@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 
 from scrapy import signals
 
+from portalspider.context import crawl_context
 from portalspider.dates import today_shanghai
 from portalspider.items import ColumnItem, SiteItem
 from portalspider.vocab import count_problems, status_label, tally
@@ -94,41 +95,41 @@ class CrawlSummary:
             self.judged[unit].append((item.status, until))
 
     def spider_closed(self, spider, reason) -> None:
+        context = crawl_context(self.crawler)
+        site_name = context.config.name if context is not None else ""
         total = sum(self.by_status.values())
-        lines = [
-            f"SUMMARY site={getattr(spider.config, 'name', '')} reason={reason} columns={total}"
-        ]
+        lines = [f"SUMMARY site={site_name} reason={reason} columns={total}"]
         if self.site is not None and self.site.status == "down":
             lines.append(f"SUMMARY site is DOWN ({self.site.error}); no column was judged")
         lines.append(
             "SUMMARY by status: " + ", ".join(f"{s}={n}" for s, n in tally(self.by_status))
         )
-        today = getattr(spider, "today", None) or today_shanghai()
+        today = context.today if context is not None else today_shanghai()
         found = count_problems((j for js in self.judged.values() for j in js), today)
         lines.append(f"SUMMARY problems={found.problems} exempt={found.exempt}")
         for unit, count in sorted(self.by_unit.items(), key=lambda kv: (-kv[1], kv[0])):
             mine = count_problems(self.judged[unit], today)
             exempt = f" exempt={mine.exempt}" if mine.exempt else ""
             lines.append(f"SUMMARY unit={unit} columns={count} problems={mine.problems}{exempt}")
-        run_summary = getattr(spider, "run_summary", None)
-        if run_summary:
-            opened = run_summary.get("findings_opened", run_summary.get("new_findings"))
-            closed = run_summary.get("findings_closed", run_summary.get("resolved_findings"))
+        # The store's results: in the stats, since item pipelines close before this signal.
+        stats = self.crawler.stats
+        run_id = stats.get_value("store/run_id") if stats is not None else None
+        if stats is not None and run_id is not None:
             lines.append(
-                f"SUMMARY findings opened={opened} closed={closed} "
-                f"gone={run_summary.get('gone_columns', 0)} "
-                f"ignored={run_summary.get('ignored_columns', 0)} "
-                f"run_id={run_summary.get('run_id')}"
+                f"SUMMARY findings opened={stats.get_value('store/findings_opened')} "
+                f"closed={stats.get_value('store/findings_closed')} "
+                f"gone={stats.get_value('store/columns_gone', 0)} "
+                f"ignored={stats.get_value('store/columns_ignored', 0)} run_id={run_id}"
             )
-            stats = run_summary.get("stats") or {}
             lines.append(
-                f"SUMMARY requests={stats.get('requests')} errors={stats.get('errors')} "
-                f"duration={stats.get('duration')}s"
+                f"SUMMARY requests={stats.get_value('store/requests')} "
+                f"errors={stats.get_value('store/errors')} "
+                f"duration={stats.get_value('store/duration')}s"
             )
-        if not getattr(spider, "discovery_complete", True):
+        if context is not None and not context.discovery.complete:
             lines.append(
                 "SUMMARY discovery incomplete: some pages failed "
-                f"({len(spider.discovery_failures)}); no column was marked gone"
+                f"({len(context.discovery.failures)}); no column was marked gone"
             )
         for line in lines:
             logger.info(line)

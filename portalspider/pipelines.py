@@ -27,9 +27,9 @@ class JudgePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
-        self.rules = ColumnRules(spider.config)
-        self.today: dt.date = spider.today
+        context = self.crawler.spider.context
+        self.rules = ColumnRules(context.config)
+        self.today: dt.date = context.today
 
     def process_item(self, item):
         if not isinstance(item, ColumnItem):

@@ -1,16 +1,13 @@
 """Scrapy settings for portalspider.
 
 Project settings use custom names (PORTALSPIDER_*, ALERTS_*) so Scrapy never prints a
-secret among its "Overridden settings"; each is also read from the environment
-variable of the same name, which is how scrapyd jobs receive secrets.
+secret among its "Overridden settings". Each is also read from the environment variable of
+the same name (how scrapyd jobs receive secrets): the overlay at the end of this file is the
+only place the environment is read. ``-s NAME=VALUE`` still wins over both. Read them through
+``portalspider.projectsettings`` (typed, one boolean parser, one-line errors).
 """
 
-import os
-
-
-def _env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(name, default)
-
+from portalspider.projectsettings import DEFAULT_DATABASE_URL, from_environment
 
 BOT_NAME = "portalspider"
 SPIDER_MODULES = ["portalspider.spiders"]
@@ -55,33 +52,21 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # Logs one line per column and the closing summary for the webmaster.
     "portalspider.extensions.CrawlSummary": 500,
+    # Decides and delivers the alerts once the store committed the run (spider_closed runs
+    # after every pipeline's close_spider). A dotted path: portalspider never imports alerts.
+    "alerts.extension.AlertsExtension": 600,
 }
 
 # Project configuration (each overridable by -s NAME=VALUE or the environment).
 # Used by the store pipeline and every command that reads the database.
-PORTALSPIDER_DATABASE_URL = _env("PORTALSPIDER_DATABASE_URL", "sqlite:///var/portalspider.db")
+PORTALSPIDER_DATABASE_URL = DEFAULT_DATABASE_URL
 # Articles opened per undated column to find a publication date.
-PORTALSPIDER_ARTICLE_FALLBACK = int(_env("PORTALSPIDER_ARTICLE_FALLBACK", "3"))
+PORTALSPIDER_ARTICLE_FALLBACK = 3
+# YYYY-MM-DD: judge as of this Asia/Shanghai date instead of today (demo, tests, replays).
+PORTALSPIDER_TODAY = None
 
-# Used by the alerts package at the end of each crawl and by `scrapy alerts`.
-ALERTS_ENABLED = _env("ALERTS_ENABLED", "true")
-ALERTS_DRY_RUN = _env("ALERTS_DRY_RUN", "false")
-ALERTS_REMIND_DAYS = int(_env("ALERTS_REMIND_DAYS", "7"))
-ALERTS_ESCALATE_AFTER = int(_env("ALERTS_ESCALATE_AFTER", "2"))
-ALERTS_SMTP_HOST = _env("ALERTS_SMTP_HOST", "localhost")
-ALERTS_SMTP_PORT = int(_env("ALERTS_SMTP_PORT", "25"))
-ALERTS_SMTP_USER = _env("ALERTS_SMTP_USER")
-ALERTS_SMTP_PASSWORD = _env("ALERTS_SMTP_PASSWORD")
-ALERTS_SMTP_STARTTLS = _env("ALERTS_SMTP_STARTTLS", "false")
-ALERTS_SMTP_SSL = _env("ALERTS_SMTP_SSL", "false")
-ALERTS_SMTP_TIMEOUT = int(_env("ALERTS_SMTP_TIMEOUT", "30"))
-ALERTS_MAIL_FROM = _env("ALERTS_MAIL_FROM", "portalspider@localhost")
-ALERTS_WECOM_API_BASE = _env("ALERTS_WECOM_API_BASE", "https://qyapi.weixin.qq.com")
-ALERTS_WECOM_CORP_ID = _env("ALERTS_WECOM_CORP_ID")
-ALERTS_WECOM_CORP_SECRET = _env("ALERTS_WECOM_CORP_SECRET")
-ALERTS_WECOM_AGENT_ID = _env("ALERTS_WECOM_AGENT_ID")
-ALERTS_WECOM_PROXY = _env("ALERTS_WECOM_PROXY")  # HTTPS proxy with a fixed egress IP (60020)
-# Tuning knobs with defaults in alerts/options.py (rate window, 45009 wait, message budgets,
-# outbox backoff and lease): ALERTS_WECOM_RATE_LIMIT, ALERTS_WECOM_RATE_WINDOW,
-# ALERTS_WECOM_RETRY_WAIT, ALERTS_WECOM_RETRY_TIMES, ALERTS_WECOM_*_BUDGET,
-# ALERTS_RETRY_BACKOFF, ALERTS_MAX_ATTEMPTS, ALERTS_SEND_LEASE; see docs/alerts.md.
+# The alerts package's settings (ALERTS_ENABLED, ALERTS_DRY_RUN, ALERTS_SMTP_*, ALERTS_WECOM_*,
+# outbox tuning) have their defaults in one place, alerts/options.py; docs/alerts.md lists them.
+
+# Every PORTALSPIDER_* / ALERTS_* environment variable overrides the value above.
+globals().update(from_environment())

@@ -77,6 +77,7 @@ class SiteCommand(ScrapyCommand):
             fail(f"--site PATH is required (usage: scrapy {self.syntax()})")
         from sqlalchemy.exc import SQLAlchemyError
 
+        from portalspider.projectsettings import SettingError
         from portalspider.store.db import StoreError
 
         try:
@@ -84,6 +85,9 @@ class SiteCommand(ScrapyCommand):
         except CommandError as exc:
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = exc.exitcode
+        except SettingError as exc:  # a bad -s/environment value, e.g. ALERTS_SMTP_PORT=abc
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = CONFIG_ERROR_EXIT
         except StoreError as exc:  # already one line, password masked
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = STORE_ERROR_EXIT
@@ -106,16 +110,20 @@ class SiteCommand(ScrapyCommand):
 
     def today(self, opts: argparse.Namespace) -> dt.date:
         from portalspider.dates import today_shanghai
+        from portalspider.projectsettings import SettingError, get_date
 
-        value = opts.today or (self.settings.get("PORTALSPIDER_TODAY") if self.settings else None)
-        if not value:
-            return today_shanghai()
-        try:
-            day = dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise CommandError(
-                f"--today {value!r} is not a YYYY-MM-DD date", CONFIG_ERROR_EXIT
-            ) from None
+        if opts.today:
+            try:
+                day = dt.date.fromisoformat(opts.today)
+            except ValueError:
+                raise CommandError(
+                    f"--today {opts.today!r} is not a YYYY-MM-DD date", CONFIG_ERROR_EXIT
+                ) from None
+        else:
+            try:
+                day = get_date(self.settings, "PORTALSPIDER_TODAY") or today_shanghai()
+            except SettingError as exc:
+                raise CommandError(str(exc), CONFIG_ERROR_EXIT) from None
         return check_today(day)
 
     @staticmethod
@@ -134,7 +142,9 @@ class SiteCommand(ScrapyCommand):
     @property
     def database_url(self) -> str:
         assert self.settings is not None
-        return self.settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
+        from portalspider.projectsettings import database_url
+
+        return database_url(self.settings)
 
     def open_store(self) -> Any:
         """The store's session factory, as a context manager (migrated on entry)."""

@@ -118,6 +118,8 @@ def test_smtp_down_then_up_delivers_exactly_once(
         assert rows[0].attempts == 1
         assert rows[1].attempts == 0
     assert "pw-hunter2" not in caplog.text
+    # The retry is the job of `scrapy alerts --send` on its timer, and the log says so.
+    assert "sent by the next `scrapy alerts --send`" in caplog.text
     with sink:
         after_crawl(
             settings=settings,

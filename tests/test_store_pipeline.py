@@ -1,4 +1,4 @@
-"""The store pipeline inside Scrapy: open, batch, close, alerts hook, failure at open."""
+"""The store pipeline inside Scrapy: open, batch, close, results in stats, failure at open."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import subprocess
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.test import get_crawler
 
+from portalspider.context import CrawlContext
 from portalspider.items import ColumnItem, SiteItem
 from portalspider.siteconfig import SiteConfig
 from portalspider.store.db import make_engine, session_factory
@@ -37,9 +37,9 @@ def make_pipeline(db_url: str, **settings: Any) -> StorePipeline:
         {"PORTALSPIDER_DATABASE_URL": db_url, "ALERTS_ENABLED": "false", **settings},
     )
     spider = FakePortal()
-    spider.config = SiteConfig(path="site.yaml", name="测试县", url=SITE)
-    spider.today = TODAY
-    spider._job = "job-42"
+    spider.context = CrawlContext(  # type: ignore[attr-defined]
+        config=SiteConfig(path="site.yaml", name="测试县", url=SITE), today=TODAY, job_id="job-42"
+    )
     crawler.spider = spider
     crawler.crawling = True
     crawler.stats.open_spider()
@@ -72,7 +72,13 @@ def test_pipeline_records_a_run(db_url: str) -> None:
     ]
     pipe = make_pipeline(db_url, PORTALSPIDER_STORE_BATCH=1)
     summary = crawl_once(pipe, items)
-    assert pipe.crawler.spider.run_summary is summary
+    stats = pipe.crawler.stats
+    assert stats.get_value("store/run_id") == summary["run_id"]
+    assert stats.get_value("store/outcome") == "finished"
+    assert stats.get_value("store/columns") == 2
+    assert stats.get_value("store/findings_opened") == 1
+    assert stats.get_value("store/findings_closed") == 0
+    assert stats.get_value("store/findings_gone") == 0
     assert summary["by_status"] == {"ok": 1, "stale": 1}
     assert summary["by_unit"]["县政府办"] == {"stale": 1}
     assert summary["new_findings"] == 1
@@ -101,32 +107,6 @@ def test_shutdown_marks_nothing_gone(db_url: str) -> None:
     summary = crawl_once(pipe, [SiteItem(url=SITE, status="up")])
     assert "gone" not in summary["by_status"]
     assert summary["gone_checked"] is False
-
-
-def test_alerts_hook_called_and_its_failure_contained(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    calls: list[dict[str, Any]] = []
-
-    def after_crawl(**kwargs: Any) -> None:
-        calls.append(kwargs)
-        raise RuntimeError("smtp down")
-
-    fake = types.ModuleType("alerts.service")
-    fake.after_crawl = after_crawl  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "alerts.service", fake)
-    import alerts
-
-    monkeypatch.setattr(alerts, "service", fake, raising=False)
-    pipe = make_pipeline(db_url, ALERTS_ENABLED="true")
-    with caplog.at_level(logging.ERROR):
-        summary = crawl_once(pipe, [SiteItem(url=SITE, status="up")])
-    assert len(calls) == 1
-    assert calls[0]["run_id"] == summary["run_id"]
-    assert calls[0]["today"] == TODAY
-    assert calls[0]["config"].url == SITE
-    assert callable(calls[0]["session_factory"])
-    assert any("smtp down" in r.getMessage() for r in caplog.records)
 
 
 def test_unopenable_database_closes_spider_with_one_line(

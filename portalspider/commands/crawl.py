@@ -2,7 +2,8 @@
 
 An invalid site config or an unknown spider must stop the crawl with one readable line and
 exit status 2, not a traceback from inside the spider loader or the spider's constructor.
-The checks run before Scrapy starts its crawler process and its start-up log. ``--help``
+A bad setting value (``-s`` or the environment) is one line too. The checks run before
+Scrapy starts its crawler process and its start-up log. ``--help``
 lists the project's spiders and their ``-a site=PATH`` argument.
 """
 
@@ -11,7 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
 
+from portalspider.context import CrawlContext
+from portalspider.projectsettings import SettingError
 from portalspider.sitecommand import FAILURE_EXIT, fail
 from portalspider.siteconfig import ConfigError, load_site_config
 
@@ -68,6 +73,10 @@ class Command(ScrapyCrawlCommand):
 
     def process_options(self, args: list[str], opts: Any) -> None:
         super().process_options(args, opts)
+        try:
+            check_settings(self.settings)
+        except SettingError as exc:
+            fail(str(exc))
         if not args:
             return
         spiders = project_spiders()
@@ -80,3 +89,18 @@ class Command(ScrapyCrawlCommand):
             load_site_config(site, wecom_api_base=self.settings.get("ALERTS_WECOM_API_BASE"))
         except ConfigError as exc:
             fail(str(exc))
+
+
+def check_settings(settings: Any) -> None:
+    """Parse every project setting the crawl reads; raise ``SettingError`` on a bad one.
+
+    Components (item pipelines, extensions) with a ``check_settings(settings)`` class
+    method are asked too, so a bad ``ALERTS_*`` value is one line here, not a traceback
+    from inside the crawler.
+    """
+    CrawlContext.check_settings(settings)
+    for name in ("ITEM_PIPELINES", "EXTENSIONS"):
+        for component in build_component_list(settings.getwithbase(name)):
+            check = getattr(load_object(component), "check_settings", None)
+            if check is not None:
+                check(settings)

@@ -41,6 +41,7 @@ class Command(ScrapyCommand):
             fail("expected one action: upgrade or current (usage: scrapy db upgrade|current)")
         from sqlalchemy.exc import SQLAlchemyError
 
+        from portalspider.projectsettings import database_url
         from portalspider.store.db import (
             StoreError,
             current_revision,
@@ -51,7 +52,7 @@ class Command(ScrapyCommand):
         )
 
         assert self.settings is not None
-        url = self.settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
+        url = database_url(self.settings)
         try:
             engine = make_engine(url)
             try:

@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from portalspider import discovery as disc
+from portalspider.context import CrawlContext
 from portalspider.dates import age_days, find_dates, is_update, today_shanghai, update_or_none
 from portalspider.extract.article import parse_article_date
 from portalspider.extract.articlestop import (
@@ -34,7 +35,7 @@ from portalspider.extract.htmlutil import strip_controls
 from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.rules import ColumnRules
-from portalspider.siteconfig import load_site_config
+from portalspider.siteconfig import SiteConfig, load_site_config
 from portalspider.urls import canonical_url, clean_url, in_domains, is_section_url
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
@@ -54,27 +55,36 @@ class PortalSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         if not site:
             raise ValueError("the portal spider needs -a site=PATH/TO/site.yaml")
-        self.config = load_site_config(site, wecom_api_base=wecom_api_base)
-        self.rules = ColumnRules(self.config)
-        self.allowed_domains = list(self.config.allowed_domains)
-        self.today: dt.date = today_shanghai()
+        config = load_site_config(site, wecom_api_base=wecom_api_base)
+        # Settings are known in from_crawler; until then, the clock's today.
+        self.context = CrawlContext(config=config, today=today_shanghai())
+        self.rules = ColumnRules(config)
+        self.allowed_domains = list(config.allowed_domains)
         self.seen: set[str] = set()  # canonical URLs requested for discovery
         self.parsed: set[str] = set()  # canonical URLs of candidate pages read (after redirects)
-        self.home_key = canonical_url(self.config.url)
-        # False when the sitemap failed: no column missing from this crawl is "gone".
-        self.discovery_complete = True
-        self.discovery_failures: list[str] = []
+        self.home_key = canonical_url(config.url)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         # The site config trusts the WeCom API host for webhooks (else: a warning).
         kwargs["wecom_api_base"] = crawler.settings.get("ALERTS_WECOM_API_BASE")
         spider = super().from_crawler(crawler, *args, **kwargs)
-        today = crawler.settings.get("PORTALSPIDER_TODAY")
-        if today:
-            spider.today = dt.date.fromisoformat(today)
-        spider.article_fallback = crawler.settings.getint("PORTALSPIDER_ARTICLE_FALLBACK", 3)
+        spider.context = CrawlContext.from_settings(
+            crawler.settings, spider.context.config, job_id=kwargs.get("_job")
+        )
         return spider
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.context.config
+
+    @property
+    def today(self) -> dt.date:
+        return self.context.today
+
+    @property
+    def article_fallback(self) -> int:
+        return self.context.article_fallback
 
     async def start(self):
         for warning in getattr(self.config, "warnings", []):
@@ -184,9 +194,9 @@ class PortalSpider(scrapy.Spider):
         cand: disc.LinkCandidate = request.meta["cand"]
         status = failure.value.response.status if failure.check(HttpError) else None
         # The store leaves columns under a failed page alone instead of calling them gone.
-        self.discovery_failures.append(request.url)
-        if request.callback == self.parse_sitemap:
-            self.discovery_complete = False
+        sitemap = request.callback == self.parse_sitemap
+        self.context.discovery.failed(request.url, sitemap=sitemap)
+        if sitemap:
             self.logger.warning("Sitemap %s failed: %s", request.url, _reason(failure))
             return
         # A link that failed could be a column or a hub; report it as an unreachable column

@@ -1,9 +1,11 @@
-"""The store pipeline: every crawl into SQL, then the after-crawl alerts.
+"""The store pipeline: every crawl into SQL, and its results into the crawler stats.
 
 Owns the session lifecycle of one crawl through a ``RunRecorder``: the database is opened
 and migrated at spider open, items are buffered and written in bulk batches, and the run
-is finalized and committed at close (in ``finally``, so a failing alert hook or stats
-call can never lose the crawl).
+is finalized and committed at close. It only records: the results (run id, outcome, counts,
+findings opened/closed/gone) go into the stats under ``store/...``, where the crawl summary
+and the alerts extension (``spider_closed``, which Scrapy sends after every pipeline's
+``close_spider``) read them.
 
 A database that cannot be opened or migrated stops the crawl before any request: the
 pipeline logs one ``ERROR`` line naming the database and the cause, records
@@ -15,15 +17,14 @@ as a multi-screen asyncio traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
-from portalspider.dates import today_shanghai
+from portalspider.context import crawl_context
+from portalspider.projectsettings import database_url, get_int
 from portalspider.rules import ColumnRules
 from portalspider.store.db import StoreError, make_engine, session_factory, upgrade
 from portalspider.store.recorder import RunRecorder
@@ -31,21 +32,7 @@ from portalspider.store.recorder import RunRecorder
 logger = logging.getLogger(__name__)
 
 STORE_UNAVAILABLE = "store_unavailable"
-
-
-def crawl_today(crawler: Crawler) -> dt.date:
-    """The Asia/Shanghai date the crawl judges against.
-
-    A spider attribute ``today`` (a date) or the setting ``PORTALSPIDER_TODAY``
-    (YYYY-MM-DD) overrides the clock, so the demo and tests can move time.
-    """
-    spider_today = getattr(crawler.spider, "today", None)
-    if isinstance(spider_today, dt.date):
-        return spider_today
-    value = crawler.settings.get("PORTALSPIDER_TODAY")
-    if value:
-        return dt.date.fromisoformat(str(value))
-    return today_shanghai()
+BATCH_SIZE = 500  # rows per bulk write (PORTALSPIDER_STORE_BATCH)
 
 
 class StorePipeline:
@@ -62,28 +49,31 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    @classmethod
+    def check_settings(cls, settings: Any) -> None:
+        """Parse the settings the store reads (a bad value raises ``SettingError``)."""
+        get_int(settings, "PORTALSPIDER_STORE_BATCH", BATCH_SIZE)
+
     # -- open ------------------------------------------------------------------------
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
         settings = self.crawler.settings
-        url = settings.get("PORTALSPIDER_DATABASE_URL") or "sqlite:///var/portalspider.db"
-        try:
-            config = spider.config
-        except AttributeError:
-            self._fail_open("the spider has no site config (spider.config); nothing to store")
+        url = database_url(settings)
+        context = crawl_context(self.crawler)
+        if context is None:
+            self._fail_open("the spider has no crawl context (spider.context); nothing to store")
+        config = context.config
         try:
             self.engine = make_engine(url)
             upgrade(self.engine)
             self.sessions = session_factory(self.engine)
-            job = getattr(spider, "_job", None) or os.environ.get("SCRAPY_JOB")
             self.recorder = RunRecorder(
                 self.sessions,
                 site_url=config.url,
                 site_name=config.name,
-                today=crawl_today(self.crawler),
-                job_id=str(job) if job else None,
-                batch_size=settings.getint("PORTALSPIDER_STORE_BATCH", 500),
+                today=context.today,
+                job_id=context.job_id,
+                batch_size=get_int(settings, "PORTALSPIDER_STORE_BATCH", BATCH_SIZE),
             )
             self.recorder.start()
         except StoreError as exc:
@@ -116,30 +106,35 @@ class StorePipeline:
     # -- close -----------------------------------------------------------------------
 
     def close_spider(self) -> None:
-        """Finalize and commit the run, then hand over to the alerts."""
+        """Finalize and commit the run, then publish its results in the stats."""
         if self.recorder is None:
             return
-        spider = self.crawler.spider
+        context = crawl_context(self.crawler)
+        discovery = context.discovery if context is not None else None
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
         # A crawl stopped by Ctrl-C / scrapyd cancel did not see the whole site.
-        complete = bool(getattr(spider, "discovery_complete", True)) and self.crawler.crawling
-        rules = ColumnRules(spider.config)
+        complete = (discovery is None or discovery.complete) and self.crawler.crawling
+        rules = ColumnRules(context.config) if context is not None else None
         try:
             self.summary = self.recorder.finish(
                 discovery_complete=complete,
                 stats=stats,
-                failed_urls=list(getattr(spider, "discovery_failures", [])),
-                is_ignored=lambda url, name, path: rules.resolve(url, name, path).ignore,
+                failed_urls=list(discovery.failures) if discovery is not None else [],
+                is_ignored=(
+                    (lambda url, name, path: rules.resolve(url, name, path).ignore)
+                    if rules is not None
+                    else None
+                ),
             )
         except Exception as exc:
             logger.error("Store: could not finalize run %s: %s", self.recorder.run_id, exc)
             self.recorder.fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             self._dispose()
             raise
-        spider.run_summary = self.summary
-        if self.crawler.stats is not None:
-            self.crawler.stats.set_value("store/run_id", self.recorder.run_id)
-            self.crawler.stats.set_value("store/seconds", self.summary["store_seconds"])
+        try:
+            self._publish(self.summary)
+        finally:
+            self._dispose()
         logger.info(
             "Store: run %s %s: %s columns, %s new findings, %s resolved, %s gone, %s ignored "
             "(%.2f s)",
@@ -152,39 +147,28 @@ class StorePipeline:
             self.summary["ignored_columns"],
             self.summary["store_seconds"],
         )
-        try:
-            self._after_crawl()
-        finally:
-            self._dispose()
 
-    def _after_crawl(self) -> None:
-        """Call ``alerts.service.after_crawl`` when alerts are enabled; never fail the crawl."""
-        if not self.crawler.settings.getbool("ALERTS_ENABLED", True):
+    def _publish(self, summary: dict[str, Any]) -> None:
+        """The committed run's results as ``store/...`` stats (what later components read)."""
+        if self.crawler.stats is None:
             return
-        try:
-            from alerts import service
-        except ModuleNotFoundError as exc:
-            if exc.name in ("alerts", "alerts.service"):
-                logger.debug("alerts.service not available; no alerts after this crawl")
-                return
-            logger.error("Alerts skipped: cannot import alerts.service: %s", exc)
-            return
-        except Exception as exc:
-            logger.error("Alerts skipped: cannot import alerts.service: %s", exc)
-            return
-        after_crawl = getattr(service, "after_crawl", None)
-        if after_crawl is None or self.recorder is None:
-            return
-        try:
-            after_crawl(
-                settings=self.crawler.settings,
-                config=self.crawler.spider.config,
-                session_factory=self.sessions,
-                run_id=self.recorder.run_id,
-                today=self.recorder.today,
-            )
-        except Exception as exc:
-            logger.error("Alerts after crawl failed: %s: %s", type(exc).__name__, exc)
+        run_stats = summary.get("stats") or {}
+        values = {
+            "store/run_id": summary["run_id"],
+            "store/outcome": summary["outcome"],
+            "store/columns": summary["columns"],
+            "store/columns_gone": summary["gone_columns"],
+            "store/columns_ignored": summary["ignored_columns"],
+            "store/findings_opened": summary["new_findings"],
+            "store/findings_closed": summary["resolved_findings"],
+            "store/findings_gone": summary["gone_findings"],
+            "store/seconds": summary["store_seconds"],
+            "store/requests": run_stats.get("requests"),
+            "store/errors": run_stats.get("errors"),
+            "store/duration": run_stats.get("duration"),
+        }
+        for key, value in values.items():
+            self.crawler.stats.set_value(key, value)
 
     def _dispose(self) -> None:
         if self.engine is not None:

@@ -1,0 +1,68 @@
+"""Alerts as a Scrapy extension: decide and deliver once the store committed the run.
+
+Enabled in the project's ``EXTENSIONS`` by dotted path (``portalspider`` never imports
+``alerts``). Scrapy closes the item pipelines (the store commits there and publishes
+``store/run_id`` in the stats) before it sends ``spider_closed``, so this handler always sees
+the committed run. A crawl whose run was not recorded (database unavailable) decides nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from alerts.options import AlertOptions
+from alerts.service import after_crawl
+from portalspider.context import crawl_context
+from portalspider.projectsettings import database_url
+from portalspider.store.db import make_engine, session_factory
+
+logger = logging.getLogger(__name__)
+
+
+class AlertsExtension:
+    """After each crawl: the alerts due (lifecycle → outbox), then their delivery."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def check_settings(cls, settings: Any) -> AlertOptions:
+        """Parse every ALERTS_* setting; a bad value raises a one-line ``SettingError``."""
+        return AlertOptions.from_settings(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not cls.check_settings(crawler.settings).enabled:
+            raise NotConfigured("ALERTS_ENABLED is off")
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        stats = self.crawler.stats
+        run_id = stats.get_value("store/run_id") if stats is not None else None
+        context = crawl_context(self.crawler)
+        if run_id is None or context is None:
+            logger.info("alerts: no crawl run was recorded (%s); nothing decided", reason)
+            return
+        settings = self.crawler.settings
+        try:
+            engine = make_engine(database_url(settings))
+        except Exception as exc:  # after_crawl logs its own failures; this is the engine's
+            logger.error("alerts: cannot open the database: %s", str(exc).splitlines()[0])
+            return
+        try:
+            after_crawl(
+                settings=settings,
+                config=context.config,
+                session_factory=session_factory(engine),
+                run_id=int(run_id),
+                today=context.today,
+            )
+        finally:
+            engine.dispose()

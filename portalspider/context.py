@@ -1,0 +1,67 @@
+"""One crawl's context: what every component of a crawl needs to agree on.
+
+Created once by the spider (``from_crawler``) from the site config and the crawler's settings,
+and reached by pipelines and extensions as ``crawler.spider.context``. What the crawl *found*
+(the run summary) is not here: the store puts it in the crawler stats (``store/...``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from portalspider.dates import today_shanghai
+from portalspider.projectsettings import get_date, get_int
+from portalspider.siteconfig import SiteConfig
+
+
+@dataclass
+class Discovery:
+    """Pages that failed during discovery; the store marks nothing gone when incomplete."""
+
+    complete: bool = True
+    failures: list[str] = field(default_factory=list)
+
+    def failed(self, url: str, *, sitemap: bool = False) -> None:
+        """Record a failed discovery page; a failed sitemap makes the column list incomplete."""
+        self.failures.append(url)
+        if sitemap:
+            self.complete = False
+
+
+@dataclass(frozen=True)
+class CrawlContext:
+    """The site config, the judging date and the crawl's knobs (fixed for the whole crawl)."""
+
+    config: SiteConfig
+    today: dt.date
+    article_fallback: int = 3
+    job_id: str | None = None
+    discovery: Discovery = field(default_factory=Discovery)
+
+    @classmethod
+    def check_settings(cls, settings: Any) -> None:
+        """Parse the settings a context reads (a bad value raises ``SettingError``)."""
+        get_date(settings, "PORTALSPIDER_TODAY")
+        get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Any, config: SiteConfig, *, job_id: str | None = None
+    ) -> CrawlContext:
+        """``PORTALSPIDER_TODAY`` moves the clock (demo, tests, replays); scrapyd names the job."""
+        job = job_id or os.environ.get("SCRAPY_JOB")
+        return cls(
+            config=config,
+            today=get_date(settings, "PORTALSPIDER_TODAY") or today_shanghai(),
+            article_fallback=get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3),
+            job_id=str(job) if job else None,
+        )
+
+
+def crawl_context(crawler: Any) -> CrawlContext | None:
+    """The context of the crawler's spider, or None for a spider that has none."""
+    context = getattr(getattr(crawler, "spider", None), "context", None)
+    return context if isinstance(context, CrawlContext) else None
