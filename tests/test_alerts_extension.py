@@ -19,8 +19,8 @@ from portalspider.projectsettings import SettingError
 
 REPO = Path(__file__).resolve().parent.parent
 # Modules of portalspider that may still name alerts: the `scrapy alerts` command (Scrapy
-# finds command classes only under COMMANDS_MODULE) and the demo runner (leaving the package).
-MAY_IMPORT_ALERTS = {"portalspider/commands/alerts.py", "portalspider/demo/runner.py"}
+# finds command classes only under COMMANDS_MODULE; it imports alerts inside run()).
+MAY_IMPORT_ALERTS = {"portalspider/commands/alerts.py"}
 
 
 class Nothing(scrapy.Spider):
