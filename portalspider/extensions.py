@@ -112,7 +112,7 @@ class CrawlSummary:
             exempt = f" exempt={mine.exempt}" if mine.exempt else ""
             lines.append(f"SUMMARY unit={unit} columns={count} problems={mine.problems}{exempt}")
         # The store's results: in the stats, since item pipelines close before this signal.
-        stats = self.crawler.stats
+        stats = getattr(self.crawler, "stats", None)
         run_id = stats.get_value("store/run_id") if stats is not None else None
         if stats is not None and run_id is not None:
             lines.append(

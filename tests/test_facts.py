@@ -12,11 +12,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import scrapy
+from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.digest import KIND_LABELS, Digest, Notice, render_subject
 from alerts.lifecycle import decide
+from portalspider.context import CrawlContext
 from portalspider.dates import age_days, is_update, update_or_none
 from portalspider.extensions import CrawlSummary
 from portalspider.items import ColumnItem, SiteItem
@@ -26,6 +29,7 @@ from portalspider.report import build_report
 from portalspider.report.data import ColumnRow
 from portalspider.siteconfig import ColumnRule, SiteConfig, UnitConfig
 from portalspider.store.models import Column, Finding
+from portalspider.store.pipeline import StorePipeline
 from portalspider.store.queries import current_columns, get_site
 from portalspider.store.recorder import RunRecorder
 from portalspider.vocab import DISPLAY_ORDER, STATUS_LABELS, ProblemCount, count_problems
@@ -107,7 +111,7 @@ def test_age_and_the_future_rule() -> None:
 
 def _judged(item: ColumnItem, config: SiteConfig | None = None) -> ColumnItem:
     config = config or SiteConfig(path="site.yaml", name="青溪县", url=SITE)
-    crawler = SimpleNamespace(spider=SimpleNamespace(config=config, today=TODAY))
+    crawler = SimpleNamespace(spider=SimpleNamespace(context=CrawlContext(config, TODAY)))
     pipeline = JudgePipeline(crawler)
     pipeline.open_spider()
     return pipeline.process_item(item)
@@ -167,10 +171,11 @@ def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> N
         ColumnItem(url=f"{SITE}{n}/", name=n, unit="县政府办", items_found=3, **dict(f))
         for n, f in EXEMPT_SITE.items()
     ]
-    summary = CrawlSummary(crawler=None)
+    config = SiteConfig(path="site.yaml", name="青溪县", url=SITE)
+    spider = SimpleNamespace(context=CrawlContext(config, TODAY))
+    summary = CrawlSummary(crawler=SimpleNamespace(spider=spider, stats=None))
     for item in items:
         summary.item_scraped(item)
-    spider = SimpleNamespace(config=SimpleNamespace(name="青溪县"), today=TODAY)
     with caplog.at_level(logging.INFO, logger="portalspider.summary"):
         summary.spider_closed(spider, "finished")
     assert "SUMMARY problems=2 exempt=1" in caplog.text
@@ -262,9 +267,11 @@ def test_store_line_and_summary_say_the_same_gone(store, caplog) -> None:
     # Before: "Store: … N gone" counted columns, "SUMMARY … gone=M" closed findings.
     _finish(store, ["a", "b", "c"], TODAY)
     summary = _finish(store, ["a"], TODAY + dt.timedelta(days=1), ignored={"b"})
-    spider = SimpleNamespace(
-        config=SimpleNamespace(name="青溪县"), today=TODAY, run_summary=summary
+    crawler = get_crawler(scrapy.Spider)
+    crawler.spider = SimpleNamespace(
+        context=CrawlContext(SiteConfig(path="s.yaml", name="青溪县", url=SITE), TODAY)
     )
+    StorePipeline(crawler)._publish(summary)  # what the store leaves in the stats
     with caplog.at_level(logging.INFO, logger="portalspider.summary"):
-        CrawlSummary(crawler=None).spider_closed(spider, "finished")
+        CrawlSummary(crawler).spider_closed(crawler.spider, "finished")
     assert f"gone={summary['gone_columns']} ignored=1 " in caplog.text
