@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.crawlutil import crawl, write_site
+from tests.crawlutil import crawl, serving, write_site
 
 pytestmark = pytest.mark.slow
 
@@ -120,14 +119,9 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     tmp = tmp_path_factory.mktemp("extraction")
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
+    with serving(Handler) as url:
         found = crawl(write_site(tmp / "site.yaml", url), tmp, f"PORTALSPIDER_TODAY={TODAY}")
-    finally:
-        server.shutdown()
     assert found.returncode == 0, found.stderr[-2000:]
     return found
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from portalspider.dates import today_shanghai
 from portalspider.feedexport import COLUMN_FIELDS
-from tests.crawlutil import REPO, SCRAPY, write_site
+from tests.crawlutil import REPO, SCRAPY, serving, write_site
 
 pytestmark = pytest.mark.slow
 
@@ -78,22 +77,20 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     tmp = tmp_path_factory.mktemp("outputs")
-    site = write_site(tmp / "site.yaml", f"http://127.0.0.1:{server.server_address[1]}/")
     out = tmp / "columns.csv"
     settings = ["-s", f"PORTALSPIDER_DATABASE_URL=sqlite:///{tmp / 'ps.db'}"]
     settings += ["-s", "ALERTS_ENABLED=false"]
-    proc = subprocess.run(
-        [*SCRAPY, "crawl", "portal", "-a", f"site={site}", "-O", str(out), *settings],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    server.shutdown()
+    with serving(Handler) as url:
+        site = write_site(tmp / "site.yaml", url)
+        proc = subprocess.run(
+            [*SCRAPY, "crawl", "portal", "-a", f"site={site}", "-O", str(out), *settings],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return out, proc.stderr
 

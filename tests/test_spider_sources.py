@@ -9,13 +9,12 @@ is reachable only through the site config. Synthetic pages, built from the marku
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from portalspider.dates import today_shanghai
-from tests.crawlutil import crawl, write_site
+from tests.crawlutil import crawl, serving, write_site
 
 pytestmark = pytest.mark.slow
 
@@ -170,11 +169,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
