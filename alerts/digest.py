@@ -19,8 +19,17 @@ from alerts.markdown import escape_markdown, one_line, safe_link, split_parts
 from portalspider.vocab import count_problems, status_label
 
 # Order in a digest: what needs action first, the good news last.
-KIND_ORDER = {"escalation": 0, "alert": 1, "reminder": 2, "pre_alert": 3, "resolved": 4}
+KIND_ORDER = {
+    "site_down": -1,
+    "escalation": 0,
+    "alert": 1,
+    "reminder": 2,
+    "pre_alert": 3,
+    "resolved": 4,
+    "site_up": 5,
+}
 ACTION_KINDS = frozenset({"escalation", "alert", "reminder"})
+SITE_KINDS = frozenset({"site_down", "site_up"})
 
 KIND_LABELS = {
     "alert": "需整改",
@@ -28,6 +37,8 @@ KIND_LABELS = {
     "escalation": "逾期未改",
     "pre_alert": status_label("warning"),
     "resolved": "已整改",
+    "site_down": "网站无法访问",
+    "site_up": "网站已恢复",
 }
 
 
@@ -35,7 +46,7 @@ KIND_LABELS = {
 class Notice:
     """One column's line in a digest (what one AlertEvent says)."""
 
-    kind: str  # pre_alert | alert | reminder | escalation | resolved
+    kind: str  # pre_alert | alert | reminder | escalation | resolved | site_down | site_up
     column_id: int
     name: str
     url: str
@@ -50,6 +61,8 @@ class Notice:
     since: dt.date | None = None  # the day the problem was first seen
     seq: int = 0  # reminder number
     days_left: int | None = None  # pre-alert: days until stale
+    problem: str | None = None  # the finding's kind (``unreachable``: failed twice in a row)
+    detail: str | None = None  # site_down: why the home page failed (not crawled text)
 
     @property
     def kind_label(self) -> str:
@@ -96,8 +109,14 @@ class Digest:
         Exempt columns never get an action notice (``lifecycle.is_exempt``), so none is
         passed as exempt here.
         """
-        acting = {n.column_id: n.status for n in self.notices if n.kind in ACTION_KINDS}
-        return count_problems(((s, None) for s in acting.values()), self.today).problems
+        acting = {n.column_id: n for n in self.notices if n.kind in ACTION_KINDS}
+        counted = ((n.status, None, n.problem) for n in acting.values())
+        return count_problems(counted, self.today).problems
+
+    @property
+    def site_kind(self) -> str | None:
+        """``site_down`` or ``site_up`` when this digest is about the site itself."""
+        return next((n.kind for n in self.notices if n.kind in SITE_KINDS), None)
 
     @property
     def warning_count(self) -> int:

@@ -1,12 +1,21 @@
 """Which notifications are due after a crawl: the lifecycle of each column's problem.
 
-A finding (one stale/undated/blank episode, kept by the store) gets an *alert* once, a
-*reminder* every ``remind_days`` while it stays open, an *escalation* to the supervising
-unit with every reminder after the ``escalate_after``-th, and a *resolved* notice when the
-store closes it as fixed. A column entering ``warning`` gets one *pre-alert* per warning
-episode. Each decision is an ``AlertEvent`` row whose unique key
-``(column_id, episode_key, kind, seq)`` makes "decided twice" impossible, even for two
-processes racing (the loser's insert fails and it sends nothing).
+A finding (one stale/undated/blank/unreachable episode, kept by the store) gets, **per
+recipient**, an *alert* once, then a *reminder* every ``remind_days`` while it stays open,
+an *escalation* to the supervising unit with every reminder after the
+``escalate_after``-th, and a *resolved* notice when the store closes it as fixed. A column
+entering ``warning`` gets one *pre-alert* per warning episode. Each decision is an
+``AlertEvent`` row naming its recipient (``unit``); its unique key
+``(column_id, episode_key, kind, seq)`` (``seq`` numbers the episode's events of a kind,
+across recipients) makes "decided twice" impossible, even for two processes racing (the
+loser's insert fails and it sends nothing).
+
+Recipients: the column's unit, else ``defaults.unit``, else the webmaster — the first one
+with a channel (``alerts.recipients``). Nothing is decided for nobody: a unit that gets a
+contact later is told then, and its first message about a finding is the alert. A column
+unreachable twice in a row (finding kind ``unreachable``) is also alerted to the
+webmaster. The site itself being down is one alert per outage to the webmaster, and a
+resolved notice when it is back (``site_notices``; recorded by the outbox's unique key).
 
 Dates: "when was the last reminder" is the date the deciding run judged against (its
 ``summary["today"]``, which honours ``PORTALSPIDER_TODAY``; else the Asia/Shanghai date it
@@ -24,10 +33,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest import Notice
+from alerts.recipients import Reach, webmaster_name
 from portalspider.dates import age_days, shanghai_date
 from portalspider.siteconfig import SiteConfig, UnitConfig
-from portalspider.store.models import AlertEvent, Column, CrawlRun, Finding
-from portalspider.vocab import PROBLEM_STATUSES, exempt_on
+from portalspider.store.models import AlertDelivery, AlertEvent, Column, CrawlRun, Finding
+from portalspider.vocab import UNREACHABLE, exempt_on, is_problem
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +46,16 @@ RESOLVED_LOOKBACK_DAYS = 90  # closed findings older than this are history, not 
 
 @dataclass
 class Decision:
-    """One new AlertEvent (already added to the session) and what to tell whom."""
+    """One new AlertEvent (already added to the session) and what to tell whom.
 
-    event: AlertEvent
+    Site notices (``site_down``/``site_up``) have no column, hence no event: their
+    ``site_key`` names the outage and makes the outbox row unique instead.
+    """
+
+    event: AlertEvent | None
     notice: Notice
     recipient: str | None
+    site_key: str | None = None
 
 
 def run_date(started: dt.datetime | None, summary: object) -> dt.date | None:
@@ -54,7 +69,10 @@ def run_date(started: dt.datetime | None, summary: object) -> dt.date | None:
 
 
 def unit_config(config: SiteConfig, name: str | None) -> UnitConfig | None:
-    return next((u for u in config.units if u.name == name), None) if name else None
+    """A recipient's contact: a ``units[]`` entry or the webmaster."""
+    from alerts.recipients import contact
+
+    return contact(config, name)
 
 
 def escalation_target(config: SiteConfig, owner: str | None) -> str | None:
@@ -106,6 +124,7 @@ class _Decider:
         today: dt.date,
         remind_days: int,
         escalate_after: int,
+        reach: Reach,
     ) -> None:
         self.session = session
         self.config = config
@@ -114,7 +133,9 @@ class _Decider:
         self.today = today
         self.remind_days = max(remind_days, 1)
         self.escalate_after = max(escalate_after, 0)
+        self.reach = reach
         self.decisions: list[Decision] = []
+        self.unreached: set[int] = set()  # findings nobody could be told about
         self.events: dict[tuple[int, str], list[AlertEvent]] = defaultdict(list)
         for ev in session.scalars(select(AlertEvent).where(AlertEvent.site_id == site_id)):
             self.events[(ev.column_id, ev.episode_key)].append(ev)
@@ -140,11 +161,13 @@ class _Decider:
         column: Column,
         episode: str,
         kind: str,
-        seq: int,
-        recipient: str | None,
+        recipient: str,
         notice: Notice,
         finding: Finding | None = None,
     ) -> None:
+        evs = self.events[(column.id, episode)]
+        first = 0 if kind in ("alert", "pre_alert", "resolved") else 1
+        seq = max((e.seq for e in evs if e.kind == kind), default=first - 1) + 1
         event = AlertEvent(
             site_id=self.site_id,
             column_id=column.id,
@@ -156,96 +179,96 @@ class _Decider:
             run_id=self.run_id,
         )
         self.session.add(event)
-        self.events[(column.id, episode)].append(event)
+        evs.append(event)
         self.decisions.append(Decision(event, notice, recipient))
 
     def open_finding(self, column: Column, finding: Finding) -> None:
-        if column.status not in PROBLEM_STATUSES:
-            # unreachable is no evidence of staleness; other states await the store's close.
+        if not is_problem(column.status, finding.kind):
+            # Failed once: no evidence yet; other states await the store's close.
             return
-        episode = f"finding:{finding.id}"
         owner = column.unit or finding.unit or self.config.default_unit
+        recipients = [self.reach.owner_or_fallback(owner)]
+        if finding.kind == UNREACHABLE:  # a broken link is the webmaster's business too
+            webmaster = webmaster_name(self.config)
+            recipients.append(webmaster if self.reach.reachable(webmaster) else None)
+        reached = [r for r in dict.fromkeys(recipients) if r]
+        if not reached:
+            self.unreached.add(finding.id)
+        for recipient in reached:
+            self.lifecycle(column, finding, recipient, owner)
+
+    def lifecycle(
+        self, column: Column, finding: Finding, recipient: str, owner: str | None
+    ) -> None:
+        """Alert, reminders and escalations of one finding, as one recipient heard them."""
+        episode = f"finding:{finding.id}"
         evs = self.events[(column.id, episode)]
-        base = {"since": finding.opened_on, "owner_unit": owner}
-        if not any(e.kind == "alert" for e in evs):
-            self.add(
-                column,
-                episode,
-                "alert",
-                0,
-                owner,
-                _notice(column, "alert", self.today, **base),
-                finding,
-            )
+        mine = [e for e in evs if e.unit == recipient]
+        base = {"since": finding.opened_on, "owner_unit": owner, "problem": finding.kind}
+        if not any(e.kind == "alert" for e in mine):
+            notice = _notice(column, "alert", self.today, **base)
+            self.add(column, episode, "alert", recipient, notice, finding)
             return
-        last = max(self.event_date(e) for e in evs if e.kind in ("alert", "reminder"))
+        last = max(self.event_date(e) for e in mine if e.kind in ("alert", "reminder"))
         if (self.today - last).days < self.remind_days:
             return
-        seq = sum(e.kind == "reminder" for e in evs) + 1
-        self.add(
-            column,
-            episode,
-            "reminder",
-            seq,
-            owner,
-            _notice(column, "reminder", self.today, seq=seq, **base),
-            finding,
-        )
-        if seq > self.escalate_after:
-            target = escalation_target(self.config, owner)
-            if target is None:
-                logger.warning(
-                    "alerts: %s is overdue but has nobody to escalate to "
-                    "(set escalate_to or defaults.unit)",
-                    column.url,
-                )
-                return
-            esc_seq = seq - self.escalate_after
-            self.add(
-                column,
-                episode,
-                "escalation",
-                esc_seq,
-                target,
-                _notice(column, "escalation", self.today, seq=seq - 1, **base),
-                finding,
+        seq = sum(e.kind == "reminder" for e in mine) + 1
+        notice = _notice(column, "reminder", self.today, seq=seq, **base)
+        self.add(column, episode, "reminder", recipient, notice, finding)
+        if seq <= self.escalate_after:
+            return
+        target = escalation_target(self.config, recipient)
+        if target is None or not self.reach.reachable(target):
+            logger.warning(
+                "alerts: %s is overdue but has nobody to escalate to "
+                "(set escalate_to or defaults.unit, with a contact)",
+                column.url,
             )
+            return
+        notice = _notice(column, "escalation", self.today, seq=seq - 1, **base)
+        self.add(column, episode, "escalation", target, notice, finding)
 
     def warning(self, column: Column) -> None:
         since = column.status_since_run_id or column.last_update
         episode = f"warning:{column.id}:{since}"
-        if self.events[(column.id, episode)]:
+        owner = column.unit or self.config.default_unit
+        recipient = self.reach.owner_or_fallback(owner)
+        evs = self.events[(column.id, episode)]
+        if recipient is None or any(e.unit == recipient for e in evs):
             return
         days_left = None
         if column.last_update and column.threshold_days is not None:
             days_left = column.threshold_days - age_days(column.last_update, self.today) + 1
-        owner = column.unit or self.config.default_unit
-        self.add(
-            column,
-            episode,
-            "pre_alert",
-            0,
-            owner,
-            _notice(column, "pre_alert", self.today, days_left=days_left, owner_unit=owner),
-        )
+        notice = _notice(column, "pre_alert", self.today, days_left=days_left, owner_unit=owner)
+        self.add(column, episode, "pre_alert", recipient, notice)
 
     def closed_finding(self, column: Column, finding: Finding) -> None:
+        """Everyone who was told of the problem hears that it is fixed, once."""
         episode = f"finding:{finding.id}"
         evs = self.events[(column.id, episode)]
-        if not any(e.kind == "alert" for e in evs) or any(e.kind == "resolved" for e in evs):
-            return  # never told, so nothing to take back; or already told
+        told = [e.unit for e in evs if e.kind in ("alert", "escalation") and e.unit]
+        done = {e.unit for e in evs if e.kind == "resolved"}
         owner = column.unit or finding.unit or self.config.default_unit
-        recipients = [owner, *sorted({e.unit for e in evs if e.kind == "escalation" and e.unit})]
-        for seq, recipient in enumerate(dict.fromkeys(recipients)):
-            self.add(
+        for recipient in dict.fromkeys(told):
+            if recipient in done or not self.reach.reachable(recipient):
+                continue
+            notice = _notice(
                 column,
-                episode,
                 "resolved",
-                seq,
-                recipient,
-                _notice(column, "resolved", self.today, since=finding.opened_on, owner_unit=owner),
-                finding,
+                self.today,
+                since=finding.opened_on,
+                owner_unit=owner,
+                problem=finding.kind,
             )
+            self.add(column, episode, "resolved", recipient, notice, finding)
+
+
+@dataclass
+class Pass:
+    """One decision pass: the new decisions, and the open findings nobody could be told of."""
+
+    decisions: list[Decision]
+    unreached: int = 0
 
 
 def decide(
@@ -257,9 +280,35 @@ def decide(
     today: dt.date,
     remind_days: int = 7,
     escalate_after: int = 2,
+    reach: Reach | None = None,
 ) -> list[Decision]:
     """Add the AlertEvents due after run ``run_id`` to ``session`` (uncommitted); return them."""
-    d = _Decider(session, config, site_id, run_id, today, remind_days, escalate_after)
+    return decide_pass(
+        session,
+        config=config,
+        site_id=site_id,
+        run_id=run_id,
+        today=today,
+        remind_days=remind_days,
+        escalate_after=escalate_after,
+        reach=reach,
+    ).decisions
+
+
+def decide_pass(
+    session: Session,
+    *,
+    config: SiteConfig,
+    site_id: int,
+    run_id: int,
+    today: dt.date,
+    remind_days: int = 7,
+    escalate_after: int = 2,
+    reach: Reach | None = None,
+) -> Pass:
+    """``decide`` plus the site's own notices and the count of findings nobody can hear."""
+    reach = reach or Reach(config, None)
+    d = _Decider(session, config, site_id, run_id, today, remind_days, escalate_after, reach)
     columns = {c.id: c for c in session.scalars(select(Column).where(Column.site_id == site_id))}
     cutoff = today - dt.timedelta(days=RESOLVED_LOOKBACK_DAYS)
     findings = session.scalars(
@@ -279,4 +328,81 @@ def decide(
     for column in columns.values():
         if column.status == "warning" and not is_exempt(column, today):
             d.warning(column)
-    return d.decisions
+    decisions = d.decisions + site_notices(session, config, site_id, run_id, today, reach)
+    return Pass(decisions, len(d.unreached))
+
+
+OUTAGE_LOOKBACK_RUNS = 200
+
+
+def _is_down(outcome: str, site_status: str | None) -> bool:
+    return outcome == "site_down" or site_status == "down"
+
+
+def site_notices(
+    session: Session,
+    config: SiteConfig,
+    site_id: int,
+    run_id: int,
+    today: dt.date,
+    reach: Reach,
+) -> list[Decision]:
+    """One ``site_down`` per outage (a streak of down runs) and one ``site_up`` after it.
+
+    An outage is named by its first run (``site:<site>:<run>``); what was told is read back
+    from the outbox keys, whose uniqueness also settles two processes racing.
+    """
+    runs = session.execute(
+        select(CrawlRun.id, CrawlRun.outcome, CrawlRun.site_status, CrawlRun.summary)
+        .where(
+            CrawlRun.site_id == site_id,
+            CrawlRun.id <= run_id,
+            CrawlRun.outcome.in_(("finished", "site_down")),
+        )
+        .order_by(CrawlRun.id.desc())
+        .limit(OUTAGE_LOOKBACK_RUNS)
+    ).all()
+    if not runs or runs[0].id != run_id:
+        return []
+    i = 0
+    while i < len(runs) and not _is_down(runs[i].outcome, runs[i].site_status):
+        i += 1  # the latest run is up: look for the outage before it
+    if i >= len(runs):
+        return []
+    j = i
+    while j + 1 < len(runs) and _is_down(runs[j + 1].outcome, runs[j + 1].site_status):
+        j += 1
+    first = runs[j]
+    key = f"site:{site_id}:{first.id}"
+    told = set(
+        session.scalars(
+            select(AlertDelivery.idempotency_key).where(
+                AlertDelivery.site_id == site_id,
+                AlertDelivery.idempotency_key.like(f"{key}:%"),
+            )
+        )
+    )
+    sent = {k.split(":")[3] for k in told}
+    recipient = webmaster_name(config)
+    kind = "site_down" if i == 0 else "site_up"
+    if kind in sent or (kind == "site_up" and "site_down" not in sent):
+        return []
+    if recipient is None or not reach.reachable(recipient):
+        if kind == "site_down":
+            logger.warning(
+                "alerts: the site is down and nobody can be told: give site.webmaster "
+                "(or the defaults.unit unit) an email or WeCom contact"
+            )
+        return []
+    since = run_date(None, first.summary) or today
+    error = (runs[i].summary or {}).get("site_error") if kind == "site_down" else None
+    notice = Notice(
+        kind=kind,
+        column_id=0,
+        name=config.name,
+        url=config.url,
+        status="down" if kind == "site_down" else "ok",
+        since=since,
+        detail=str(error) if error else None,
+    )
+    return [Decision(None, notice, recipient, site_key=f"{key}:{kind}")]

@@ -44,8 +44,16 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.channels import AmbiguousError, Channel, DeliveryError, Job, PermanentError
+from alerts.channels import (
+    AmbiguousError,
+    Channel,
+    ConfigError,
+    DeliveryError,
+    Job,
+    PermanentError,
+)
 from alerts.options import AlertOptions
+from alerts.recipients import contact
 from alerts.redact import scrub
 from portalspider.siteconfig import SiteConfig
 from portalspider.store.models import AlertDelivery, utcnow
@@ -64,11 +72,12 @@ class DeliveryReport:
     retry: list[int] = field(default_factory=list)  # transient failure, back to pending
     failed: list[int] = field(default_factory=list)  # permanent (or uncertain email)
     waiting: list[int] = field(default_factory=list)  # backoff not over, or owned elsewhere
+    blocked: list[int] = field(default_factory=list)  # kept pending: a configuration error
     messages: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.retry and not self.failed
+        return not self.retry and not self.failed and not self.blocked
 
 
 def idempotency_key(site_id: int, run_id: int, unit: str, channel: str, first_event: int) -> str:
@@ -129,6 +138,8 @@ class Outbox:
         self.fixed_now = now
         self.lease = dt.timedelta(seconds=options.send_lease)
         self.report = DeliveryReport()
+        # (channel, None) for a whole channel, (channel, unit) for one unit's target on it.
+        self.blocked: set[tuple[str, str | None]] = set()
 
     def now(self) -> dt.datetime:
         return self.fixed_now or utcnow()
@@ -160,6 +171,9 @@ class Outbox:
                 return
             if row.channel in down:
                 self.report.waiting.append(row_id)
+                return
+            if {(row.channel, None), (row.channel, row.unit)} & self.blocked:
+                self.report.blocked.append(row_id)
                 return
             now = self.now()
             result = s.execute(
@@ -195,7 +209,7 @@ class Outbox:
 
     def _send(self, job: Job, channel_name: str, attempts: int, down: set[str]) -> None:
         channel = self.channels.get(channel_name)
-        unit = next((u for u in self.config.units if u.name == job.unit), None)
+        unit = contact(self.config, job.unit)
         progress = _Progress(self.factory, job.id, self.lease, self.now)
         try:
             if channel is None:
@@ -205,6 +219,9 @@ class Outbox:
             channel.send(job, unit, progress)
         except AmbiguousError as exc:
             self._file(job.id, self._ambiguous(job.id, str(exc)))
+            return
+        except ConfigError as exc:
+            self._misconfigured(job, channel_name, exc)
             return
         except DeliveryError as exc:
             self._failed(job.id, channel_name, attempts, exc, down)
@@ -221,6 +238,27 @@ class Outbox:
         )
         self.report.sent.append(job.id)
         logger.info("alerts: delivered %s digest #%d to %s", channel_name, job.id, job.unit)
+
+    def _misconfigured(self, job: Job, channel: str, exc: ConfigError) -> None:
+        """Keep the digest pending (the attempt not counted) and say so once per target."""
+        reason = scrub(exc)
+        self._update(
+            job.id,
+            status="pending",
+            attempts=AlertDelivery.attempts - 1,
+            next_attempt_at=None,
+            last_error=f"configuration error: {reason}",
+        )
+        self.report.blocked.append(job.id)
+        scope = (channel, job.unit if exc.unit_only else None)
+        self.blocked.add(scope)
+        logger.error(
+            "alerts: %s configuration error%s: %s. Not retried in this pass; its digests "
+            "stay queued and `scrapy alerts --send` delivers them once it is fixed",
+            channel,
+            f" for {job.unit}" if exc.unit_only else "",
+            reason,
+        )
 
     def _failed(
         self, row_id: int, channel: str, attempts: int, exc: DeliveryError, down: set[str]

@@ -10,6 +10,7 @@ leaves nothing decided, so the next crawl decides again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
@@ -29,9 +30,10 @@ from alerts.digest import (
     render_subject,
     render_text_parts,
 )
-from alerts.lifecycle import Decision, decide, unit_config
+from alerts.lifecycle import Decision, decide_pass, unit_config
 from alerts.options import AlertOptions
 from alerts.outbox import DeliveryReport, Outbox, idempotency_key
+from alerts.recipients import Reach
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import AlertDelivery, CrawlRun, Site
 from portalspider.urls import canonical_url as url_key
@@ -47,6 +49,7 @@ class Plan:
 
     digests: list[tuple[Digest, list[str]]] = field(default_factory=list)  # digest, channels
     undeliverable: dict[str, int] = field(default_factory=dict)  # unit -> notices, no channel
+    unreached: int = 0  # open findings with no reachable recipient (nothing decided for them)
     pending: list[dict[str, Any]] = field(default_factory=list)
     deliveries: list[AlertDelivery] = field(default_factory=list)
 
@@ -94,13 +97,14 @@ def _write_outbox(
     """Group the decisions by recipient into digests and add one outbox row per channel."""
     plan = Plan()
     session.flush()  # event ids: the idempotency key names the decision set
-    by_unit: dict[str | None, list[Decision]] = defaultdict(list)
+    # Site notices travel alone: their outbox key is what records the outage as told.
+    by_unit: dict[tuple[str | None, str | None], list[Decision]] = defaultdict(list)
     for d in decisions:
-        by_unit[d.recipient].append(d)
+        by_unit[(d.recipient, d.site_key)].append(d)
     deadline = today + dt.timedelta(days=config.deadline_days)
-    for recipient, group in by_unit.items():
+    for (recipient, site_key), group in by_unit.items():
         unit = unit_config(config, recipient)
-        names = [g.event.episode_key for g in group]
+        names = [g.event.episode_key if g.event else g.site_key for g in group]
         available = [n for n, c in channels.items() if unit is not None and c.available(unit)]
         if unit is None or recipient is None or not available:
             plan.undeliverable[recipient or "（未指定责任单位）"] = len(group)
@@ -117,10 +121,14 @@ def _write_outbox(
             config.name, config.url, recipient, today, deadline, [g.notice for g in group]
         )
         subject = render_subject(digest)
-        first_event = min(g.event.id for g in group)
+        first_event = min((g.event.id for g in group if g.event), default=0)
         rows = []
         for channel in available:
-            key = idempotency_key(site_id, run_id, recipient, channel, first_event)
+            key = (
+                site_idempotency_key(site_key, recipient, channel)
+                if site_key
+                else idempotency_key(site_id, run_id, recipient, channel, first_event)
+            )
             row = AlertDelivery(
                 site_id=site_id,
                 unit=recipient,
@@ -135,11 +143,25 @@ def _write_outbox(
             rows.append(row)
         session.flush()
         for g in group:
-            g.event.delivery_id = rows[0].id
+            if g.event is not None:
+                g.event.delivery_id = rows[0].id
         plan.digests.append((digest, available))
         plan.deliveries.extend(rows)
         logger.debug("alerts: digest for %s covers %s", recipient, names)
     return plan
+
+
+def unreached_text(count: int) -> str:
+    """The one sentence for findings nobody can hear of (log and ``scrapy alerts``)."""
+    return (
+        f"{count} findings have no reachable recipient: give their unit, defaults.unit or "
+        "site.webmaster an email or WeCom contact; they are told once one exists"
+    )
+
+
+def site_idempotency_key(site_key: str, unit: str, channel: str) -> str:
+    """``site:<site>:<first down run>:<kind>:<unit>:<channel>``: one notice per outage."""
+    return f"{site_key}:{hashlib.sha256(unit.encode('utf-8')).hexdigest()[:16]}:{channel}"
 
 
 def _log_dry_run(plan: Plan) -> None:
@@ -187,7 +209,7 @@ def plan(
         run = session.get(CrawlRun, run_id)
         if run is None:
             raise ValueError(f"no crawl run {run_id}")
-        decisions = decide(
+        decided = decide_pass(
             session,
             config=config,
             site_id=run.site_id,
@@ -195,10 +217,11 @@ def plan(
             today=today,
             remind_days=options.remind_days,
             escalate_after=options.escalate_after,
+            reach=Reach(config, channels),
         )
         result = _write_outbox(
             session,
-            decisions,
+            decided.decisions,
             config=config,
             site_id=run.site_id,
             run_id=run_id,
@@ -206,6 +229,9 @@ def plan(
             options=options,
             channels=channels,
         )
+        result.unreached = decided.unreached
+        if decided.unreached:
+            logger.warning("alerts: %s", unreached_text(decided.unreached))
         if commit:
             session.commit()
         else:

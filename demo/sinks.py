@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 LOOPBACK = "127.0.0.1"
 
@@ -53,12 +54,21 @@ class SMTPSink:
     """An SMTP server on 127.0.0.1 keeping every message; stop/start keeps the port.
 
     ``maildir``: also store each message there (``make demo`` leaves them for a human).
+    ``login``: ``(user, password)`` the server requires (AUTH over plain SMTP on
+    loopback); anything else is refused with 535, like a real server.
     """
 
-    def __init__(self, port: int | None = None, maildir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        maildir: str | Path | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self.host = LOOPBACK
         self.port = port or free_port()
         self.maildir = Path(maildir) if maildir else None
+        self.login = login
+        self.auth_attempts = 0
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
@@ -66,7 +76,14 @@ class SMTPSink:
 
     def start(self) -> SMTPSink:
         if self._controller is None:
-            self._controller = Controller(_Handler(self), hostname=self.host, port=self.port)
+            auth: dict[str, Any] = {}
+            if self.login is not None:
+                # AUTH offered without TLS (loopback only); not required, as aiosmtpd
+                # warns about requiring it without TLS, but a refused login ends the session.
+                auth = {"authenticator": self._authenticate, "auth_require_tls": False}
+            self._controller = Controller(
+                _Handler(self), hostname=self.host, port=self.port, **auth
+            )
             self._controller.start()
         return self
 
@@ -78,6 +95,15 @@ class SMTPSink:
     @property
     def running(self) -> bool:
         return self._controller is not None
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        self.auth_attempts += 1
+        if not isinstance(data, LoginPassword) or self.login is None:
+            return AuthResult(success=False, handled=False)
+        given = (data.login.decode("utf-8"), data.password.decode("utf-8"))
+        return AuthResult(success=given == self.login, handled=False)
 
     def __enter__(self) -> SMTPSink:
         return self.start()

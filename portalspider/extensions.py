@@ -11,7 +11,7 @@ from scrapy import signals
 from portalspider.context import crawl_context
 from portalspider.dates import today_shanghai
 from portalspider.items import ColumnItem, SiteItem
-from portalspider.vocab import count_problems, status_label, tally
+from portalspider.vocab import UNREACHABLE, count_problems, status_label, tally
 
 logger = logging.getLogger("portalspider.summary")
 
@@ -66,8 +66,8 @@ class CrawlSummary:
         self.crawler = crawler
         self.by_status: Counter[str] = Counter()
         self.by_unit: Counter[str] = Counter()
-        # (status, exempt_until) per unit: counted at close with ``vocab.count_problems``.
-        self.judged: dict[str, list[tuple[str, dt.date | None]]] = defaultdict(list)
+        # (status, exempt_until, url) per unit: counted at close with ``vocab.count_problems``.
+        self.judged: dict[str, list[tuple[str, dt.date | None, str]]] = defaultdict(list)
         self.site: SiteItem | None = None
 
     @classmethod
@@ -92,7 +92,7 @@ class CrawlSummary:
             unit = item.unit or "(未指定)"
             self.by_unit[unit] += 1
             until = dt.date.fromisoformat(item.exempt_until) if item.exempt_until else None
-            self.judged[unit].append((item.status, until))
+            self.judged[unit].append((item.status, until, item.url))
 
     def spider_closed(self, spider, reason) -> None:
         context = crawl_context(self.crawler)
@@ -105,14 +105,25 @@ class CrawlSummary:
             "SUMMARY by status: " + ", ".join(f"{s}={n}" for s, n in tally(self.by_status))
         )
         today = context.today if context is not None else today_shanghai()
-        found = count_problems((j for js in self.judged.values() for j in js), today)
-        lines.append(f"SUMMARY problems={found.problems} exempt={found.exempt}")
-        for unit, count in sorted(self.by_unit.items(), key=lambda kv: (-kv[1], kv[0])):
-            mine = count_problems(self.judged[unit], today)
-            exempt = f" exempt={mine.exempt}" if mine.exempt else ""
-            lines.append(f"SUMMARY unit={unit} columns={count} problems={mine.problems}{exempt}")
         # The store's results: in the stats, since item pipelines close before this signal.
         stats = getattr(self.crawler, "stats", None)
+        # Unreachable in this crawl and the one before (the store knows): 链接不可用.
+        broken = (
+            set(stats.get_value("store/unreachable_problems") or ()) if stats is not None else set()
+        )
+
+        def counted(unit: str) -> list[tuple[str, dt.date | None, str | None]]:
+            return [
+                (s, until, UNREACHABLE if url in broken else None)
+                for s, until, url in self.judged[unit]
+            ]
+
+        found = count_problems((j for unit in self.judged for j in counted(unit)), today)
+        lines.append(f"SUMMARY problems={found.problems} exempt={found.exempt}")
+        for unit, count in sorted(self.by_unit.items(), key=lambda kv: (-kv[1], kv[0])):
+            mine = count_problems(counted(unit), today)
+            exempt = f" exempt={mine.exempt}" if mine.exempt else ""
+            lines.append(f"SUMMARY unit={unit} columns={count} problems={mine.problems}{exempt}")
         run_id = stats.get_value("store/run_id") if stats is not None else None
         if stats is not None and run_id is not None:
             lines.append(

@@ -26,6 +26,14 @@ COLUMN_STATES = (*STATUSES, GONE, IGNORED)
 PROBLEM_STATUSES = frozenset({"stale", "undated", "blank"})
 #: 未注明发布时间的视为不更新: the statuses the "should update" veto rows count.
 NOT_UPDATED = frozenset({"stale", "undated"})
+#: A column unreachable (after retries) in two consecutive crawls is a problem too
+#: (链接不可用): the store opens a finding of this kind on the second such observation,
+#: and the column keeps the status ``unreachable`` while it lasts.
+UNREACHABLE = "unreachable"
+#: What a finding (one problem episode, ``store.models.Finding.kind``) can be.
+FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE}
+#: The indicator's name for each finding kind, where it differs from the status label.
+PROBLEM_LABELS = {UNREACHABLE: "链接不可用"}
 #: Statuses that end a problem episode as fixed (the column was updated within threshold).
 FIXED_STATUSES = frozenset({"ok", "warning", "sparse"})
 
@@ -96,6 +104,11 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def problem_label(kind: str) -> str:
+    """A finding kind as the indicators name the problem (``unreachable`` → 链接不可用)."""
+    return PROBLEM_LABELS.get(kind) or status_label(kind)
+
+
 def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category)
 
@@ -113,15 +126,27 @@ class ProblemCount:
     exempt: int = 0
 
 
-def count_problems(columns: Iterable[tuple[str, dt.date | None]], today: dt.date) -> ProblemCount:
-    """The one problem count: ``(status, exempt_until)`` pairs, exempt ones counted apart.
+def is_problem(status: str, finding_kind: str | None = None) -> bool:
+    """A problem status, or ``unreachable`` with its open ``unreachable`` finding."""
+    return status in PROBLEM_STATUSES or (status == UNREACHABLE and finding_kind == UNREACHABLE)
+
+
+#: ``(status, exempt_until)`` or ``(status, exempt_until, open_finding_kind)``.
+Counted = tuple[str, dt.date | None] | tuple[str, dt.date | None, str | None]
+
+
+def count_problems(columns: Iterable[Counted], today: dt.date) -> ProblemCount:
+    """The one problem count: ``(status, exempt_until[, finding_kind])``, exempt apart.
 
     The crawl log's SUMMARY, the report and the alert digests all count with this, so an
-    exempt column never makes them disagree.
+    exempt column never makes them disagree. The open finding's kind tells a column
+    unreachable twice in a row (a problem) from one that failed once (not yet one).
     """
     problems = exempt = 0
-    for status, exempt_until in columns:
-        if status not in PROBLEM_STATUSES:
+    for column in columns:
+        status, exempt_until = column[0], column[1]
+        kind = column[2] if len(column) > 2 else None
+        if not is_problem(status, kind):
             continue
         if exempt_on(exempt_until, today):
             exempt += 1

@@ -208,6 +208,6 @@ def test_plan_previews_without_recording(tmp_path: Path) -> None:
             settings=alert_settings(), config=config, session_factory=sessions, today=day(0)
         )
         assert [d.unit for d, _ in preview.digests] == ["县卫健局"]
-        assert preview.undeliverable == {"县农业局": 1}
+        assert preview.unreached == 1  # 县农业局 and 县政府办 (default) have no contact
     with sessions() as s:
         assert s.scalars(select(AlertEvent)).all() == []

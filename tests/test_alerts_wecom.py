@@ -144,7 +144,7 @@ def test_client_limiter_keeps_under_20_per_window(wecom: FakeWeComServer) -> Non
     assert len(wecom.messages_for(KEY)) == 25
 
 
-def test_invalid_key_93000_is_permanent(
+def test_invalid_key_93000_is_a_configuration_error_kept_queued(
     sessions, wecom: FakeWeComServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     wecom.invalid_keys.add("bad-key-123456")
@@ -161,12 +161,22 @@ def test_invalid_key_93000_is_permanent(
             run_id=run,
             today=TODAY,
         )
-    assert statuses(sessions) == ["failed"]
+    # Not lost, not burning attempts: the key is what is wrong, not the message.
+    assert statuses(sessions) == ["pending"]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
     assert "93000" in caplog.text
-    assert "invalid webhook URL" in caplog.text
+    assert "configuration error" in caplog.text
     assert "bad-key-123456" not in caplog.text
     report = deliver_pending(settings=alert_settings(), config=config, session_factory=sessions)
-    assert not report.sent  # permanent: not retried
+    assert not report.sent
+    assert report.blocked
+    assert not report.ok
+    wecom.invalid_keys.discard("bad-key-123456")  # the key is fixed
+    report = deliver_pending(settings=alert_settings(), config=config, session_factory=sessions)
+    assert len(report.sent) == 1
+    assert len(wecom.messages_for("bad-key-123456")) == 1
+    assert statuses(sessions) == ["sent"]
 
 
 def test_robot_killed_mid_part_resumes_without_duplicates(

@@ -40,6 +40,20 @@ class AmbiguousError(TransientError):
     """
 
 
+class ConfigError(DeliveryError):
+    """The configuration is wrong (SMTP login refused, bad robot key or corp secret, IP
+    not trusted): no retry can succeed until someone fixes it, and nothing is lost.
+
+    The outbox says so once, stops using the channel (or, with ``unit_only``, this unit's
+    target on it, e.g. one robot key) for the rest of the pass and leaves the digests
+    pending without counting the attempt: ``scrapy alerts --send`` delivers them once fixed.
+    """
+
+    def __init__(self, message: str, *, unit_only: bool = False) -> None:
+        super().__init__(message)
+        self.unit_only = unit_only
+
+
 class PermanentError(DeliveryError):
     """Retrying the same message cannot succeed (bad key, no recipients, too long…)."""
 

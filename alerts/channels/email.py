@@ -17,7 +17,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
 
-from alerts.channels import AmbiguousError, Job, PermanentError, Progress, TransientError
+from alerts.channels import (
+    AmbiguousError,
+    ConfigError,
+    Job,
+    PermanentError,
+    Progress,
+    TransientError,
+)
 from alerts.markdown import one_line
 from alerts.options import AlertOptions
 from alerts.redact import scrub
@@ -76,12 +83,16 @@ class EmailChannel:
             )
         else:
             smtp = smtplib.SMTP(o.smtp_host, o.smtp_port, timeout=o.smtp_timeout)
-        smtp.ehlo()
-        if o.smtp_starttls and not o.smtp_ssl:
-            smtp.starttls(context=ctx)
+        try:
             smtp.ehlo()
-        if o.smtp_user:
-            smtp.login(o.smtp_user, o.smtp_password or "")
+            if o.smtp_starttls and not o.smtp_ssl:
+                smtp.starttls(context=ctx)
+                smtp.ehlo()
+            if o.smtp_user:
+                smtp.login(o.smtp_user, o.smtp_password or "")
+        except BaseException:
+            smtp.close()  # a refused login must not leak the connection
+            raise
         return smtp
 
     def send(self, job: Job, unit: UnitConfig, progress: Progress) -> None:
@@ -93,8 +104,16 @@ class EmailChannel:
         try:
             smtp = self._connect()
         except smtplib.SMTPAuthenticationError as exc:
-            raise TransientError(
-                f"SMTP login refused ({exc.smtp_code}); check ALERTS_SMTP_USER/ALERTS_SMTP_PASSWORD"
+            raise ConfigError(
+                f"SMTP server {self.options.smtp_host}:{self.options.smtp_port} refused the "
+                f"login of ALERTS_SMTP_USER={self.options.smtp_user!r} ({exc.smtp_code}); "
+                "check ALERTS_SMTP_USER and ALERTS_SMTP_PASSWORD"
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            raise ConfigError(
+                f"SMTP server {self.options.smtp_host}:{self.options.smtp_port} offers no "
+                "login (AUTH) although ALERTS_SMTP_USER is set; check ALERTS_SMTP_STARTTLS/"
+                "ALERTS_SMTP_SSL or unset ALERTS_SMTP_USER"
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientError(

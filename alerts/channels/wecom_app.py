@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from alerts.channels import Job, PermanentError, Progress, TransientError
+from alerts.channels import ConfigError, Job, PermanentError, Progress, TransientError
 from alerts.channels.wecom_common import (
+    CONFIG_ERRORS,
     OK,
     RATE_LIMITED,
     RETRY_LATER,
@@ -104,6 +105,8 @@ class WeComAppChannel:
         code = int(data.get("errcode", -1))
         if code != OK or not data.get("access_token"):
             reason = "gettoken failed: " + explain(code, str(data.get("errmsg", "")))
+            if code in CONFIG_ERRORS:
+                raise ConfigError(f"WeCom app {reason}")
             raise (TransientError if code in RETRY_LATER else PermanentError)(reason)
         token = str(data["access_token"])
         self.tokens.put(o, token, float(data.get("expires_in", 7200)))
@@ -185,4 +188,6 @@ class WeComAppChannel:
                 continue
             if code in RETRY_LATER or code in (TOKEN_INVALID, TOKEN_EXPIRED):
                 raise TransientError(reason)
+            if code in CONFIG_ERRORS:
+                raise ConfigError(f"WeCom app: {reason}")
             raise PermanentError(reason)

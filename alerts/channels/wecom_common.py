@@ -31,6 +31,9 @@ IP_NOT_TRUSTED = 60020
 NO_RECIPIENT = 81013
 
 RETRY_LATER = frozenset({BUSY, RATE_LIMITED, CONCURRENCY})
+#: Wrong configuration (robot key, corp id/secret, agent id, trusted IP): retrying cannot
+#: help until someone fixes it; the digests stay queued meanwhile (``ConfigError``).
+CONFIG_ERRORS = frozenset({BAD_WEBHOOK, 40001, 40013, 40056, IP_NOT_TRUSTED})
 
 MEANINGS = {
     BAD_WEBHOOK: "invalid webhook URL: the robot key is wrong or the robot was removed "

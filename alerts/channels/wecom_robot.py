@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from alerts.channels import Job, PermanentError, Progress, TransientError
+from alerts.channels import ConfigError, Job, PermanentError, Progress, TransientError
 from alerts.channels.wecom_common import (
+    CONFIG_ERRORS,
     OK,
     RATE_LIMITED,
     RETRY_LATER,
@@ -120,5 +121,7 @@ class WeComRobotChannel:
                 continue
             if code in RETRY_LATER:
                 raise TransientError(reason)
+            if code in CONFIG_ERRORS:
+                raise ConfigError(f"WeCom robot {redact_url(url)}: {reason}", unit_only=True)
             raise PermanentError(reason)
         raise TransientError("WeCom robot retries exhausted")

@@ -75,6 +75,8 @@ class Command(SiteCommand):
         write = sys.stdout.write
         if not plan.digests and not plan.undeliverable:
             write("due: nothing new\n")
+        if plan.unreached:
+            write(f"warning: {service.unreached_text(plan.unreached)}\n")
         for digest, channels in plan.digests:
             write(
                 f"due: {digest.unit} via {', '.join(channels)}: {len(digest.notices)} notice(s)\n"

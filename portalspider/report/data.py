@@ -24,12 +24,14 @@ from portalspider.vocab import (
     GONE,
     IGNORED,
     NOT_UPDATED,
-    PROBLEM_STATUSES,
+    UNREACHABLE,
     ProblemCount,
     category_label,
     count_problems,
     display_rank,
     exempt_on,
+    is_problem,
+    problem_label,
     status_label,
     tally,
 )
@@ -93,6 +95,11 @@ class ColumnRow:
     items_90d: int | None = None
     items_365d: int | None = None
     counts_complete: bool = True
+    problem: str | None = None  # the open finding's kind (``unreachable``: failed twice)
+
+    @property
+    def is_problem(self) -> bool:
+        return is_problem(self.status, self.problem)
 
     @property
     def path_text(self) -> str:
@@ -108,6 +115,8 @@ class ColumnRow:
             "items_30d": self.count_text(self.items_30d),
             "items_365d": self.count_text(self.items_365d),
         }
+        if self.status == UNREACHABLE and self.problem == UNREACHABLE:
+            return f"{problem_label(UNREACHABLE)}(连续两次检测栏目页面均无法打开)"
         phrase = PROBLEM_PHRASES.get(self.status, self.status_label)
         return phrase.format(**{k: "—" if v is None else v for k, v in figures.items()})
 
@@ -231,6 +240,12 @@ class Report:
         return any(row.failed for row in self.verdict)
 
     @property
+    def site_down(self) -> bool:
+        """The latest run could not fetch the home page: it judged nothing, so no pass."""
+        run = self.latest_run
+        return run is not None and (run.outcome == "site_down" or run.site_status == "down")
+
+    @property
     def problem_units(self) -> list[UnitRow]:
         return [unit for unit in self.units if unit.problems]
 
@@ -267,7 +282,9 @@ def column_path(path: list[str] | None, name: str, sep: str = " > ") -> str:
 
 def _count(rows: list[ColumnRow]) -> ProblemCount:
     """Rows carry only a current exemption (``exempt_until`` None once it is over)."""
-    return count_problems(((row.status, row.exempt_until) for row in rows), dt.date.min)
+    return count_problems(
+        ((row.status, row.exempt_until, row.problem) for row in rows), dt.date.min
+    )
 
 
 def build_report(
@@ -281,8 +298,15 @@ def build_report(
 ) -> Report:
     """Read everything the report shows for one site, as of ``today`` (Asia/Shanghai)."""
     deadline = today + dt.timedelta(days=deadline_days)
+    open_kinds = dict(
+        session.execute(
+            select(Finding.column_id, Finding.kind).where(
+                Finding.site_id == site.id, Finding.is_open.is_(True)
+            )
+        ).all()
+    )
     rows = [
-        _column_row(column, today, deadline, default_unit)
+        _column_row(column, today, deadline, default_unit, open_kinds.get(column.id))
         for column in session.scalars(
             select(Column).where(Column.site_id == site.id, Column.status.not_in((GONE, IGNORED)))
         )
@@ -317,10 +341,14 @@ def build_report(
 
 
 def _column_row(
-    column: Column, today: dt.date, deadline: dt.date, default_unit: str | None
+    column: Column,
+    today: dt.date,
+    deadline: dt.date,
+    default_unit: str | None,
+    finding_kind: str | None = None,
 ) -> ColumnRow:
     exempt = column.exempt_until if exempt_on(column.exempt_until, today) else None
-    problem = column.status in PROBLEM_STATUSES
+    problem = is_problem(column.status, finding_kind)
     return ColumnRow(
         name=column.name,
         url=column.url,
@@ -342,6 +370,7 @@ def _column_row(
         items_90d=getattr(column, "items_90d", None),
         items_365d=getattr(column, "items_365d", None),
         counts_complete=getattr(column, "counts_complete", None) is not False,
+        problem=finding_kind,
     )
 
 
@@ -441,7 +470,7 @@ def _units(rows: list[ColumnRow]) -> list[UnitRow]:
     for row in rows:
         unit = units.setdefault(row.unit, UnitRow(row.unit))
         unit.counts[row.status] += 1
-        if row.status in PROBLEM_STATUSES:
+        if row.is_problem:
             unit.problems.append(row)
     return sorted(
         units.values(),

@@ -166,6 +166,8 @@ class StorePipeline:
             "store/requests": run_stats.get("requests"),
             "store/errors": run_stats.get("errors"),
             "store/duration": run_stats.get("duration"),
+            # Columns unreachable in this crawl and the one before: 链接不可用 problems.
+            "store/unreachable_problems": list(summary.get("unreachable_problems", [])),
         }
         for key, value in values.items():
             self.crawler.stats.set_value(key, value)

@@ -38,7 +38,7 @@ from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
 from portalspider.urls import canonical_url as url_key
-from portalspider.vocab import FIXED_STATUSES, GONE, IGNORED, PROBLEM_STATUSES
+from portalspider.vocab import FIXED_STATUSES, GONE, IGNORED, PROBLEM_STATUSES, UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -409,6 +409,8 @@ class RunRecorder:
             )
         }
         site_up = self._site_was_up(observed)
+        unreachable_before = self._unreachable_last_run(session)
+        broken: list[str] = []  # columns unreachable in two consecutive crawls
         mark_gone = site_up and discovery_complete
         hidden_under = [_directory(url_key(u)) for u in failed_urls]
 
@@ -450,6 +452,21 @@ class RunRecorder:
                 # Not seen, or seen failing: keep the last known dates.
                 if obs is None and step.status is not None:
                     change["stale_since"] = None
+                if obs is not None and (
+                    finding.kind == UNREACHABLE
+                    if finding is not None
+                    else col.id in unreachable_before
+                ):
+                    # The second consecutive failure: a problem (链接不可用) of its own.
+                    broken.append(col.url)
+                    same = finalized and col.status == UNREACHABLE
+                    change.update(
+                        status=UNREACHABLE,
+                        runs_in_status=col.runs_in_status + 1 if same else 1,
+                        status_since_run_id=col.status_since_run_id if same else run_id,
+                    )
+                    if finding is None:
+                        new_findings.append(self._opened(col.id, UNREACHABLE, obs.unit))
                 if len(change) > 1:
                     col_updates.append(change)
                 continue
@@ -474,17 +491,7 @@ class RunRecorder:
             col_updates.append(change)
 
             if step.finding == "open":
-                new_findings.append(
-                    {
-                        "site_id": self.site_id,
-                        "column_id": col.id,
-                        "kind": status,
-                        "unit": obs.unit,
-                        "opened_run_id": run_id,
-                        "opened_on": today,
-                        "is_open": True,
-                    }
-                )
+                new_findings.append(self._opened(col.id, status, obs.unit))
             elif (
                 step.finding == "keep"
                 and finding is not None
@@ -518,6 +525,7 @@ class RunRecorder:
             )
 
         summary = self._summary(observed, new_findings, closed, newly, site_up, mark_gone, stats)
+        summary["unreachable_problems"] = sorted(broken)
         outcome = "site_down" if self.site_status == "down" else "finished"
         session.execute(
             update(CrawlRun)
@@ -532,6 +540,39 @@ class RunRecorder:
         )
         summary["outcome"] = outcome
         return summary
+
+    def _unreachable_last_run(self, session: Session) -> set[int]:
+        """Columns the previous crawl that reached the site saw ``unreachable``."""
+        previous = session.scalar(
+            select(CrawlRun.id)
+            .where(
+                CrawlRun.site_id == self.site_id,
+                CrawlRun.id < self.run_id,
+                CrawlRun.outcome == "finished",
+            )
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        )
+        if previous is None:
+            return set()
+        return set(
+            session.scalars(
+                select(Observation.column_id).where(
+                    Observation.run_id == previous, Observation.status == UNREACHABLE
+                )
+            )
+        )
+
+    def _opened(self, column_id: int, kind: str, unit: str | None) -> dict[str, Any]:
+        return {
+            "site_id": self.site_id,
+            "column_id": column_id,
+            "kind": kind,
+            "unit": unit,
+            "opened_run_id": self.run_id,
+            "opened_on": self.today,
+            "is_open": True,
+        }
 
     def _close(self, finding: Finding, resolution: str) -> dict[str, Any]:
         return {
@@ -571,6 +612,7 @@ class RunRecorder:
             "site_status": self.site_status or ("up" if site_up else "unknown"),
             "home_last_update": (self.site_item or {}).get("home_last_update"),
             "home_age_days": (self.site_item or {}).get("home_age_days"),
+            "site_error": (self.site_item or {}).get("error"),
             "columns": len(observed),
             "channels": self.channels,
             "by_status": dict(sorted(by_status.items())),
