@@ -231,6 +231,9 @@ def test_columns_unreachable_twice_are_a_problem_for_the_webmaster_and_the_unit(
     first = crawl(store, cfg, settings, day(0), broken)
     assert sink.messages == []
     assert first["unreachable_problems"] == []
+    again = crawl(store, cfg, settings, day(0), broken)  # minutes later: no second look
+    assert again["unreachable_problems"] == []
+    assert sink.messages == []
     second = crawl(store, cfg, settings, day(1), broken)
     assert second["unreachable_problems"] == [f"{SITE}a/", f"{SITE}b/"]
     got = {to: (subj, text) for to, subj, text in mail_to(sink)}

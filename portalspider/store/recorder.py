@@ -542,26 +542,37 @@ class RunRecorder:
         return summary
 
     def _unreachable_last_run(self, session: Session) -> set[int]:
-        """Columns the previous crawl that reached the site saw ``unreachable``."""
-        previous = session.scalar(
-            select(CrawlRun.id)
+        """Columns unreachable in every crawl (that reached the site) since an earlier day.
+
+        "Two consecutive crawls" spans days: a second crawl minutes later is no second
+        look, and the same day's crawls decide nothing new (docs/alerts.md).
+        """
+        runs = session.execute(
+            select(CrawlRun.id, CrawlRun.started_at, CrawlRun.summary)
             .where(
                 CrawlRun.site_id == self.site_id,
                 CrawlRun.id < self.run_id,
                 CrawlRun.outcome == "finished",
             )
             .order_by(CrawlRun.id.desc())
-            .limit(1)
-        )
-        if previous is None:
-            return set()
-        return set(
+            .limit(50)
+        ).all()
+        since: list[int] = []
+        for run_id, started, summary in runs:
+            since.append(run_id)
+            day = (summary or {}).get("today") or (started.date().isoformat() if started else "")
+            if str(day) < self.today.isoformat():
+                break
+        else:
+            return set()  # no crawl on an earlier day
+        seen: dict[int, int] = Counter(
             session.scalars(
                 select(Observation.column_id).where(
-                    Observation.run_id == previous, Observation.status == UNREACHABLE
+                    Observation.run_id.in_(since), Observation.status == UNREACHABLE
                 )
             )
         )
+        return {column for column, times in seen.items() if times == len(since)}
 
     def _opened(self, column_id: int, kind: str, unit: str | None) -> dict[str, Any]:
         return {
