@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from demo.bench import UNSEEN_THEMES
 from demo.generator import build_portal
 from demo.themes import THEMES
 
@@ -30,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--theme", choices=sorted(THEMES), default="a")
     p_bench = sub.add_parser("bench", help="accuracy and cost on unseen portals (make bench)")
     p_bench.add_argument("--seeds", default="11,12,13")
-    p_bench.add_argument("--theme", choices=sorted(THEMES), default="b")
+    p_bench.add_argument(
+        "--theme",
+        default=",".join(UNSEEN_THEMES),
+        help="layouts, comma-separated (default: the unseen ones, "
+        f"{','.join(UNSEEN_THEMES)}; a and b are the development layouts)",
+    )
     p_bench.add_argument("--flaky", type=float, default=0.2)
     args = parser.parse_args(argv)
 
@@ -43,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     from demo.bench import run_bench
 
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    return run_bench(seeds, args.theme, args.flaky)
+    themes = [t.strip() for t in args.theme.split(",") if t.strip()]
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        parser.error(f"unknown layout {', '.join(unknown)} (choose from {', '.join(THEMES)})")
+    return run_bench(seeds, themes, args.flaky)
 
 
 def _serve(args: argparse.Namespace) -> int:

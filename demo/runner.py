@@ -176,16 +176,50 @@ def _make(cls: type, **kwargs: Any) -> Any:
     return cls(**kwargs)
 
 
+def demo_dir(out_dir: str, port: int) -> str:
+    """Where a demo served on ``port`` keeps its config, database and outputs.
+
+    A site's identity in the database is its URL, port included: a demo that had to serve
+    on another port is another site, and crawling it into the same database would make the
+    first site's columns vanish and reopen every finding. So only the default port uses
+    ``out_dir``; another port gets a directory (and database) of its own.
+    """
+    return out_dir if port == DEMO_PORT else f"{out_dir}-{port}"
+
+
+def query_hints(site_yaml: str, db_url: str) -> list[str]:
+    """The commands that read the demo's database afterwards (run from the checkout)."""
+    setting = f"-s PORTALSPIDER_DATABASE_URL={db_url}"
+    return [
+        f"scrapy columns --site {site_yaml} {setting}",
+        f"scrapy report --site {site_yaml} -o report.md {setting}",
+        f"scrapy alerts --site {site_yaml} --dry-run {setting}",
+    ]
+
+
 def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
     """The whole demo; returns 0 even when the spider is not there yet (it says so)."""
     root = project_root()
-    out = root / out_dir
-    out.mkdir(parents=True, exist_ok=True)
     portal = build_portal(seed=seed, theme=theme)
+    with serve_preferred(portal) as server:
+        port = int(server.port)
+        out = root / demo_dir(out_dir, port)
+        out.mkdir(parents=True, exist_ok=True)
+        if port != DEMO_PORT:
+            print(
+                f"port {DEMO_PORT} is busy (another demo running?): serving on {port}, "
+                f"a different site to the database, so this run keeps its own files in "
+                f"{out.relative_to(root)}/"
+            )
+        _run_served(portal, server, root, out)
+    return 0
+
+
+def _run_served(portal: Portal, server: DemoServer, root: Path, out: Path) -> None:
     site_yaml, jsonl = out / "site.yaml", out / "columns.jsonl"
     db = out / "portalspider.db"
     report_html, maildir = out / "report.html", out / "mail"
-    with serve_preferred(portal) as server, local_sinks(maildir) as (smtp, wecom):
+    with local_sinks(maildir) as (smtp, wecom):
         print(
             f"demo portal {portal.theme.site_name} at {server.url} "
             f"({len(portal.columns_truth())} columns, today {portal.today})"
@@ -223,7 +257,9 @@ def run_demo(seed: int = 1, theme: str = "a", out_dir: str = "var/demo") -> int:
     print(f"  config    {site_yaml.relative_to(root)}")
     print(f"  crawl log {crawl_log.relative_to(root)}")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), "utf-8")
-    return 0
+    print("query the demo's database (from the checkout, venv active: . .venv/bin/activate):")
+    for hint in query_hints(str(site_yaml.relative_to(root)), db_url):
+        print(f"  {hint}")
 
 
 def _report(site_yaml: Path, target: Path, env: dict[str, str]) -> bool:

@@ -25,7 +25,7 @@ MEANINGS = {
     "sparse": "fewer items lately than the config asks",
     "blank": "the list shows nothing",
     "undated": "no publication date found; counts as not updated",
-    "unreachable": "page not fetched after retries; not judged, not a crash",
+    "unreachable": "page could not be fetched; not judged, not a crash",
 }
 
 
