@@ -17,11 +17,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from lxml import html as lxml_html
 
 from portalspider.extract.htmlutil import strip_controls
-from portalspider.urls import canonical_url, is_hash_route
-
-# Paginated siblings of a list page: index_3.html, Index_2.aspx, list_4.html.
-PAGINATED = re.compile(r"/(index|list|default)_\d+\.(s?html?|jsp|aspx?|php)$", re.I)
-PAGE_QUERY = re.compile(r"^(page|pageno|pageindex|cur_page|curpage|pn|p|startrecord)$", re.I)
+from portalspider.urls import canonical_url, is_attachment, is_hash_route, is_later_page
 
 # Article URLs by CMS family: TRS t20240910_N, Hanweb /art/2024/9/10/art_, dated folders
 # with an id, PowerEasy /Item/N.aspx, UCAP 32-hex names, gov.cn content_N.
@@ -29,10 +25,6 @@ ARTICLE_URL = re.compile(
     r"(/t\d{8}_\d+\.\w+$)|(/art/\d{4}/\d{1,2}/\d{1,2}/)|(/art_\d+_\d+\.\w+$)"
     r"|(/\d{6}/[^/]+\.s?html?$)|(/\d{4}-\d{2}/\d{2}/)|(/item/\d+\.aspx$)|(/[0-9a-f]{32}\.s?html?$)"
     r"|(/content_\d+\.\w+$)|(/(detail|article|content|show|view)[/_-]?\w*\.\w+\?.*id=)",
-    re.I,
-)
-NON_PAGE_EXT = re.compile(
-    r"\.(pdf|docx?|xlsx?|pptx?|wps|zip|rar|7z|jpe?g|png|gif|bmp|svg|mp4|mp3|flv|avi|apk|exe|txt|xml|json|css|js|ico)$",
     re.I,
 )
 NON_COLUMN_TEXT = re.compile(
@@ -94,13 +86,6 @@ def is_article_url(url: str) -> bool:
     )
 
 
-def is_paginated_sibling(url: str) -> bool:
-    parts = urlsplit(url)
-    if PAGINATED.search(parts.path):
-        return True
-    return any(PAGE_QUERY.match(k) and v not in ("", "1", "0") for k, v in parse_qsl(parts.query))
-
-
 def may_be_column(url: str, name: str = "") -> bool:
     """Cheap test on a link's URL and name: could it lead to a column list page?
 
@@ -116,7 +101,7 @@ def may_be_column(url: str, name: str = "") -> bool:
         return False
     if name and (NON_COLUMN_TEXT.match(name) or NON_COLUMN_NAME.search(label_text(name))):
         return False
-    return not (NON_PAGE_EXT.search(parts.path) or is_article_url(url) or is_paginated_sibling(url))
+    return not (is_attachment(url) or is_article_url(url) or is_later_page(url))
 
 
 def is_form_page(doc) -> bool:

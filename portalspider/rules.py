@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from portalspider.siteconfig import ColumnRule, SiteConfig, match_kind
+from portalspider.urls import column_path
 from portalspider.vocab import DEFAULT_THRESHOLDS, exempt_on
 
 _T = TypeVar("_T")
@@ -134,7 +135,6 @@ _SLUGS: dict[str, str] = {
     **dict.fromkeys(("ztzl", "czyjs", "czzj", "tjsj", "tjxx", "jgzn", "bsfw", "wsxf"), "other"),
 }
 _SLUG_RE = re.compile(r"^([a-z]+?)(?:[_\-]?\d+)?$")
-_INDEX_PAGE = re.compile(r"/(index|default)(_\d+)?\.(s?html?|jsp|php|aspx?)$", re.I)
 
 
 def categorize(
@@ -236,18 +236,6 @@ class Resolution:
         return exempt_on(self.exempt_until, today)
 
 
-def normalize_path(path: str) -> str:
-    """A URL path for prefix comparison: decoded, no index page, no trailing slash.
-
-    ``/xwzx/zwdt/``, ``/xwzx/zwdt/index.html`` and ``/xwzx/zwdt`` all become
-    ``/xwzx/zwdt``; the root becomes ``""`` so that it prefixes everything.
-    """
-    path = unquote(path or "/")
-    path = re.sub(r"/{2,}", "/", path)
-    path = _INDEX_PAGE.sub("/", path)
-    return path.rstrip("/")
-
-
 @dataclass(frozen=True)
 class _Matcher:
     """One ``match:`` (or ``units[].columns`` entry) in comparable form."""
@@ -265,7 +253,7 @@ class _Matcher:
             return cls(kind, None, "", "", _clean_name(match))
         parts = urlsplit(match)
         host = (parts.hostname or "").lower() if kind == "url" else None
-        return cls(kind, host, normalize_path(parts.path), parts.query, "")
+        return cls(kind, host, column_path(parts.path), parts.query, "")
 
     def score(
         self,
@@ -330,7 +318,7 @@ class ColumnRules:
         """
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        npath = normalize_path(parts.path)
+        npath = column_path(parts.path)
         cname = _clean_name(name)
         ancestors = [_clean_name(a) for a in path]
 

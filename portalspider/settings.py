@@ -49,6 +49,14 @@ ITEM_PIPELINES = {
     "portalspider.store.pipeline.StorePipeline": 500,
 }
 
+# Every request, dont_filter and redirects included, stays in the portal's scope (scope.py).
+# It replaces Scrapy's OffsiteMiddleware, which drops an off-site redirect of a column before
+# its errback can report the column unreachable.
+DOWNLOADER_MIDDLEWARES = {
+    "portalspider.middlewares.ScopeMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+}
+
 EXTENSIONS = {
     # Logs one line per column and the closing summary for the webmaster.
     "portalspider.extensions.CrawlSummary": 500,

@@ -1,25 +1,57 @@
-"""URL identity: one key per page, shared by discovery, the store and the alerts.
+"""URL identity: which URLs are one page, one column, an attachment.
 
-``/x/``, ``/x/index.html``, ``/x/#top`` and ``/x/?from=nav`` are one page, so they are one
-column across crawls whichever spelling the site linked this time.
+The one home of these decisions, used by discovery, extraction, the config rules, the
+store and the alerts:
+
+- **page** (``canonical_url``): ``/x/``, ``/x/index.html``, ``/x/main.html``, ``/x/#top``
+  and ``/x/?from=nav`` are one page, so they are one column across crawls whichever
+  spelling the site linked this time. ``/x/index_2.html`` is another page.
+- **column** (``column_key``): page 2 of a list (``/x/index_1.html`` in TRS, which counts
+  from 0; ``Index_2.aspx``; ``?page=2``) belongs to the column of page 1 (``/x/``).
+- **attachment** (``is_attachment``): a file link (Scrapy's ``IGNORED_EXTENSIONS`` plus a
+  few office and data formats) is never a page.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 # Query parameters that never change which page is served.
 TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|from|source|src|spm|ref|refer|share|wd|_t|t|timestamp|v|ver|random|r)$", re.I
 )
-# Directory index documents: /x/ and /x/index.html are one page.
+# Directory index documents: /x/, /x/index.html and /x/main.html are one page.
 INDEX_DOCUMENT = re.compile(r"/(index|default|main)\.(s?html?|jsp|aspx?|php)$", re.I)
+# Later pages of a list: TRS ``index_1.html`` (page 2: TRS counts from 0) and
+# ``PowerEasy`` ``Index_2.aspx`` (page 2: counts from 1); ``list_3.html`` as TRS.
+PAGED_DOCUMENT = re.compile(r"/(index|list|default)_(\d+)\.(s?html?|jsp|aspx?|php)$", re.I)
+ZERO_BASED_EXT = re.compile(r"^s?html?$", re.I)
+# Query parameters holding a 1-based page number, and a record offset (Hanweb).
+PAGE_PARAMS = re.compile(r"^(page|pageno|pageindex|cur_page|curpage|currentpage|pn|p)$", re.I)
+RECORD_OFFSET_PARAMS = re.compile(r"^startrecord$", re.I)
+# Files, not pages: Scrapy's list plus office/data formats common on Chinese portals.
+ATTACHMENT_EXTENSIONS = frozenset(IGNORED_EXTENSIONS) | {
+    "wps",
+    "et",
+    "dps",
+    "ofd",
+    "ceb",
+    "txt",
+    "csv",
+    "xml",
+    "json",
+    "gz",
+}
 
 # Fragments that route a JavaScript app (gkmlpt ``/gkmlpt/index#2811``, ``#/list/5``):
 # unlike ``#top``, they name different pages.
 HASH_ROUTE = re.compile(r"^[/!]")
 HASH_APP_PATH = re.compile(r"/gkmlpt/", re.I)
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_hash_route(url: str) -> bool:
@@ -29,53 +61,109 @@ def is_hash_route(url: str) -> bool:
     )
 
 
-def canonical_url(url: str) -> str:
-    """One key per page: ``/x/index.html`` == ``/x/``; no tracking query, no fragment.
+def _without_tracking(url: str) -> str:
+    """``url`` minus tracking parameters, its query otherwise as linked (order, repeats)."""
+    query = urlsplit(url).query
+    tracking = {k for k, _ in parse_qsl(query, keep_blank_values=True) if TRACKING_PARAMS.match(k)}
+    if not tracking:
+        return url
+    return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=True)
 
-    A fragment that routes a JavaScript app is kept: it names a different page.
+
+def canonical_url(url: str) -> str:
+    """The page key: ``/x/index.html`` == ``/x/main.html`` == ``/x/``; ``/x/index_2.html`` differs.
+
+    w3lib's canonical form (sorted query, percent-encoding normalised, lower-case host),
+    without tracking parameters, the default port or a fragment; a fragment that routes a
+    JavaScript app is kept, since it names a different page.
     """
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower() or "http"
+    url = url.strip()
+    if "://" not in url:
+        url = "http://" + url.lstrip("/")
+    keep_fragment = is_hash_route(url)
+    parts = urlsplit(canonicalize_url(_without_tracking(url), keep_fragments=keep_fragment))
+    scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    path = parts.path or "/"
-    path = re.sub(r"/{2,}", "/", path)
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
     path = INDEX_DOCUMENT.sub("/", path)
-    query = urlencode(
-        sorted(
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not TRACKING_PARAMS.match(k)
+    return urlunsplit((scheme, host, path, parts.query, parts.fragment))
+
+
+def same_page(a: str, b: str) -> bool:
+    return canonical_url(a) == canonical_url(b)
+
+
+def page_number(url: str) -> int | None:
+    """The 1-based page of a paged list this URL names, or None when it names no page.
+
+    ``/x/index_1.html`` is 2 (TRS counts from 0), ``Index_2.aspx`` is 2, ``?page=3`` is 3.
+    """
+    parts = urlsplit(url)
+    match = PAGED_DOCUMENT.search(parts.path)
+    if match:
+        number = int(match.group(2))
+        return number + 1 if ZERO_BASED_EXT.match(match.group(3)) else number
+    for key, value in parse_qsl(parts.query):
+        if PAGE_PARAMS.match(key) and value.isdigit():
+            return int(value)
+    return None
+
+
+def is_later_page(url: str) -> bool:
+    """Page 2 or later of a paged list (never itself a column)."""
+    number = page_number(url)
+    if number is not None:
+        return number > 1
+    return any(
+        RECORD_OFFSET_PARAMS.match(k) and v not in ("", "0", "1")
+        for k, v in parse_qsl(urlsplit(url).query)
+    )
+
+
+def column_key(url: str) -> str:
+    """The key of the column a list page belongs to: page k of ``/x/`` gives ``/x/``."""
+    parts = urlsplit(url.strip())
+    path = PAGED_DOCUMENT.sub(lambda m: f"/{m.group(1)}.{m.group(3)}", parts.path)
+    query = "&".join(
+        piece
+        for piece in parts.query.split("&")
+        if not (
+            PAGE_PARAMS.match(piece.split("=", 1)[0])
+            or RECORD_OFFSET_PARAMS.match(piece.split("=", 1)[0])
         )
     )
-    fragment = parts.fragment if is_hash_route(url) else ""
-    return urlunsplit((scheme, host, path, query, fragment))
+    return canonical_url(urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment)))
+
+
+def column_path(path: str) -> str:
+    """A column's URL path for prefix comparison: decoded, no index page, no trailing slash.
+
+    ``/xwzx/zwdt/``, ``/xwzx/zwdt/index.html``, ``…/main.html``, ``…/index_2.html`` and
+    ``/xwzx/zwdt`` all become ``/xwzx/zwdt``; the root becomes ``""`` so that it prefixes
+    everything.
+    """
+    key = urlsplit(column_key("http://h" + "/" + (path or "/").lstrip("/")))
+    return unquote(key.path).rstrip("/")
+
+
+def is_attachment(url: str) -> bool:
+    """A link to a file (PDF, office document, archive, image, …), not to a page."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    if "." not in name:
+        return False
+    return any(name.endswith("." + ext) for ext in ATTACHMENT_EXTENSIONS)
 
 
 def clean_url(url: str) -> str:
     """The URL as the site links it, minus tracking query parameters and page anchors."""
-    parts = urlsplit(url.strip())
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not TRACKING_PARAMS.match(k)
-        ]
-    )
-    fragment = parts.fragment if is_hash_route(url) else ""
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def in_domains(url: str, domains: list[str]) -> bool:
-    """Inside the portal: the host or a subdomain of one of ``domains``."""
-    host = host_of(url)
-    return any(host == d or host.endswith("." + d) for d in domains)
+    url = _without_tracking(url.strip())
+    if is_hash_route(url):
+        return url
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
 
 
 SECTION_PATH = re.compile(r"(/|/(index|default|main)(\.\w+)?)$", re.I)

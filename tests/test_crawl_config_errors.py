@@ -24,6 +24,10 @@ SITE = "site:\n  name: 青溪县\n  url: http://127.0.0.1:1/\n"
         ("site:\n  name: 青溪县\n", "site.url"),
         ("site:\n  name: 青溪县\n  url: [http://x\n", "YAML syntax error"),
         (SITE + "defaults:\n  deadline_days: five\n", "defaults.deadline_days"),
+        (
+            "site:\n  name: 青溪县\n  url: http://www.qx.gov.cn/\n  allowed_domains: [gov.cn]\n",
+            "4: site.allowed_domains[0]: 'gov.cn' is a public suffix",
+        ),
     ],
 )
 def test_bad_config_gives_one_line(tmp_path, body, expected):

@@ -12,7 +12,6 @@ from portalspider.rules import (
     ColumnRules,
     Resolution,
     categorize,
-    normalize_path,
     threshold_for,
 )
 from portalspider.siteconfig import load_site_config
@@ -320,24 +319,6 @@ def test_thresholds() -> None:
     assert threshold_for("news") == 14
     assert threshold_for("news", 30) == 30
     assert threshold_for("unknown") == 365
-
-
-@pytest.mark.parametrize(
-    ("raw", "normal"),
-    [
-        ("/xwzx/zwdt/", "/xwzx/zwdt"),
-        ("/xwzx/zwdt/index.html", "/xwzx/zwdt"),
-        ("/xwzx/zwdt/index.shtml", "/xwzx/zwdt"),
-        ("/xwzx/zwdt", "/xwzx/zwdt"),
-        ("//xwzx//zwdt/", "/xwzx/zwdt"),
-        ("/", ""),
-        ("", ""),
-        ("/col/list.jsp", "/col/list.jsp"),
-        ("/%E6%96%B0%E9%97%BB/", "/新闻"),
-    ],
-)
-def test_normalize_path(raw: str, normal: str) -> None:
-    assert normalize_path(raw) == normal
 
 
 SITE = """\

@@ -18,7 +18,6 @@ from portalspider.siteconfig import (
     UnitConfig,
     format_config_error,
     load_site_config,
-    portal_domain,
 )
 
 MINIMAL = """\
@@ -130,19 +129,26 @@ def test_allowed_domains_default_is_the_portal_domain(tmp_path: Path) -> None:
     assert config.allowed_domains == ["qx.gov.cn"]
 
 
-@pytest.mark.parametrize(
-    ("host", "domain"),
-    [
-        ("www.qx.gov.cn", "qx.gov.cn"),
-        ("xxgk.qx.gov.cn", "qx.gov.cn"),
-        ("www.gov.cn", "www.gov.cn"),
-        ("127.0.0.1", "127.0.0.1"),
-        ("localhost", "localhost"),
-        ("www.example.com", "example.com"),
-    ],
-)
-def test_portal_domain(host, domain):
-    assert portal_domain(host) == domain
+def test_a_city_portal_is_not_its_province(tmp_path: Path) -> None:
+    """www.hz.zj.gov.cn gives hz.zj.gov.cn: the province's other sites stay out."""
+    config = load_site_config(
+        write(tmp_path, MINIMAL.replace("http://127.0.0.1:8765/", "http://www.hz.zj.gov.cn/"))
+    )
+    assert config.allowed_domains == ["hz.zj.gov.cn"]
+
+
+@pytest.mark.parametrize("suffix", ["gov.cn", "com.cn", "cn", "edu.cn", "GOV.CN", ".org.cn"])
+def test_allowed_domains_may_not_be_a_public_suffix(tmp_path: Path, suffix: str) -> None:
+    text = MINIMAL.replace("http://127.0.0.1:8765/", "http://www.qx.gov.cn/") + (
+        f"  allowed_domains: [www.qx.gov.cn, '{suffix}']\n"
+    )
+    file = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_site_config(file)
+    assert str(info.value) == (
+        f"{file}:4: site.allowed_domains[1]: '{suffix.lower().strip('.')}' is a public suffix: "
+        "too wide a scope"
+    )
 
 
 def test_allowed_domains_leniency(tmp_path: Path) -> None:

@@ -16,12 +16,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 import lxml.html
 
 from portalspider.dates import is_update
-from portalspider.urls import is_section_url
+from portalspider.scope import Scope
+from portalspider.urls import is_section_url, same_page
 
 from .cms import (
     detect_cms,
@@ -329,15 +329,6 @@ def _has_placeholder(root: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _same_page(link: str, url: str) -> bool:
-    def norm(value: str) -> str:
-        parts = urlsplit(value)
-        path = re.sub(r"/(?:index|default)\.\w+$", "/", parts.path or "/")
-        return parts.netloc.lower() + path.rstrip("/")
-
-    return norm(link) == norm(url)
-
-
 def _breadcrumb(
     root: lxml.html.HtmlElement, base: str, url: str, column: str
 ) -> tuple[list[str], str | None]:
@@ -372,31 +363,24 @@ def _breadcrumb(
             names.append((name, absolute(base, link.get("href"))))
     current = None
     if names and (
-        (names[-1][1] and _same_page(names[-1][1], url)) or (column and names[-1][0] == column)
+        (names[-1][1] and same_page(names[-1][1], url)) or (column and names[-1][0] == column)
     ):
         current = names.pop()[0]
     return [name for name, _ in names], current
 
 
-def _site_key(host: str) -> str:
-    labels = host.lower().split(":")[0].split(".")
-    keep = 3 if host.endswith((".gov.cn", ".org.cn", ".com.cn", ".edu.cn")) else 2
-    return ".".join(labels[-keep:])
-
-
-def _iframes(root: lxml.html.HtmlElement, base: str, url: str) -> list[str]:
+def _iframes(root: lxml.html.HtmlElement, base: str, url: str, scope: Scope) -> list[str]:
     found: list[str] = []
-    site = _site_key(urlsplit(url).netloc)
     for frame in root.iter("iframe", "frame"):
         src = absolute(base, frame.get("src"))
         if src is None or _SKIP_IFRAME.search(src) or "interceptor" in (frame.get("class") or ""):
             continue
-        if _site_key(urlsplit(src).netloc) != site:
+        if not scope.allows(src):
             continue
         height = (frame.get("height") or "").strip().rstrip("px")
         if height.isdigit() and int(height) < 60:
             continue
-        if src not in found and not _same_page(src, url):
+        if src not in found and not same_page(src, url):
             found.append(src)
     return found
 
@@ -411,8 +395,11 @@ def _article_like(root: lxml.html.HtmlElement, meta: dict[str, str], dated: int)
 # --------------------------------------------------------------------------- API
 
 
-def parse_list_page(html: str, url: str, today: date) -> ListPage:
-    """Read a column list page. *url* is the page's final URL (relative links resolve on it)."""
+def parse_list_page(html: str, url: str, today: date, scope: Scope | None = None) -> ListPage:
+    """Read a column list page. *url* is the page's final URL (relative links resolve on it).
+
+    Iframes outside ``scope`` (default: the portal of *url*) are widgets, not the list.
+    """
     page = ListPage(cms=detect_cms(html or "", url))
     root = parse_html(html)
     if root is None:
@@ -420,7 +407,7 @@ def parse_list_page(html: str, url: str, today: date) -> ListPage:
     base = base_url(root, url)
     page.meta = metas(root)
     scripts = "\n".join(s.text or "" for s in root.iter("script"))
-    page.iframe_urls = _iframes(root, base, url)
+    page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
 
     stores = find_hanweb_stores(html, base, today)
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
@@ -481,7 +468,7 @@ def parse_list_page(html: str, url: str, today: date) -> ListPage:
     return page
 
 
-def parse_data_response(body: str, url: str, today: date) -> ListPage:
+def parse_data_response(body: str, url: str, today: date, scope: Scope | None = None) -> ListPage:
     """Read a data reply: Hanweb dataproxy XML, gkmlpt or Fujian search JSON, else HTML."""
     import json  # local: only data replies need it
 
@@ -514,4 +501,4 @@ def parse_data_response(body: str, url: str, today: date) -> ListPage:
         resolve_years(page.entries, today)
         _mark_old_leaders(page.entries)
         return page
-    return parse_list_page(body, url, today)
+    return parse_list_page(body, url, today, scope)

@@ -8,7 +8,8 @@ a TRS paging script and the pager it rendered is counted once):
 3. Fujian ``pageChnlInfo{recordCount, prepage}`` → ceil(recordCount / prepage).
 4. Visible ``共N页`` text.
 5. The rendered pager: the 尾页 link, else the largest page number in the links
-   (TRS ``index_N.html`` is 0-based, PowerEasy ``Index_N.aspx`` is 1-based, ``?page=N``).
+   (``urls.page_number``: TRS ``index_N.html`` is 0-based, PowerEasy ``Index_N.aspx``
+   is 1-based, ``?page=N``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import lxml.html
+
+from portalspider.urls import page_number
 
 from .htmlutil import absolute, clean_text
 
@@ -32,9 +35,6 @@ _COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*['\"]?(\d+)")
 _RECORD_COUNT = re.compile(r"\brecordCount\s*[:=]\s*['\"]?(\d+)")
 _PREPAGE = re.compile(r"\bprepage\s*[:=]\s*['\"]?(\d+)")
 _TOTAL_TEXT = re.compile(r"共\s*(\d+)\s*页")
-_TRS_PAGE = re.compile(r"/(index|default)_(\d+)\.(s?html?)$", re.IGNORECASE)
-_PE_PAGE = re.compile(r"/Index_(\d+)\.aspx$", re.IGNORECASE)
-_QUERY_PAGE = re.compile(r"[?&](?:page|pageNo|pageno|pageIndex|cur_page|currentPage|p)=(\d+)")
 
 
 @dataclass
@@ -48,28 +48,13 @@ def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
     return urljoin(base, filename)
 
 
-def _link_page(url: str) -> int | None:
-    """The 1-based page number a pager link points to, if it looks like one."""
-    path = url.split("?", 1)[0]
-    match = _TRS_PAGE.search(path)
-    if match:
-        return int(match.group(2)) + 1
-    match = _PE_PAGE.search(path)
-    if match:
-        return int(match.group(1))
-    match = _QUERY_PAGE.search(url)
-    if match:
-        return int(match.group(1))
-    return None
-
-
 def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
     best: tuple[int, str] | None = None
     for link in root.iter("a"):
         url = absolute(base, link.get("href"))
         if url is None:
             continue
-        number = _link_page(url)
+        number = page_number(url)
         if number is None:
             continue
         label = clean_text(link.text_content())

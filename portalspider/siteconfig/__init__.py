@@ -7,7 +7,7 @@ every key; ``check`` validates keys, types, ranges and references into the typed
 
 from __future__ import annotations
 
-from portalspider.siteconfig.check import check_site_config, portal_domain
+from portalspider.siteconfig.check import check_site_config
 from portalspider.siteconfig.errors import ConfigError, format_config_error
 from portalspider.siteconfig.model import (
     ColumnRule,
@@ -28,7 +28,6 @@ __all__ = [
     "format_config_error",
     "load_site_config",
     "match_kind",
-    "portal_domain",
 ]
 
 

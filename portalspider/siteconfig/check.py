@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
+from portalspider.scope import is_public_suffix, own_domain
 from portalspider.siteconfig.errors import (
     ConfigError,
     KeyPath,
@@ -85,21 +86,6 @@ MAX_CONTACT_CHARS = 200
 
 # The WeCom robot host; ALERTS_WECOM_API_BASE's host (a private deployment) is also trusted.
 WECOM_HOST = "qyapi.weixin.qq.com"
-
-
-def portal_domain(host: str) -> str:
-    """The portal's own domain, so its sections on sibling hosts are inside it.
-
-    ``www.qx.gov.cn`` gives ``qx.gov.cn`` (``xxgk.qx.gov.cn`` is the same portal); an IP
-    address or a single-label host stays as it is; ``www.gov.cn`` itself stays whole.
-    """
-    labels = host.split(".")
-    if host.replace(".", "").isdigit() or len(labels) <= 2:
-        return host
-    keep = 3 if host.endswith((".gov.cn", ".org.cn", ".com.cn", ".edu.cn", ".net.cn")) else 2
-    if len(labels) <= keep:
-        return host
-    return ".".join(labels[-keep:])
 
 
 # --- validation -----------------------------------------------------------------------
@@ -425,10 +411,12 @@ class Checker:
             domain = domain.strip(".")
             if not domain:
                 self.fail(path, f"{shown(entry)} is not a host name")
+            if is_public_suffix(domain):
+                self.fail(path, f"'{domain}' is a public suffix: too wide a scope")
             if domain not in domains:
                 domains.append(domain)
         if not domains:
-            return [portal_domain(host)]
+            return [own_domain(host)]
         if not any(host == d or host.endswith("." + d) for d in domains):
             # The home page itself must always be crawlable.
             domains.insert(0, host)

@@ -35,8 +35,9 @@ from portalspider.extract.htmlutil import strip_controls
 from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.rules import ColumnRules
+from portalspider.scope import Scope
 from portalspider.siteconfig import SiteConfig, load_site_config
-from portalspider.urls import canonical_url, clean_url, in_domains, is_section_url
+from portalspider.urls import canonical_url, clean_url, is_attachment, is_section_url
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
 HUB_MIN_MORE_LINKS = 2
@@ -60,6 +61,7 @@ class PortalSpider(scrapy.Spider):
         self.context = CrawlContext(config=config, today=today_shanghai())
         self.rules = ColumnRules(config)
         self.allowed_domains = list(config.allowed_domains)
+        self.scope = Scope.for_site(config.url, config.allowed_domains)
         self.seen: set[str] = set()  # canonical URLs requested for discovery
         self.parsed: set[str] = set()  # canonical URLs of candidate pages read (after redirects)
         self.home_key = canonical_url(config.url)
@@ -111,6 +113,11 @@ class PortalSpider(scrapy.Spider):
         text = self._text(response)
         doc = disc.parse_html(text, response.url)
         landing = disc.landing_target(doc, text, response.url)
+        if landing and not self.scope.allows(landing):
+            self.logger.info(
+                "Landing target out of scope (%s): %s", self.scope.refusal(landing), landing
+            )
+            landing = None
         if landing and response.meta.get("landing_hops", 0) < 2:
             # A splash page that only forwards (script redirect, frameset) to the real home.
             self.seen.add(canonical_url(landing))
@@ -168,11 +175,7 @@ class PortalSpider(scrapy.Spider):
         url = cand.url
         # A column the config adds is taken whatever it is called.
         name_test = "" if cand.source == "config" else cand.name
-        if (
-            not url
-            or not disc.may_be_column(url, name_test)
-            or not in_domains(url, self.allowed_domains)
-        ):
+        if not url or not disc.may_be_column(url, name_test) or not self.scope.allows(url):
             return
         key = canonical_url(url)
         if key in self.seen:
@@ -201,8 +204,10 @@ class PortalSpider(scrapy.Spider):
             return
         # A link that failed could be a column or a hub; report it as an unreachable column
         # (never stale: a fetch failure is not evidence of staleness).
+        # A redirected request carries the URL it was linked as first (the column's).
+        linked = request.meta.get("redirect_urls", [request.url])[0]
         yield self._column_item(
-            request.meta.get("column_url", request.url),
+            request.meta.get("column_url", linked),
             cand,
             None,
             status="unreachable",
@@ -223,7 +228,7 @@ class PortalSpider(scrapy.Spider):
         self.seen.add(landed)
         text = self._text(response)
         doc = disc.parse_html(text, url)
-        page = parse_list_page(text, url, self.today)
+        page = parse_list_page(text, url, self.today, self.scope)
         more = [
             m
             for m in disc.more_links(doc)
@@ -261,7 +266,7 @@ class PortalSpider(scrapy.Spider):
 
     def _own_list(self, doc, url: str) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
-        own = parse_list_page(disc.without_more_blocks(doc), url, self.today)
+        own = parse_list_page(disc.without_more_blocks(doc), url, self.today, self.scope)
         return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc, here_key: str) -> str:
@@ -336,7 +341,7 @@ class PortalSpider(scrapy.Spider):
         meta = {"cand": cand, "column_url": column_url, "page": page, "hops": hops + 1}
         if page.newest(self.today) is None and not page.placeholder:
             for post in page.data_requests or []:
-                if in_domains(post.url, self.allowed_domains):
+                if self.scope.allows(post.url):
                     return scrapy.FormRequest(
                         post.url,
                         formdata=post.formdata,
@@ -346,7 +351,7 @@ class PortalSpider(scrapy.Spider):
                         dont_filter=True,
                     )
             for url in [*page.data_urls, *page.iframe_urls]:
-                if in_domains(url, self.allowed_domains):
+                if self.scope.allows(url):
                     callback = self.parse_data if url in page.data_urls else self.parse_frame
                     return scrapy.Request(
                         url,
@@ -357,7 +362,7 @@ class PortalSpider(scrapy.Spider):
                     )
         if page.partial:  # pinned records only: the list proper is in the data store
             for url in page.data_urls:
-                if in_domains(url, self.allowed_domains):
+                if self.scope.allows(url):
                     meta["merge_with"] = page
                     return scrapy.Request(
                         url,
@@ -370,7 +375,7 @@ class PortalSpider(scrapy.Spider):
             _ascending(page)
             and page.last_page_url
             and (page.page_count or 0) > 1
-            and in_domains(page.last_page_url, self.allowed_domains)
+            and self.scope.allows(page.last_page_url)
         ):
             meta["merge_with"] = page
             return scrapy.Request(
@@ -383,11 +388,11 @@ class PortalSpider(scrapy.Spider):
         return None
 
     def parse_frame(self, response: Response):
-        page = parse_list_page(self._text(response), response.url, self.today)
+        page = parse_list_page(self._text(response), response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
 
     def parse_data(self, response: Response):
-        page = parse_data_response(self._text(response), response.url, self.today)
+        page = parse_data_response(self._text(response), response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
 
     def _continue_column(self, response: Response, page: ListPage):
@@ -411,9 +416,9 @@ class PortalSpider(scrapy.Spider):
         targets = [
             e
             for e in page.entries
-            if in_domains(e.url, self.allowed_domains)
+            if self.scope.allows(e.url)
             and canonical_url(e.url) not in self.seen
-            and not disc.NON_PAGE_EXT.search(e.url.split("?", 1)[0])
+            and not is_attachment(e.url)
         ]
         # Newest first by the hints at hand: pinned items last, then the dates in the URLs.
         targets.sort(key=lambda e: (e.pinned, -(e.url_date.toordinal() if e.url_date else 0)))

@@ -1,0 +1,147 @@
+"""Crawl scope: which URLs a crawl of one portal may request.
+
+A portal's own domain is its host without a leading ``www.``: ``www.hz.zj.gov.cn`` gives
+``hz.zj.gov.cn``, so ``xxgk.hz.zj.gov.cn`` is in and the sibling county site
+``www.nb.zj.gov.cn`` (linked from 友情链接) is out. ``site.allowed_domains`` replaces it.
+Every request, a landing step's or a redirect's included, must be http(s), on one of those
+hosts and the portal's port, and never to a loopback, private or link-local address unless
+the site URL itself is one. ``ScopeMiddleware`` (middlewares.py) applies the rule.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+import tldextract
+
+SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def own_domain(host: str) -> str:
+    """The portal's own domain: the host without a leading ``www.``.
+
+    An address stays as it is, and so does ``www.gov.cn`` (``gov.cn`` is a public suffix).
+    """
+    host = host.lower().rstrip(".")
+    if ip_of(host) is None and host.startswith("www.") and not is_public_suffix(host[4:]):
+        return host[4:]
+    return host
+
+
+def in_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
+    """The host of ``url`` is one of ``domains`` or a subdomain of one."""
+    return host_in(host_of(url), domains)
+
+
+def host_in(host: str, domains: list[str] | tuple[str, ...]) -> bool:
+    """``host`` is one of ``domains`` or below one; an address only matches itself."""
+    address = ip_of(host)
+    return any(
+        address == ip_of(d)
+        if address is not None or ip_of(d) is not None
+        else host == d or host.endswith("." + d)
+        for d in domains
+    )
+
+
+def ip_of(host: str) -> IPAddress | None:
+    """The address a host names literally, in any spelling a resolver accepts
+    (``169.254.169.254``, ``2852039166``, ``0xa9fea9fe``, ``[::ffff:a9fe:a9fe]``)."""
+    host = host.strip("[]")
+    try:
+        address: IPAddress = ipaddress.ip_address(host)
+    except ValueError:
+        if not host or not all(c in "0123456789abcdefxABCDEFX." for c in host):
+            return None
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def is_internal(host: str) -> bool:
+    """Loopback, private, link-local or otherwise not a public address (or ``localhost``)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    address = ip_of(host)
+    return address is not None and not address.is_global
+
+
+@cache
+def _suffixes() -> tldextract.TLDExtract:
+    # The public suffix list snapshot bundled with tldextract: never fetched.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def is_public_suffix(domain: str) -> bool:
+    """``gov.cn``, ``com.cn``, ``cn``: a domain under which anyone may register sites."""
+    domain = domain.lower().strip(".")
+    if not domain or ip_of(domain) is not None:
+        return False
+    parts = _suffixes()(domain)
+    return not parts.domain and bool(parts.suffix)
+
+
+def _port(scheme: str, port: int | None) -> int:
+    return port if port is not None else DEFAULT_PORTS.get(scheme, 0)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where one crawl may go. ``offsite`` lifts the host and port rule (link checks)."""
+
+    domains: tuple[str, ...]
+    ports: frozenset[int]
+    internal_ok: bool
+    offsite: bool = False
+
+    @classmethod
+    def for_site(
+        cls, site_url: str, allowed_domains: list[str] | tuple[str, ...] = (), *, offsite=False
+    ) -> Scope:
+        parts = urlsplit(site_url)
+        host = host_of(site_url)
+        domains = tuple(allowed_domains) or (own_domain(host),)
+        # http://x/ and https://x/ are one portal; an explicit other port is its own.
+        port = parts.port
+        ports = frozenset(DEFAULT_PORTS.values()) if port in (None, 80, 443) else {port}
+        return cls(domains, frozenset(ports), is_internal(host), offsite)
+
+    def refusal(self, url: str) -> str | None:
+        """Why ``url`` is out of scope, or None when the crawl may request it."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return "not a valid URL"
+        scheme = parts.scheme.lower()
+        if scheme not in SCHEMES:
+            return f"scheme {scheme or 'missing'!r} is not http(s)"
+        host = host_of(url)
+        if not host:
+            return "no host"
+        if is_internal(host) and not self.internal_ok:
+            return f"internal address {host}"
+        if self.offsite:
+            return None
+        if not host_in(host, self.domains):
+            return f"host {host} is outside {', '.join(self.domains)}"
+        if _port(scheme, port) not in self.ports:
+            return f"port {_port(scheme, port)} is not the portal's"
+        return None
+
+    def allows(self, url: str) -> bool:
+        return self.refusal(url) is None
