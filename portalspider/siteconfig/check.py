@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
-from portalspider.scope import is_public_suffix, own_domain
+from portalspider.scope import host_in, is_public_suffix, own_domain
 from portalspider.siteconfig.errors import (
     ConfigError,
     KeyPath,
@@ -417,7 +417,7 @@ class Checker:
                 domains.append(domain)
         if not domains:
             return [own_domain(host)]
-        if not any(host == d or host.endswith("." + d) for d in domains):
+        if not host_in(host, domains):
             # The home page itself must always be crawlable.
             domains.insert(0, host)
             self.warn(
