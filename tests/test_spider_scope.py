@@ -9,16 +9,15 @@ ends normally.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from portalspider.dates import today_shanghai
-from tests.crawlutil import CrawlResult, crawl, write_site
+from tests.crawlutil import CrawlResult, crawl, serving, write_site
 
 pytestmark = pytest.mark.slow
 
@@ -110,21 +109,11 @@ def _portal(other: str) -> type[BaseHTTPRequestHandler]:
     return Portal
 
 
-def _serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[str, list[str]]]:
     _Recorder.paths = []
-    other, other_url = _serve(_Recorder)
-    portal, portal_url = _serve(_portal(other_url))
-    yield portal_url, _Recorder.paths
-    for server in (portal, other):
-        server.shutdown()
-        server.server_close()
+    with serving(_Recorder) as other_url, serving(_portal(other_url.rstrip("/"))) as portal_url:
+        yield portal_url.rstrip("/"), _Recorder.paths
 
 
 def _crawl(servers: tuple[str, list[str]], home: str, tmp: Path) -> CrawlResult:
