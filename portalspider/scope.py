@@ -110,7 +110,11 @@ class Scope:
 
     @classmethod
     def for_site(
-        cls, site_url: str, allowed_domains: list[str] | tuple[str, ...] = (), *, offsite=False
+        cls,
+        site_url: str,
+        allowed_domains: list[str] | tuple[str, ...] = (),
+        *,
+        offsite: bool = False,
     ) -> Scope:
         parts = urlsplit(site_url)
         host = host_of(site_url)

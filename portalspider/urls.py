@@ -67,7 +67,7 @@ def _without_tracking(url: str) -> str:
     tracking = {k for k, _ in parse_qsl(query, keep_blank_values=True) if TRACKING_PARAMS.match(k)}
     if not tracking:
         return url
-    return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=True)
+    return url_query_cleaner(url, sorted(tracking), remove=True, unique=False, keep_fragments=True)
 
 
 def canonical_url(url: str) -> str:
