@@ -32,8 +32,8 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m demo run
 
-# Everything CI runs (.ci/run calls this): lint, format, then the whole suite.
-test: lint
+# Everything CI runs (.ci/run calls this): lint, format, types, then the whole suite.
+test: lint typecheck
 	$(BIN)/python -m pytest -n 2
 
 # The tests not marked slow (no whole-portal crawls, no scrapyd, no package builds).

@@ -18,7 +18,7 @@ as a multi-screen asyncio traceback.
 from __future__ import annotations
 
 import logging
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
@@ -67,7 +67,7 @@ class StorePipeline:
             self.engine = make_engine(url)
             upgrade(self.engine)
             self.sessions = session_factory(self.engine)
-            self.recorder = RunRecorder(
+            recorder = self.recorder = RunRecorder(
                 self.sessions,
                 site_url=config.url,
                 site_name=config.name,
@@ -75,19 +75,19 @@ class StorePipeline:
                 job_id=context.job_id,
                 batch_size=get_int(settings, "PORTALSPIDER_STORE_BATCH", BATCH_SIZE),
             )
-            self.recorder.start()
+            recorder.start()
         except StoreError as exc:
             self._fail_open(str(exc))
         except Exception as exc:  # e.g. a constraint problem while creating the run
             self._fail_open(f"cannot record the crawl: {exc}".splitlines()[0])
         logger.info(
             "Store: run %s of %s in %s",
-            self.recorder.run_id,
+            recorder.run_id,
             config.url,
             self.engine.url.render_as_string(hide_password=True),
         )
 
-    def _fail_open(self, message: str) -> None:
+    def _fail_open(self, message: str) -> NoReturn:
         logger.error("Store unavailable, crawl stopped: %s", message)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("store/error", message)
@@ -150,8 +150,6 @@ class StorePipeline:
 
     def _publish(self, summary: dict[str, Any]) -> None:
         """The committed run's results as ``store/...`` stats (what later components read)."""
-        if self.crawler.stats is None:
-            return
         run_stats = summary.get("stats") or {}
         values = {
             "store/run_id": summary["run_id"],
