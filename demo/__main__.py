@@ -38,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{','.join(UNSEEN_THEMES)}; a and b are the development layouts)",
     )
     p_bench.add_argument("--flaky", type=float, default=0.2)
+    p_bench.add_argument(
+        "--scale",
+        default="500,2000",
+        help="column counts of the scale portals crawled against a bare Scrapy spider "
+        "(default 500,2000; empty: none)",
+    )
+    p_bench.add_argument(
+        "--scale-only", action="store_true", help="only the scale part (no layouts)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -53,7 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [t for t in themes if t not in THEMES]
     if unknown:
         parser.error(f"unknown layout {', '.join(unknown)} (choose from {', '.join(THEMES)})")
-    return run_bench(seeds, themes, args.flaky)
+    try:
+        scale = [int(s) for s in args.scale.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--scale takes column counts such as 500,2000, not {args.scale!r}")
+    if args.scale_only:
+        themes = []
+    return run_bench(seeds, themes, args.flaky, scale=scale)
 
 
 def _serve(args: argparse.Namespace) -> int:

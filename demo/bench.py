@@ -68,12 +68,14 @@ def run_bench(
     themes: str | list[str] | tuple[str, ...] = UNSEEN_THEMES,
     flaky: float = 0.2,
     out_dir: str = "var/bench",
+    scale: list[int] | None = None,
 ) -> int:
     """Benchmark every layout and seed, print the tables and write ``results.json``.
 
     Two passes per layout: a clean one (the request budget of a first crawl is measured
     there) and, when ``flaky`` > 0, one where that share of first attempts fails (accuracy
-    must hold; its retries are counted and shown, not held to the clean budget).
+    must hold; its retries are counted and shown, not held to the clean budget). Then the
+    ``scale`` portals (column counts) against a bare Scrapy spider (``demo/scalebench.py``).
     """
     themes = [themes] if isinstance(themes, str) else list(themes)
     out = project_root() / out_dir
@@ -93,6 +95,14 @@ def run_bench(
         "\ntarget: ≥98% found, ≥98% dates exact, 0 falsely stale (every pass): "
         + ("PASS" if accurate else "FAIL")
     )
+    scaled = None
+    if scale:
+        from demo.scalebench import run_scale
+
+        scaled = run_scale(scale, out)
+        accurate = accurate and all(
+            r["discovered_pct"] >= 98 and r["last_update_pct"] >= 98 for r in scaled["sizes"]
+        )
     for theme, result in results.items():
         cost = result["requests_per_column"]
         note = "within" if cost <= REQUEST_BUDGET else "over"
@@ -101,7 +111,13 @@ def run_bench(
             "budget of a typical county portal; c-f have more hubs and undated lists)"
         )
     out.mkdir(parents=True, exist_ok=True)
-    summary = {"themes": themes, "seeds": seeds, "passes_all": accurate, "layouts": results}
+    summary = {
+        "themes": themes,
+        "seeds": seeds,
+        "passes_all": accurate,
+        "layouts": results,
+        "scale": scaled,
+    }
     (out / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
     print(
         f"results: {(out / 'results.json').relative_to(project_root())}; "

@@ -117,10 +117,77 @@ PLACEMENTS = {"all": {"nav", "hub", "sitemap"}, "hub": {"hub"}, "sitemap": {"sit
 STATUS_MIX = ("ok",) * 11 + ("warning",) * 3 + ("stale",) * 6
 
 
-def build_portal(seed: int = 1, today: dt.date | None = None, theme: str = "a") -> Portal:
-    """Generate the portal for ``seed`` and ``theme``, dates counted back from ``today``."""
+# A department's or town's own columns on a large portal (``columns=``), reached from its page
+# under 部门信息公开: (name, slug, category), names as on the theme's own sections.
+UNIT_COLUMNS = (
+    ("工作动态", "gzdt", "news"),
+    ("通知公告", "tzgg", "notice"),
+    ("政策文件", "zcwj", "policy"),
+    ("政策解读", "zcjd", "policy"),
+    ("人事信息", "rsxx", "personnel"),
+    ("公务员招录", "gwyzl", "personnel"),
+    ("规划计划", "ghjh", "plan"),
+    ("工作总结", "gzzj", "plan"),
+    ("财政预决算", "czyjs", "other"),
+    ("机构职能", "jgzn", "other"),
+    ("统计信息", "tjxx", "other"),
+    ("审计信息", "sjxx", "other"),
+    ("重大项目", "zdxm", "other"),
+    ("应急管理", "yjgl", "other"),
+    ("政府采购", "zfcg", "other"),
+    ("减税降费", "jsjf", "other"),
+    ("社会救助", "shjz", "other"),
+    ("建议提案办理", "jytabl", "other"),
+    ("征集调查", "zjdc", "interaction"),
+    ("政府信息公开年报", "xxgknb", "other"),
+)
+DEPARTMENTS = (
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "信访局",
+    "行政审批局",
+    "数据资源管理局",
+    "城市管理局",
+    "粮食和物资储备局",
+    "机关事务管理局",
+)
+TOWN_SYLLABLES = "清河石桥东西南北龙凤白云新安长乐平阳金溪柳塘松岭"
+
+
+def build_portal(
+    seed: int = 1, today: dt.date | None = None, theme: str = "a", columns: int | None = None
+) -> Portal:
+    """Generate the portal for ``seed`` and ``theme``, dates counted back from ``today``.
+
+    ``columns`` (more than the theme has) adds departments and towns of 20 columns each
+    under one 部门信息公开 channel, as on a city or province portal (``make bench`` scale runs).
+    """
     today = today or today_shanghai()
     theme_obj, sections = THEMES[theme]
+    if columns is not None:
+        sections = [*sections, *_unit_sections(theme_obj.county, columns - _count(sections))]
     rng = random.Random(f"portal:{theme}:{seed}")
     columns: list[Column] = []
     channels = [_channel(sec, [], "/", columns) for sec in sections]
@@ -130,6 +197,24 @@ def build_portal(seed: int = 1, today: dt.date | None = None, theme: str = "a") 
     _theme_e_redirect(portal)
     _theme_f_hub_lists(portal, rng)
     return portal
+
+
+def _count(sections: list[Section]) -> int:
+    return sum(len(cols) + _count(subs) for _name, _slug, cols, subs in sections)
+
+
+def _unit_sections(county: str, extra: int) -> list[Section]:
+    """One 部门信息公开 channel of departments and towns holding ``extra`` columns (if > 0)."""
+    if extra <= 0:
+        return []
+    towns = [f"{a}{b}镇" for a in TOWN_SYLLABLES for b in TOWN_SYLLABLES if a != b]
+    names = [f"{county}{d}" for d in DEPARTMENTS] + towns
+    units: list[Section] = []
+    for k in range(-(-extra // len(UNIT_COLUMNS))):
+        take = UNIT_COLUMNS[: min(len(UNIT_COLUMNS), extra - k * len(UNIT_COLUMNS))]
+        cols = [(name, slug, category, "hub") for name, slug, category in take]
+        units.append((names[k], f"bm{k + 1:03d}", cols, []))
+    return [("部门信息公开", "bmxxgk", [], units)]
 
 
 def _theme_f_hub_lists(portal: Portal, rng: random.Random) -> None:
@@ -243,7 +328,7 @@ def _assign(portal: Portal, rng: random.Random) -> None:
             col = take(lambda c, k=kind: c.category != "news" or k == "markup")
         chosen[col.cid] = (kind, value)
 
-    statuses = list(STATUS_MIX * 4)
+    statuses = list(STATUS_MIX * max(4, -(-len(cols) // len(STATUS_MIX))))
     rng.shuffle(statuses)
     generic_i = 0
     generic = layout.get("generic", GENERIC)

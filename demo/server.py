@@ -3,6 +3,10 @@
 Flaky mode fails the *first* attempt at a fraction of URLs (500, 503 or a dropped
 connection) and serves every later attempt: that is what a crawler's retries must absorb
 without reporting a healthy column as unreachable or stale.
+
+Every ``200`` carries ``ETag`` (of the body) and ``Last-Modified`` (when the portal last
+changed) and a conditional request for an unchanged page gets ``304`` (``validators=False``
+serves pages as servers without validators do).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +35,9 @@ class RequestLog:
     path: str  # path with query, as requested
     status: int | None  # None: connection dropped
     at: float
+    body: bytes = b""  # of a POST
+    content_type: str = ""  # of a POST body
+    sent: int = 0  # body bytes sent
 
 
 class DemoServer:
@@ -42,10 +50,13 @@ class DemoServer:
         port: int = 0,
         flaky: float = 0.0,
         seed: int = 0,
+        validators: bool = True,
     ) -> None:
         self.portal = portal
         self.flaky = flaky
         self.seed = seed
+        self.validators = validators
+        self._modified = (portal.version, time.time())  # the portal version and when it began
         self.requests: list[RequestLog] = []
         self._seen: set[str] = set()
         self._lock = threading.Lock()
@@ -107,9 +118,29 @@ class DemoServer:
             return None
         return rng.choice(FAILURES)
 
-    def _log(self, method: str, target: str, status: int | None) -> None:
+    def _log(self, method: str, target: str, status: int | None, **extra: Any) -> None:
         with self._lock:
-            self.requests.append(RequestLog(method, target, status, time.time()))
+            self.requests.append(RequestLog(method, target, status, time.time(), **extra))
+
+    def last_modified(self) -> float:
+        """When the portal last changed (a new ``portal.version``), as a POSIX time."""
+        with self._lock:
+            if self._modified[0] != self.portal.version:
+                self._modified = (self.portal.version, time.time())
+            return self._modified[1]
+
+    def not_modified(self, headers: Any, etag: str, modified: float) -> bool:
+        """RFC 9110 13.2.2: If-None-Match decides when sent, else If-Modified-Since."""
+        match = headers.get("If-None-Match")
+        if match is not None:
+            return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
+        since = headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            return int(modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -127,14 +158,15 @@ class DemoServer:
 
             def do_POST(self) -> None:  # Hanweb's dataproxy takes POST too
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                self._serve(head=False)
+                self._serve(head=False, body=self.rfile.read(length) if length else b"")
 
-            def _serve(self, head: bool) -> None:
+            def _serve(self, head: bool, body: bytes = b"") -> None:
+                extra: dict[str, Any] = {}
+                if body:
+                    extra = {"body": body, "content_type": self.headers.get("Content-Type", "")}
                 failure = server.first_failure(self.path)
                 if failure == "drop":
-                    server._log(self.command, self.path, None)
+                    server._log(self.command, self.path, None, **extra)
                     self.close_connection = True
                     with contextlib.suppress(OSError):
                         self.connection.shutdown(socket.SHUT_RDWR)
@@ -144,10 +176,28 @@ class DemoServer:
                 else:
                     parts = urlsplit(self.path)
                     page = server.renderer.page(parts.path, parts.query)
-                server._log(self.command, self.path, page.status)
+                validators: list[tuple[str, str]] = []
+                if server.validators and page.status == 200:
+                    etag = f'"{zlib.crc32(page.body):08x}-{len(page.body):x}"'
+                    modified = server.last_modified()
+                    validators = [
+                        ("ETag", etag),
+                        ("Last-Modified", formatdate(modified, usegmt=True)),
+                    ]
+                    if server.not_modified(self.headers, etag, modified):
+                        server._log(self.command, self.path, 304, **extra)
+                        self.send_response(304)
+                        for name, value in validators:
+                            self.send_header(name, value)
+                        self.end_headers()
+                        return
+                sent = 0 if head else len(page.body)
+                server._log(self.command, self.path, page.status, sent=sent, **extra)
                 self.send_response(page.status or 500)
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(page.body)))
+                for name, value in validators:
+                    self.send_header(name, value)
                 self.end_headers()
                 if not head:
                     self.wfile.write(page.body)
@@ -159,7 +209,14 @@ class DemoServer:
 
 
 def serve(
-    portal: Portal, host: str = "127.0.0.1", port: int = 0, flaky: float = 0.0, seed: int = 0
+    portal: Portal,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    flaky: float = 0.0,
+    seed: int = 0,
+    validators: bool = True,
 ) -> DemoServer:
     """Start serving ``portal``; use ``with serve(portal) as srv:`` so it stops at the end."""
-    return DemoServer(portal, host=host, port=port, flaky=flaky, seed=seed).start()
+    return DemoServer(
+        portal, host=host, port=port, flaky=flaky, seed=seed, validators=validators
+    ).start()

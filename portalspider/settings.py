@@ -7,6 +7,8 @@ only place the environment is read. ``-s NAME=VALUE`` still wins over both. Read
 ``portalspider.projectsettings`` (typed, one boolean parser, one-line errors).
 """
 
+from pathlib import Path
+
 from portalspider.projectsettings import DEFAULT_DATABASE_URL, from_environment
 
 BOT_NAME = "portalspider"
@@ -16,11 +18,21 @@ NEWSPIDER_MODULE = "portalspider.spiders"
 # Scrapyd won't need (or have) the custom commands on its workers' command line.
 COMMANDS_MODULE = "portalspider.commands"
 
-# Politeness toward government servers.
+# Politeness toward government servers (README "Settings": how to go fast on your own servers).
+# The site config's `contact` is appended to this User-Agent by ContactUserAgentMiddleware.
 USER_AGENT = (
     "portalspider/0.1 (+https://github.com/portalspider/portalspider; column freshness monitor)"
 )
-ROBOTSTXT_OBEY = False  # a site's own webmaster runs this monitor on its own portal
+# The portal's own operators (and their supervising offices) run this monitor: robots.txt
+# is not obeyed unless ROBOTSTXT_OBEY=True.
+ROBOTSTXT_OBEY = False
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "portalspider.politeness.ContactUserAgentMiddleware": 500,
+    # Below DownloaderStats (850), so `downloader/response_bytes` counts what the network
+    # carried (a 304 is a few headers), not the stored page handed back on a 304.
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 840,
+}
 CONCURRENT_REQUESTS = 8  # default 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # default 8
 DOWNLOAD_TIMEOUT = 20  # default 180: a portal page that takes longer is a finding
@@ -37,7 +49,12 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_ENABLED = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
-HTTPCACHE_ENABLED = False
+# Repeat crawls: pages with ETag/Last-Modified are stored and revalidated on every crawl; a 304
+# re-reads the stored page (portalspider/httpcache.py). HTTPCACHE_ENABLED=False fetches all.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "portalspider.httpcache.RevalidatePolicy"
+HTTPCACHE_DIR = str(Path("var", "httpcache").absolute())  # next to the default database
+HTTPCACHE_EXPIRATION_SECS = 0  # entries never expire: every use is revalidated anyway
 FEED_EXPORT_ENCODING = "utf-8"
 # -O columns.csv: column rows with every column field, a BOM for Excel, no formulas.
 FEED_EXPORTERS = {"csv": "portalspider.feedexport.ColumnCsvItemExporter"}

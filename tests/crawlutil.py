@@ -82,6 +82,8 @@ def crawl(
         f"PORTALSPIDER_DATABASE_URL={db_url or 'sqlite:///' + str(tmp / 'ps.db')}",
         "-s",
         "ALERTS_ENABLED=false",
+        "-s",
+        f"HTTPCACHE_DIR={tmp / 'httpcache'}",  # each test's repeat crawls revalidate its own
     ]
     for setting in settings:
         args += ["-s", setting]

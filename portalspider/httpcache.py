@@ -1,0 +1,36 @@
+"""Cheap repeat crawls: every page that carries a validator is revalidated, never trusted.
+
+Scrapy's HTTP cache (the one store of what a page said last time) with RFC 2616 revalidation,
+narrowed to what a freshness monitor may do:
+
+- only ``200`` responses carrying ``ETag`` or ``Last-Modified`` are stored (a page without
+  validators is fetched in full every crawl, as before);
+- a stored page is never served without asking the server: each request carries
+  ``If-None-Match`` / ``If-Modified-Since``, and only a ``304`` returns the stored page, which
+  the spider then reads again (dates are judged against today, so ages still move);
+- a server error on revalidation is that error, never the stored page (RFC 2616 would serve the
+  stored page, hiding an unreachable column).
+"""
+
+from __future__ import annotations
+
+from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.http import Request, Response
+
+
+class RevalidatePolicy(RFC2616Policy):
+    """Store pages with validators; revalidate every one of them on every crawl."""
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        if response.status != 200 or b"no-store" in self._parse_cachecontrol(response):
+            return False
+        return b"ETag" in response.headers or b"Last-Modified" in response.headers
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        self._set_conditional_validators(request, cachedresponse)
+        return False
+
+    def is_cached_response_valid(
+        self, cachedresponse: Response, response: Response, request: Request
+    ) -> bool:
+        return response.status == 304
