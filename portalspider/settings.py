@@ -26,13 +26,6 @@ USER_AGENT = (
 # The portal's own operators (and their supervising offices) run this monitor: robots.txt
 # is not obeyed unless ROBOTSTXT_OBEY=True.
 ROBOTSTXT_OBEY = False
-DOWNLOADER_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
-    "portalspider.politeness.ContactUserAgentMiddleware": 500,
-    # Below DownloaderStats (850), so `downloader/response_bytes` counts what the network
-    # carried (a 304 is a few headers), not the stored page handed back on a 304.
-    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 840,
-}
 CONCURRENT_REQUESTS = 8  # default 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # default 8
 DOWNLOAD_TIMEOUT = 20  # default 180: a portal page that takes longer is a finding
@@ -72,6 +65,11 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     "portalspider.middlewares.ScopeMiddleware": 40,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "portalspider.politeness.ContactUserAgentMiddleware": 500,
+    # Below DownloaderStats (850), so `downloader/response_bytes` counts what the network
+    # carried (a 304 is a few headers), not the stored page handed back on a 304.
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 840,
 }
 
 EXTENSIONS = {
