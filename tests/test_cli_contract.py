@@ -174,3 +174,14 @@ def test_a_database_below_a_regular_file_fails_at_once(site: Path, tmp_path: Pat
     blocker.write_text("x")
     proc = scrapy("columns", "--site", str(site), db=blocker / "ps.db")
     assert "cannot create the directory" in one_error_line(proc, 1)
+
+
+def test_crawl_into_a_damaged_table_is_one_line_and_exit_1(damaged_db: Path, site: Path) -> None:
+    proc = scrapy(
+        "crawl", "portal", "-a", f"site={site}", "-s", "ALERTS_ENABLED=false", db=damaged_db
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    failed = [line for line in proc.stderr.splitlines() if "could not finalize run" in line]
+    assert len(failed) == 1, proc.stderr[-2000:]
+    assert "site_column" in failed[0]

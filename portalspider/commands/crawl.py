@@ -68,7 +68,10 @@ class Command(ScrapyCrawlCommand):
         super().run(args, opts)
         crawler = getattr(self, "crawler", None)
         stats = crawler.stats if crawler is not None else None
-        if stats is not None and stats.get_value("finish_reason") in FAILED_FINISH_REASONS:
+        if stats is not None and (
+            stats.get_value("finish_reason") in FAILED_FINISH_REASONS
+            or stats.get_value("store/error")  # the run could not be recorded
+        ):
             self.exitcode = FAILURE_EXIT
 
     def process_options(self, args: list[str], opts: Any) -> None:

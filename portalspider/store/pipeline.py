@@ -127,10 +127,15 @@ class StorePipeline:
                 ),
             )
         except Exception as exc:
-            logger.error("Store: could not finalize run %s: %s", self.recorder.run_id, exc)
-            self.recorder.fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            # One line (a damaged table, a lost server), no traceback; the crawl command
+            # exits 1 on ``store/error``. Nothing is published: the alerts decide nothing.
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            logger.error("Store: could not finalize run %s: %s", self.recorder.run_id, message)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("store/error", message)
+            self.recorder.fail(message)
             self._dispose()
-            raise
+            return
         try:
             self._publish(self.summary)
         finally:
