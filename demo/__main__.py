@@ -47,6 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument(
         "--scale-only", action="store_true", help="only the scale part (no layouts)"
     )
+    p_bench.add_argument(
+        "--min-items",
+        metavar="COUNT/DAYS",
+        help="crawl with defaults.min_items {count, days} (the 更新较少 rule), e.g. 1/30",
+    )
+    p_bench.add_argument(
+        "--full-counts",
+        action="store_true",
+        help="read list pages on for exact 365-day counts (PORTALSPIDER_FULL_COUNTS)",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -62,13 +72,27 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [t for t in themes if t not in THEMES]
     if unknown:
         parser.error(f"unknown layout {', '.join(unknown)} (choose from {', '.join(THEMES)})")
+    rule = None
+    if args.min_items:
+        try:
+            count, days = (int(part) for part in args.min_items.split("/"))
+        except ValueError:
+            parser.error("--min-items takes COUNT/DAYS, e.g. 1/30")
+        rule = (count, days)
     try:
         scale = [int(s) for s in args.scale.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--scale takes column counts such as 500,2000, not {args.scale!r}")
     if args.scale_only:
         themes = []
-    return run_bench(seeds, themes, args.flaky, scale=scale)
+    return run_bench(
+        seeds,
+        themes,
+        args.flaky,
+        scale=scale,
+        min_items=rule,
+        full_counts=args.full_counts,
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -17,8 +17,16 @@ from demo.runner import crawl, project_root, write_yaml
 from demo.server import serve
 
 
-def bench_one(seed: int, theme: str, flaky: float, out: Path) -> dict[str, Any]:
-    """Serve one portal (flaky as asked), crawl it once with a two-line config, score it."""
+def bench_one(
+    seed: int,
+    theme: str,
+    flaky: float,
+    out: Path,
+    min_items: tuple[int, int] | None = None,
+    full_counts: bool = False,
+) -> dict[str, Any]:
+    """Serve one portal (flaky as asked), crawl it once with a two-line config (plus
+    ``defaults.min_items`` when given), score it."""
     portal = build_portal(seed=seed, theme=theme)
     run_dir = out / f"{theme}-{seed}"
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -26,18 +34,24 @@ def bench_one(seed: int, theme: str, flaky: float, out: Path) -> dict[str, Any]:
     db.unlink(missing_ok=True)  # a first crawl: the budget is for a fresh database
     with serve(portal, flaky=flaky, seed=seed) as server:
         site_yaml = run_dir / "site.yaml"
-        write_yaml(site_yaml, {"site": {"name": portal.theme.site_name, "url": server.url}})
+        config: dict[str, Any] = {"site": {"name": portal.theme.site_name, "url": server.url}}
+        if min_items:
+            config["defaults"] = {"min_items": {"count": min_items[0], "days": min_items[1]}}
+        write_yaml(site_yaml, config)
+        settings = {"ALERTS_ENABLED": "false"}
+        if full_counts:
+            settings["PORTALSPIDER_FULL_COUNTS"] = "true"
         started = time.monotonic()
         status = crawl(
             site_yaml,
             run_dir / "columns.jsonl",
             f"sqlite:///{db.relative_to(project_root())}",
-            {"ALERTS_ENABLED": "false"},
+            settings,
             log=run_dir / "crawl.log",
         )
         wall = time.monotonic() - started
         requests = server.request_count
-    report = compare(load_items(run_dir / "columns.jsonl"), portal.truth())
+    report = compare(load_items(run_dir / "columns.jsonl"), portal.truth(min_items))
     return {
         "seed": seed,
         "theme": theme,
@@ -52,6 +66,10 @@ def bench_one(seed: int, theme: str, flaky: float, out: Path) -> dict[str, Any]:
         "requests": requests,
         "requests_per_column": round(requests / max(1, report.truth_columns), 3),
         "wall_seconds": round(wall, 2),
+        "counts_pct": round(report.counts_pct, 2),
+        "counts_lower": report.counts_lower,
+        "counts_bad": len(report.counts_overstated) + len(report.counts_wrong),
+        "sparse_errors": len(report.false_sparse) + len(report.missed_sparse),
         "passes": report.passes(),
         "details": report.to_dict(),
     }
@@ -69,6 +87,8 @@ def run_bench(
     flaky: float = 0.2,
     out_dir: str = "var/bench",
     scale: list[int] | None = None,
+    min_items: tuple[int, int] | None = None,
+    full_counts: bool = False,
 ) -> int:
     """Benchmark every layout and seed, print the tables and write ``results.json``.
 
@@ -76,16 +96,19 @@ def run_bench(
     there) and, when ``flaky`` > 0, one where that share of first attempts fails (accuracy
     must hold; its retries are counted and shown, not held to the clean budget). Then the
     ``scale`` portals (column counts) against a bare Scrapy spider (``demo/scalebench.py``).
+    ``min_items`` ``(count, days)`` crawls with that 更新较少 rule and checks ``sparse``;
+    ``full_counts`` reads list pages on for exact 365-day counts.
     """
     themes = [themes] if isinstance(themes, str) else list(themes)
     out = project_root() / out_dir
+    opts = {"min_items": min_items, "full_counts": full_counts}
     results: dict[str, Any] = {}
     accurate = True
     for theme in themes:
         print(f"\n== layout {theme}")
-        passes = [_bench_pass(seeds, theme, 0.0, out / "clean")]
+        passes = [_bench_pass(seeds, theme, 0.0, out / "clean", **opts)]
         if flaky > 0:
-            passes.append(_bench_pass(seeds, theme, flaky, out / f"flaky-{flaky:g}"))
+            passes.append(_bench_pass(seeds, theme, flaky, out / f"flaky-{flaky:g}", **opts))
         accurate = accurate and all(p["passes"] for p in passes)
         results[theme] = {
             "passes": passes,
@@ -126,22 +149,26 @@ def run_bench(
     return 0 if accurate else 1
 
 
-def _bench_pass(seeds: list[int], theme: str, flaky: float, out: Path) -> dict[str, Any]:
+def _bench_pass(
+    seeds: list[int], theme: str, flaky: float, out: Path, **opts: Any
+) -> dict[str, Any]:
     results = []
     print(f"\n{'clean' if not flaky else f'{flaky:.0%} of first attempts failing'}:")
     header = (
         f"{'portal':<8} {'found':>13} {'date exact':>10} {'false stale':>11} "
-        f"{'req/col':>7} {'wall s':>7}"
+        f"{'req/col':>7} {'wall s':>7} {'counts':>7} {'lower':>5} {'bad':>3} {'sparse err':>10}"
     )
     print(header)
     for seed in seeds:
-        r = bench_one(seed, theme, flaky, out)
+        r = bench_one(seed, theme, flaky, out, **opts)
         results.append(r)
         print(
             f"{theme}-{seed:<6} {r['found']:>3}/{r['truth_columns']:<3} "
             f"({r['discovered_pct']:5.1f}%)"
             f" {r['last_update_pct']:9.1f}% {r['falsely_stale']:>11} "
             f"{r['requests_per_column']:>7.2f} {r['wall_seconds']:>7.1f}"
+            f" {r['counts_pct']:6.1f}% {r['counts_lower']:>5} {r['counts_bad']:>3}"
+            f" {r['sparse_errors']:>10}"
             f"{'' if r['exit_status'] == 0 else '  (crawl exit ' + str(r['exit_status']) + ')'}"
         )
     total_truth = sum(r["truth_columns"] for r in results) or 1

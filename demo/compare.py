@@ -61,6 +61,16 @@ class Report:
     mismatches: list[Mismatch] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)  # as the crawl reported them
     truth_status_counts: dict[str, int] = field(default_factory=dict)
+    # Update volume (items_30d/90d/365d) over the found columns whose list shows dates:
+    counts_dated: int = 0  # found columns the truth has counts for
+    counts_exact: int = 0  # all three counts equal to the truth
+    counts_lower: int = 0  # flagged incomplete (counts_complete false), none above the truth
+    counts_overstated: list[str] = field(default_factory=list)  # any count above the truth
+    counts_wrong: list[str] = field(default_factory=list)  # complete but not the truth
+    counts_missing: list[str] = field(default_factory=list)  # no counts where the list has dates
+    # The 更新较少 check (when the truth was computed with a min_items rule):
+    false_sparse: list[str] = field(default_factory=list)
+    missed_sparse: list[str] = field(default_factory=list)
 
     @property
     def discovered_pct(self) -> float:
@@ -73,6 +83,15 @@ class Report:
     @property
     def status_pct(self) -> float:
         return 100.0 * self.status_exact / self.found if self.found else 0.0
+
+    @property
+    def counts_pct(self) -> float:
+        return 100.0 * self.counts_exact / self.counts_dated if self.counts_dated else 100.0
+
+    def counts_pass(self, exact: float = 98.0) -> bool:
+        """The issue's "done when" for update volume: ≥98% exact, the rest flagged lower
+        bounds, never a count above the truth, never a wrong count claimed complete."""
+        return self.counts_pct >= exact and not self.counts_overstated and not self.counts_wrong
 
     @property
     def accuracy(self) -> float:
@@ -96,6 +115,7 @@ class Report:
             last_update_pct=round(self.last_update_pct, 2),
             status_pct=round(self.status_pct, 2),
             accuracy=round(self.accuracy, 2),
+            counts_pct=round(self.counts_pct, 2),
         )
         return data
 
@@ -110,7 +130,20 @@ class Report:
             f"accuracy          {self.accuracy:.1f}% (found with date and status right)",
             "statuses (crawl)  " + _counts(self.status_counts),
             "statuses (truth)  " + _counts(self.truth_status_counts),
+            f"counts exact      {self.counts_exact}/{self.counts_dated} ({self.counts_pct:.1f}%),"
+            f" {self.counts_lower} flagged lower bounds, {len(self.counts_overstated)} overstated,"
+            f" {len(self.counts_wrong)} wrong, {len(self.counts_missing)} uncounted",
+            f"sparse            {len(self.false_sparse)} false, {len(self.missed_sparse)} missed",
         ]
+        for label, names in (
+            ("overstated", self.counts_overstated),
+            ("counts wrong", self.counts_wrong),
+            ("uncounted", self.counts_missing),
+            ("false sparse", self.false_sparse),
+            ("missed sparse", self.missed_sparse),
+        ):
+            if names:
+                lines.append(f"{label:<17} " + ", ".join(names))
         if self.missing:
             lines.append("missing           " + ", ".join(self.missing))
         if self.extra or self.hubs_as_columns:
@@ -123,7 +156,7 @@ class Report:
 
 
 def _counts(counts: Mapping[str, int]) -> str:
-    order = ("ok", "warning", "stale", "blank", "undated", "unreachable")
+    order = ("ok", "warning", "sparse", "stale", "blank", "undated", "unreachable")
     return " ".join(f"{k}={counts.get(k, 0)}" for k in order)
 
 
@@ -170,7 +203,36 @@ def compare(items: Iterable[Mapping[str, Any]], truth: Iterable[Mapping[str, Any
             report.path_exact += 1
         if item.get("status") == "stale" and want["status"] != "stale":
             report.falsely_stale.append(f"{want['name']} {key}")
+        if item.get("status") == "sparse" and want["status"] != "sparse":
+            report.false_sparse.append(f"{want['name']} {key}")
+        if want["status"] == "sparse" and item.get("status") != "sparse":
+            report.missed_sparse.append(f"{want['name']} {key}")
+        _score_counts(report, item, want, f"{want['name']} {key}")
     return report
+
+
+COUNT_FIELDS = ("items_30d", "items_90d", "items_365d")
+
+
+def _score_counts(
+    report: Report, item: Mapping[str, Any], want: Mapping[str, Any], who: str
+) -> None:
+    """Exact, a flagged lower bound, overstated or wrong (see :meth:`Report.counts_pass`)."""
+    expected = [want.get(f) for f in COUNT_FIELDS]
+    if any(e is None for e in expected) or want.get("status") == "unreachable":
+        return
+    report.counts_dated += 1
+    got = [item.get(f) for f in COUNT_FIELDS]
+    if got == expected:
+        report.counts_exact += 1
+    elif any(g is not None and g > e for g, e in zip(got, expected, strict=True)):
+        report.counts_overstated.append(f"{who} {got} > {expected}")
+    elif all(g is None for g in got):
+        report.counts_missing.append(who)
+    elif item.get("counts_complete") is False and None not in got:
+        report.counts_lower += 1
+    else:
+        report.counts_wrong.append(f"{who} {got} != {expected}")
 
 
 def _path_ok(path: Any, want: Mapping[str, Any]) -> bool:

@@ -71,13 +71,29 @@ def today_shanghai() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
-def status_for(last_update: dt.date | None, threshold: int, today: dt.date) -> str:
-    """The interface's status rule for a column that lists items."""
+#: The update-volume windows of the interface's column items (items_30d/90d/365d).
+WINDOWS = (30, 90, 365)
+
+
+def status_for(
+    last_update: dt.date | None,
+    threshold: int,
+    today: dt.date,
+    min_items: tuple[int, int] | None = None,
+    in_window: int | None = None,
+) -> str:
+    """The interface's status rule for a column that lists items.
+
+    ``min_items`` is the 更新较少 rule as ``(count, days)``; ``in_window`` the column's items
+    within ``days`` (the caller counts them).
+    """
     if last_update is None:
         return "undated"
     age = (today - last_update).days
     if age > threshold:
         return "stale"
+    if min_items is not None and (in_window or 0) < min_items[0]:
+        return "sparse"
     if age > 0.8 * threshold:
         return "warning"
     return "ok"
@@ -163,12 +179,41 @@ class Column:
         valid = [d for d in dates if d is not None and d <= today]
         return max(valid) if valid else None
 
-    def truth_status(self, today: dt.date) -> str:
+    def item_dates(self, today: dt.date) -> list[dt.date]:
+        """The dates of its items a reader of every list page sees (future ones are typos).
+
+        Lists showing dates give the shown ones; lists without dates give the articles'
+        (what a reader opening every item would find).
+        """
+        undated = self.markup in UNDATED_MARKUPS
+        dates = [e.article_date() if undated else e.shown for e in self.entries]
+        return [d for d in dates if d is not None and d <= today]
+
+    def truth_counts(self, today: dt.date) -> dict[int, int | None]:
+        """Distinct list items dated within each window (``0 <= today - date < N``).
+
+        None where the list shows no dates (nothing to count on it) or cannot be read.
+        """
+        if self.mode in ("error500", "dead404"):
+            return dict.fromkeys(WINDOWS)
+        if self.mode == "blank" or not self.entries:
+            return dict.fromkeys(WINDOWS, 0)
+        if self.markup in UNDATED_MARKUPS:
+            return dict.fromkeys(WINDOWS)
+        dates = self.item_dates(today)
+        return {n: sum(1 for d in dates if (today - d).days < n) for n in WINDOWS}
+
+    def truth_status(self, today: dt.date, min_items: tuple[int, int] | None = None) -> str:
         if self.mode in ("error500", "dead404"):
             return "unreachable"
         if self.mode == "blank" or not self.entries:
             return "blank"
-        return status_for(self.truth_last_update(today), self.threshold, today)
+        in_window = None
+        if min_items is not None:
+            in_window = sum(1 for d in self.item_dates(today) if (today - d).days < min_items[1])
+        return status_for(
+            self.truth_last_update(today), self.threshold, today, min_items, in_window
+        )
 
 
 @dataclass
@@ -243,12 +288,17 @@ class Portal:
         return [c for c in self.columns if not c.removed]
 
     # -- truth -----------------------------------------------------------------
-    def truth(self) -> list[dict[str, Any]]:
-        """Expected answers: one dict per live column, then one per channel (kind=channel)."""
+    def truth(self, min_items: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+        """Expected answers: one dict per live column, then one per channel (kind=channel).
+
+        ``min_items`` ``(count, days)``: the statuses under that 更新较少 rule
+        (``defaults.min_items``); without it, no column is ``sparse``.
+        """
         with self.lock:
             out: list[dict[str, Any]] = []
             for col in self.live_columns():
                 last = col.truth_last_update(self.today)
+                counts = col.truth_counts(self.today)
                 out.append(
                     {
                         "kind": "column",
@@ -257,9 +307,12 @@ class Portal:
                         "path": list(col.path),
                         "category": col.category,
                         "last_update": last.isoformat() if last else None,
-                        "status": col.truth_status(self.today),
+                        "status": col.truth_status(self.today, min_items),
                         "threshold_days": col.threshold,
                         "markup": col.markup if col.mode == "normal" else col.mode,
+                        "items_30d": counts[30],
+                        "items_90d": counts[90],
+                        "items_365d": counts[365],
                     }
                 )
             out.extend(
@@ -275,8 +328,8 @@ class Portal:
             )
             return out
 
-    def columns_truth(self) -> list[dict[str, Any]]:
-        return [t for t in self.truth() if t["kind"] == "column"]
+    def columns_truth(self, min_items: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+        return [t for t in self.truth(min_items) if t["kind"] == "column"]
 
     def home_items(self) -> list[tuple[Column, Entry]]:
         """Dated items the home page shows (latest-news block first, then column blocks)."""

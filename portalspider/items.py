@@ -27,6 +27,13 @@ class ColumnItem:
     age_days: int | None = None
     status: str = "ok"
     type: str = "column"
+    # Update volume (interface "Additions"): distinct list items dated within the last
+    # N days; None when the list shows no dates. ``counts_complete`` is False when the
+    # pages read ended inside the 365-day window (the counts are then lower bounds).
+    items_30d: int | None = None
+    items_90d: int | None = None
+    items_365d: int | None = None
+    counts_complete: bool = False
     # Additions to the contract.
     items_found: int = 0  # list entries read on the list page
     # list | list-url-year | list-page-year | list-inferred-year | article | url (README)
@@ -39,6 +46,13 @@ class ColumnItem:
     top_level: bool = False  # a first-level column (``judge.is_top_level``; 6-month veto row)
     meta_column_name: str | None = None  # <meta name="ColumnName"> of the list page
     meta_column_type: str | None = None  # <meta name="ColumnType">
+    # The dates behind the counts, for the 更新较少 rule's own window (``min_items.days``):
+    # distinct list items of the last 366 days, newest first (None: the list shows no
+    # dates), and how many days back the pages read are complete (None: every page read).
+    recent_dates: list[str] | None = None
+    counts_seen_days: int | None = None
+    min_items: dict[str, int] | None = None  # the 更新较少 rule judged with, {count, days}
+    pages_read: int | None = None  # list pages read (page 1 and further pages)
 
 
 @dataclass

@@ -3,7 +3,9 @@
 The order of the checks is the contract (``vocab.PRECEDENCE``): a page that could not be
 fetched is never judged stale (a fetch failure is not evidence), an empty list is ``blank``
 whatever dates the page chrome shows, items without any date are ``undated``, and only
-then does age against the threshold decide ``stale`` / ``warning`` / ``ok``.
+then does age against the threshold decide ``stale`` / ``sparse`` / ``warning`` / ``ok``.
+``sparse`` (更新较少) needs a ``min_items`` rule and is claimed only on evidence: a list read
+back past the rule's window, or a newest item already older than it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from portalspider.dates import age_days, update_or_none
+from portalspider.siteconfig import MinItems
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,24 @@ class Verdict:
 def past_warning(age: int, threshold_days: int) -> bool:
     """``age > 0.8 * threshold``, in integers so 0.8 * 14 = 11.2 cannot round the wrong way."""
     return age * 5 > threshold_days * 4
+
+
+def is_sparse(
+    rule: MinItems | None, age: int, items_in_window: int | None, window_seen: bool
+) -> bool:
+    """Fewer than ``rule.count`` items in the last ``rule.days`` days, known for sure.
+
+    A newest item ``days`` old or older leaves the window empty. Otherwise the count read
+    from the list decides, but only when the pages read cover the whole window: a lower
+    bound below the count is no evidence (no false alarm), one reaching it is enough.
+    """
+    if rule is None or not rule.enabled:
+        return False
+    if age >= rule.days:
+        return True
+    if items_in_window is None or items_in_window >= rule.count:
+        return False
+    return window_seen
 
 
 def is_top_level(path: Sequence[str], name: str) -> bool:
@@ -49,13 +70,18 @@ def judge(
     today: dt.date,
     unreachable: bool = False,
     placeholder: bool = False,
+    min_items: MinItems | None = None,
+    items_in_window: int | None = None,
+    window_seen: bool = False,
 ) -> Verdict:
     """Judge one column.
 
     ``dated_items`` is informational: a date found on the newest item's own page (with no
     date on the list) still makes the column dated, so ``last_update`` decides.  A
     ``last_update`` after ``today`` is a data-entry error and is treated as no date
-    (``dates.is_update``).
+    (``dates.is_update``). ``items_in_window`` counts the list's items within
+    ``min_items.days`` (None: the list shows no dates), ``window_seen`` says whether the
+    pages read reach back over that whole window (:func:`is_sparse`).
     """
     if threshold_days < 1:
         raise ValueError(f"threshold_days must be at least 1, got {threshold_days}")
@@ -69,6 +95,8 @@ def judge(
         return Verdict("undated", None)
     if age > threshold_days:
         return Verdict("stale", age)
+    if is_sparse(min_items, age, items_in_window, window_seen):
+        return Verdict("sparse", age)
     if past_warning(age, threshold_days):
         return Verdict("warning", age)
     return Verdict("ok", age)

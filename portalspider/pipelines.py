@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portalspider.dates import update_or_none
+from portalspider.extract.listpage import count_within
 from portalspider.items import ColumnItem
 from portalspider.judge import is_top_level, judge
 from portalspider.rules import ColumnRules
@@ -46,6 +47,13 @@ class JudgePipeline:
         item.unit = res.unit
         item.exempt_until = res.exempt_until.isoformat() if res.exempt_until else None
         item.top_level = is_top_level(item.path, item.name)
+        rule = res.min_items
+        item.min_items = {"count": rule.count, "days": rule.days} if rule else None
+        in_window = seen = None
+        if rule and item.recent_dates is not None:
+            dates = [dt.date.fromisoformat(d) for d in item.recent_dates]
+            in_window = count_within(dates, self.today, rule.days)
+            seen = item.counts_seen_days is None or item.counts_seen_days >= rule.days
         last = update_or_none(
             dt.date.fromisoformat(item.last_update) if item.last_update else None, self.today
         )
@@ -58,6 +66,9 @@ class JudgePipeline:
             today=self.today,
             unreachable=item.status == "unreachable",
             placeholder=False,
+            min_items=rule,
+            items_in_window=in_window,
+            window_seen=bool(seen),
         )
         item.status, item.age_days = verdict.status, verdict.age_days
         return item

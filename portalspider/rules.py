@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from portalspider.siteconfig import ColumnRule, SiteConfig, match_kind
+from portalspider.siteconfig import ColumnRule, MinItems, SiteConfig, match_kind
 from portalspider.urls import column_path
 from portalspider.vocab import DEFAULT_THRESHOLDS, exempt_on
 
@@ -212,6 +212,9 @@ class Resolution:
     threshold_days: int | None = None  # override of the category's default (max_age_days)
     unit: str | None = None
     exempt_until: dt.date | None = None
+    #: the 更新较少 rule in force: the most specific ``columns[].min_items``, else
+    #: ``defaults.min_items``; None when neither sets one or ``min_items: null`` turns it off
+    min_items: MinItems | None = None
 
     def category_for(
         self,
@@ -345,6 +348,7 @@ class ColumnRules:
             threshold_days=_first(rule.max_age_days for rule in rules),
             unit=unit,
             exempt_until=_first(rule.exempt_until for rule in rules),
+            min_items=_min_items(_first(rule.min_items for rule in rules), self.config.min_items),
         )
 
     @staticmethod
@@ -382,6 +386,12 @@ class ColumnRules:
     def url_for(self, rule: ColumnRule) -> str:
         """The absolute URL of a rule's page, resolved against ``site.url``."""
         return urljoin(self.config.url, rule.match)
+
+
+def _min_items(own: MinItems | None, default: MinItems | None) -> MinItems | None:
+    """A column's own rule wins over the default; ``MinItems.OFF`` means no rule at all."""
+    rule = own if own is not None else default
+    return rule if rule is not None and rule.enabled else None
 
 
 def _first(values: Iterable[_T | None]) -> _T | None:

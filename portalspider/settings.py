@@ -87,6 +87,10 @@ PORTALSPIDER_DATABASE_URL = DEFAULT_DATABASE_URL
 PORTALSPIDER_ARTICLE_FALLBACK = 3
 # YYYY-MM-DD: judge as of this Asia/Shanghai date instead of today (demo, tests, replays).
 PORTALSPIDER_TODAY = None
+# List pages read per column at most (page 1 included): further pages are read only while
+# they can change a 更新较少 decision, or, with FULL_COUNTS, the 365-day count.
+PORTALSPIDER_MAX_LIST_PAGES = 5
+PORTALSPIDER_FULL_COUNTS = False
 
 # The alerts package's settings (ALERTS_ENABLED, ALERTS_DRY_RUN, ALERTS_SMTP_*, ALERTS_WECOM_*,
 # outbox tuning) have their defaults in one place, alerts/options.py; docs/alerts.md lists them.

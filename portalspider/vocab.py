@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 #: A column item's status, in the judge's precedence (``spec/interface.md``): the first
-#: that applies wins. ``sparse`` (更新较少) has its place here although no rule emits it yet.
+#: that applies wins. ``sparse`` (更新较少) needs a ``min_items`` rule in the site config.
 PRECEDENCE = ("unreachable", "blank", "undated", "stale", "sparse", "warning", "ok")
 STATUSES = PRECEDENCE
 #: Column states the store adds to the item statuses: vanished from the site, or switched
@@ -22,8 +22,13 @@ IGNORED = "ignored"
 COLUMN_STATES = (*STATUSES, GONE, IGNORED)
 
 #: Statuses that are problems (findings): the indicators count them as "not updated".
-#: ``unreachable`` is none: a fetch failure is no evidence of staleness.
-PROBLEM_STATUSES = frozenset({"stale", "undated", "blank"})
+#: ``unreachable`` is none: a fetch failure is no evidence of staleness. ``sparse`` (更新较少)
+#: is a problem of its own kind: its findings open and close apart from the "not updated"
+#: ones (``SPARSE_STATUSES``), see ``store.recorder.transition``.
+PROBLEM_STATUSES = frozenset({"stale", "undated", "blank", "sparse"})
+#: Problem statuses that form one episode among themselves (a finding's kind may move
+#: between them); a move across the families closes one finding and opens another.
+SPARSE_STATUSES = frozenset({"sparse"})
 #: 未注明发布时间的视为不更新: the statuses the "should update" veto rows count.
 NOT_UPDATED = frozenset({"stale", "undated"})
 #: A column unreachable (after retries) in two consecutive crawls is a problem too
@@ -35,7 +40,7 @@ FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE}
 #: The indicator's name for each finding kind, where it differs from the status label.
 PROBLEM_LABELS = {UNREACHABLE: "链接不可用"}
 #: Statuses that end a problem episode as fixed (the column was updated within threshold).
-FIXED_STATUSES = frozenset({"ok", "warning", "sparse"})
+FIXED_STATUSES = frozenset({"ok", "warning"})
 
 #: The order a reader sees columns in: problems first (worst first), then what needs an
 #: eye, then the good ones, then the columns no longer monitored.

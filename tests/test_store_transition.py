@@ -19,7 +19,13 @@ TABLE = [
     ("stale", "undated", True, True, False, "undated", "keep"),
     ("blank", "ok", True, True, False, "ok", "fixed"),
     ("stale", "warning", True, True, False, "warning", "fixed"),
-    ("stale", "sparse", True, True, False, "sparse", "fixed"),
+    # 更新较少 is its own episode: moving to or from it closes one finding, opens another
+    (None, "sparse", False, True, False, "sparse", "open"),
+    ("ok", "sparse", False, True, False, "sparse", "open"),
+    ("sparse", "sparse", True, True, False, "sparse", "keep"),
+    ("sparse", "ok", True, True, False, "ok", "fixed"),
+    ("sparse", "warning", True, True, False, "warning", "fixed"),
+    ("sparse", "unreachable", True, True, False, None, "keep"),
     ("ok", "warning", False, True, False, "warning", None),
     # unreachable is no evidence: the state and the finding stay
     ("stale", "unreachable", True, True, False, None, "keep"),
@@ -37,6 +43,22 @@ TABLE = [
     ("ignored", "ok", False, True, False, "ok", None),  # rule removed, column back
     ("gone", "stale", False, True, False, "stale", "open"),  # back: a new episode
 ]
+
+
+# previous, observed -> status, resolution of the open finding; a new one opens
+CROSSING = [
+    ("stale", "sparse", "sparse", "fixed"),  # updated within threshold, but too little
+    ("blank", "sparse", "sparse", "fixed"),
+    ("sparse", "stale", "stale", "superseded"),  # worse: not a fix
+    ("sparse", "undated", "undated", "superseded"),
+]
+
+
+@pytest.mark.parametrize(("previous", "observed", "status", "finding"), CROSSING)
+def test_crossing_between_sparse_and_not_updated(previous, observed, status, finding) -> None:
+    assert transition(previous, observed, has_finding=True) == Transition(
+        status, finding, opens=True
+    )
 
 
 @pytest.mark.parametrize(

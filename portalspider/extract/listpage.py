@@ -14,14 +14,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import lxml.html
 
 from portalspider.dates import is_update
 from portalspider.scope import Scope
-from portalspider.urls import is_section_url, same_page
+from portalspider.urls import canonical_url, is_section_url, same_page
 
 from .cms import (
     detect_cms,
@@ -38,7 +38,18 @@ from .htmlutil import absolute, base_url, clean_text, element_text, metas, parse
 from .pager import read_pager
 from .years import resolve_years
 
-__all__ = ["DataRequest", "Entry", "ListPage", "parse_data_response", "parse_list_page"]
+__all__ = [
+    "COUNT_WINDOWS",
+    "DataRequest",
+    "Entry",
+    "ListPage",
+    "Volume",
+    "count_within",
+    "item_dates",
+    "merge_next_page",
+    "parse_data_response",
+    "parse_list_page",
+]
 
 _ITEM_TAGS = ("li", "tr", "dd", "p", "div")
 #: Characters outside its links above which an element is a text block, not a list item.
@@ -140,6 +151,10 @@ class ListPage:
     breadcrumb_current: str | None = None
     #: the page shows only part of the list (pinned records); ``data_urls`` hold the rest
     partial: bool = False
+    #: the list's next page (下一页, a script pager's next file, a data reply's page + 1)
+    next_page_url: str | None = None
+    #: list pages joined into this one (:func:`merge_next_page`)
+    pages_read: int = 1
 
     def newest(self, today: date) -> Entry | None:
         """The entry with the latest shown date not after *today* (later ones are typos).
@@ -153,6 +168,100 @@ class ListPage:
             if best is None or entry.date > best.date:  # type: ignore[operator]
                 best = entry
         return best
+
+    def update_dates(self, today: date) -> list[date]:
+        """The dates of the distinct items listed, future ones dropped (see :func:`item_dates`)."""
+        return item_dates(self.entries, today)
+
+    def more_pages(self) -> bool:
+        """Whether the list goes on past the pages read."""
+        return bool(self.next_page_url) or (self.page_count or 1) > self.pages_read
+
+    def read_back_to(self) -> date | None:
+        """How far back the pages read reach: the last dated item in display order.
+
+        The last, not the oldest: a list read as page 1 plus its last page (dates rising)
+        ends on its newest items, so the pages between stay unread and nothing is claimed.
+        """
+        for entry in reversed(self.entries):
+            if entry.date is not None and not entry.pinned:
+                return entry.date
+        return None
+
+    def window_seen(self, today: date, days: int) -> bool:
+        """Whether every item of the last *days* days is among the entries read."""
+        if not self.more_pages():
+            return True
+        back = self.read_back_to()
+        return back is not None and (today - back).days >= days
+
+    def volume(self, today: date) -> Volume:
+        """The update volume the pages read show (see :class:`Volume`)."""
+        if self.placeholder or not self.entries:
+            return Volume(dict.fromkeys(COUNT_WINDOWS, 0), True, [], None)
+        dates = sorted(self.update_dates(today), reverse=True)
+        if not dates:
+            return Volume(dict.fromkeys(COUNT_WINDOWS), False, None, None)
+        back = self.read_back_to()
+        seen = None if not self.more_pages() else (today - back).days if back else 0
+        return Volume(
+            {days: count_within(dates, today, days) for days in COUNT_WINDOWS},
+            self.window_seen(today, COUNT_WINDOWS[-1]),
+            [d for d in dates if (today - d).days < RECENT_DAYS],
+            seen,
+        )
+
+
+#: The update-volume windows of a column item (``items_30d``, ``items_90d``, ``items_365d``).
+COUNT_WINDOWS = (30, 90, 365)
+#: How far back a column item keeps its item dates: the longest ``min_items.days`` allowed.
+RECENT_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Volume:
+    """How much a column lists: counts per window (None: the list shows no dates), whether
+    they are complete (else lower bounds), the dates behind them (last ``RECENT_DAYS``
+    days, newest first) and how many days back the pages read are complete (None: all).
+    """
+
+    counts: dict[int, int | None]
+    complete: bool
+    recent_dates: list[date] | None
+    seen_days: int | None
+
+
+def item_dates(entries: list[Entry], today: date) -> list[date]:
+    """Dates of the distinct dated items: one per URL (a pinned item repeated on every page
+    counts once), dates after *today* dropped (a data-entry error is no publication).
+    """
+    seen: set[str] = set()
+    out: list[date] = []
+    for entry in entries:
+        if not is_update(entry.date, today):
+            continue
+        key = canonical_url(entry.url) if entry.url else entry.title
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(entry.date)  # type: ignore[arg-type]
+    return out
+
+
+def count_within(dates: list[date], today: date, days: int) -> int:
+    """Items dated within the last *days* days: ``0 <= today - date < days``."""
+    return sum(1 for day in dates if 0 <= (today - day).days < days)
+
+
+def merge_next_page(first: ListPage, following: ListPage) -> ListPage:
+    """*first* (pages read so far) with the list's next page joined on at its end."""
+    return replace(
+        first,
+        entries=[*first.entries, *following.entries],
+        next_page_url=following.next_page_url,
+        pages_read=first.pages_read + 1,
+        page_count=first.page_count or following.page_count,
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -413,8 +522,9 @@ def parse_list_page(html: str, url: str, today: date, scope: Scope | None = None
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
     _drop_templates(root)
     text = element_text(root)
-    pager = read_pager(root, scripts, text, base)
+    pager = read_pager(root, scripts, text, base, url)
     page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
+    page.next_page_url = pager.next_page_url
     page.breadcrumb, page.breadcrumb_current = _breadcrumb(
         root, base, url, page.meta.get("columnname", "")
     )
@@ -431,6 +541,8 @@ def parse_list_page(html: str, url: str, today: date, scope: Scope | None = None
         if chosen.next_url and chosen.total_page:
             page.page_count = chosen.total_page
             page.last_page_url = with_page(chosen.next_url, chosen.total_page)
+        if chosen.next_url and chosen.entries:
+            page.next_page_url = chosen.next_url  # the proxy's next group of records
         if not chosen.entries:
             proxy = chosen.next_url or hanweb_dataproxy_url(html, base)
             if proxy:
@@ -468,6 +580,13 @@ def parse_list_page(html: str, url: str, today: date, scope: Scope | None = None
     return page
 
 
+def _next_data_page(url: str, pages: int | None) -> str | None:
+    """A data reply's next page: its ``page`` parameter plus one, while within the count."""
+    match = re.search(r"[?&]page=(\d+)", url)
+    current = int(match.group(1)) if match else 1
+    return with_page(url, current + 1) if pages and current < pages else None
+
+
 def parse_data_response(body: str, url: str, today: date, scope: Scope | None = None) -> ListPage:
     """Read a data reply: Hanweb dataproxy XML, gkmlpt or Fujian search JSON, else HTML."""
     import json  # local: only data replies need it
@@ -481,6 +600,7 @@ def parse_data_response(body: str, url: str, today: date, scope: Scope | None = 
         if data is not None:
             entries, pages = entries_from_json(data, url, today)
             page = ListPage(entries=entries, page_count=pages)
+            page.next_page_url = _next_data_page(url, pages)
             page.cms = "gkmlpt" if "/gkmlpt/" in url else ("fujian" if "fjdzapp" in url else None)
             page.placeholder = not entries
             resolve_years(page.entries, today)
@@ -497,6 +617,7 @@ def parse_data_response(body: str, url: str, today: date, scope: Scope | None = 
                 page.page_count = -(-store.total_record // store.per_page)
         if page.page_count and "dataproxy" in url:
             page.last_page_url = with_page(url, page.page_count)
+            page.next_page_url = _next_data_page(url, page.page_count)
         page.placeholder = not page.entries
         resolve_years(page.entries, today)
         _mark_old_leaders(page.entries)

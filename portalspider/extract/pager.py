@@ -17,15 +17,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin
 
 import lxml.html
 
-from portalspider.urls import page_number
+from portalspider.urls import PAGE_PARAMS, page_number
 
 from .htmlutil import absolute, clean_text
 
-__all__ = ["PagerInfo", "read_pager"]
+__all__ = ["PagerInfo", "next_page_url", "read_pager"]
 
 _CREATE_PAGE = re.compile(
     r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
@@ -41,6 +41,10 @@ _TOTAL_TEXT = re.compile(r"共\s*(\d+)\s*页")
 class PagerInfo:
     page_count: int | None = None
     last_page_url: str | None = None
+    next_page_url: str | None = None  # the page after this one (下一页), when one is linked
+
+
+_NEXT_LABELS = {"下一页", "下页", "下一页>", "下一页 >", "后一页", "next", "Next", ">"}
 
 
 def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
@@ -67,8 +71,57 @@ def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
     return PagerInfo(best[0], best[1])
 
 
-def read_pager(root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str) -> PagerInfo:
-    """Page count and last-page URL from the page's script text, visible text and links."""
+def _next_link(root: lxml.html.HtmlElement, base: str, here: str) -> str | None:
+    """The 下一页 link's target, unless it leads back to this page (the last page's pager)."""
+    for link in root.iter("a"):
+        if clean_text(link.text_content()) not in _NEXT_LABELS:
+            continue
+        url = absolute(base, link.get("href"))
+        if url and url.split("#", 1)[0] != here.split("#", 1)[0]:
+            return url
+    return None
+
+
+def next_page_url(last_page_url: str | None, page_count: int | None, page: int) -> str | None:
+    """Page *page* (1-based, ≥ 2) of a list, from its last page's URL and the page count.
+
+    The last page's URL holds the count in the list's own numbering (TRS ``index_{N-1}``
+    is 0-based, ``Index_N.aspx``, ``N_k.html`` and ``page=N`` are 1-based), so swapping
+    that number gives any page without knowing the CMS.
+    """
+    if not last_page_url or not page_count or not 2 <= page <= page_count:
+        return None
+    path, sep, query = last_page_url.partition("?")
+    if sep:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        for i, (key, value) in enumerate(pairs):
+            if PAGE_PARAMS.match(key) and value == str(page_count):
+                pairs[i] = (key, str(page))
+                return f"{path}?{urlencode(pairs, safe='/')}"
+    for value, shift in ((page_count, 0), (page_count - 1, 1)):
+        match = re.search(rf"_{value}(\.\w+)$", path) if value >= 1 else None
+        if match:
+            return f"{path[: match.start()]}_{page - shift}{match.group(1)}{sep}{query}"
+    return None
+
+
+def read_pager(
+    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str, here: str = ""
+) -> PagerInfo:
+    """Page count, last-page and next-page URLs from the page's scripts, text and links."""
+    info = _read_count(root, scripts, text, base)
+    match = _CREATE_PAGE.search(scripts)
+    if match and match.group(1) and int(match.group(2)) + 1 < int(match.group(1)):
+        name, ext = match.group(3) or "index", match.group(4) or "html"
+        info.next_page_url = _trs_page_url(base, name, ext, int(match.group(2)) + 2)
+    elif root is not None:
+        info.next_page_url = _next_link(root, base, here or base)
+    return info
+
+
+def _read_count(
+    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str
+) -> PagerInfo:
     match = _CREATE_PAGE.search(scripts)
     if match:
         count = int(match.group(1))

@@ -32,7 +32,14 @@ from portalspider.extract.articlestop import (
 )
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.htmlutil import strip_controls
-from portalspider.extract.listpage import ListPage, parse_data_response, parse_list_page
+from portalspider.extract.listpage import (
+    ListPage,
+    count_within,
+    merge_next_page,
+    parse_data_response,
+    parse_list_page,
+)
+from portalspider.extract.pager import next_page_url
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.rules import ColumnRules
 from portalspider.scope import Scope
@@ -87,6 +94,14 @@ class PortalSpider(scrapy.Spider):
     @property
     def article_fallback(self) -> int:
         return self.context.article_fallback
+
+    @property
+    def max_list_pages(self) -> int:
+        return self.context.max_list_pages
+
+    @property
+    def full_counts(self) -> bool:
+        return self.context.full_counts
 
     async def start(self):
         for warning in getattr(self.config, "warnings", []):
@@ -323,6 +338,10 @@ class PortalSpider(scrapy.Spider):
             if request is not None:
                 yield request
                 return
+        request = self._next_list_page(page, cand, column_url, response.status)
+        if request is not None:
+            yield request
+            return
         newest = page.newest(self.today)
         if page.entries and newest is None and self.article_fallback > 0:
             yield from self._open_articles(page, cand, column_url, response)
@@ -387,6 +406,78 @@ class PortalSpider(scrapy.Spider):
             )
         return None
 
+    # Further list pages (update volume) ------------------------------------------------
+
+    def _next_list_page(
+        self, page: ListPage, cand: disc.LinkCandidate, column_url: str, http_status: int
+    ) -> scrapy.Request | None:
+        """The list's next page when it can change what is reported, else None.
+
+        Never past ``PORTALSPIDER_MAX_LIST_PAGES`` pages; see :meth:`_next_page_matters`.
+        """
+        if page.pages_read >= self.max_list_pages or not page.more_pages() or _ascending(page):
+            return None
+        url = page.next_page_url or next_page_url(
+            page.last_page_url, page.page_count, page.pages_read + 1
+        )
+        if not url or not in_domains(url, self.allowed_domains):
+            return None
+        if canonical_url(url) == canonical_url(column_url):
+            return None
+        if not self._next_page_matters(page, cand, column_url):
+            return None
+        return scrapy.Request(
+            url,
+            callback=self.parse_next_page,
+            errback=self.next_page_failed,
+            meta={
+                "cand": cand,
+                "column_url": column_url,
+                "merge_with": page,
+                "http_status": http_status,
+            },
+            dont_filter=True,
+        )
+
+    def _next_page_matters(self, page: ListPage, cand: disc.LinkCandidate, column_url: str) -> bool:
+        """Whether reading on can change a decision (or, with ``PORTALSPIDER_FULL_COUNTS``,
+        the 365-day count).
+
+        The 更新较少 rule is the only decision more pages can change, and only for a column
+        within its threshold whose newest item is inside the rule's window, that shows fewer
+        items than the rule asks for and whose pages read end inside that window.
+        """
+        newest = page.newest(self.today)
+        if newest is None or newest.date is None:
+            return False  # no list dates: nothing to count
+        if self.full_counts and not page.window_seen(self.today, 365):
+            return True
+        res = self.rules.resolve(column_url, cand.name, cand.path)
+        rule = res.min_items
+        age = (self.today - newest.date).days
+        if rule is None or age >= rule.days or age > self._threshold(column_url, cand, page):
+            return False
+        counted = count_within(page.update_dates(self.today), self.today, rule.days)
+        return counted < rule.count and not page.window_seen(self.today, rule.days)
+
+    def parse_next_page(self, response: Response):
+        following = parse_data_response(self._text(response), response.url, self.today)
+        page = merge_next_page(response.meta["merge_with"], following)
+        # hops=2: the first page's iframe or data store was settled before reading on.
+        yield from self._read_column(
+            response, page, response.meta["cand"], response.meta["column_url"], hops=2
+        )
+
+    def next_page_failed(self, failure: Failure):
+        """A further page failed: report what the pages read show (counts stay lower bounds)."""
+        meta = failure.request.meta
+        self.logger.info("List page %s failed: %s", failure.request.url, _reason(failure))
+        page: ListPage = meta["merge_with"]
+        page = dataclasses.replace(page, pages_read=self.max_list_pages)
+        yield self._column_item(
+            meta["column_url"], meta["cand"], page, http_status=meta["http_status"]
+        )
+
     def parse_frame(self, response: Response):
         page = parse_list_page(self._text(response), response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
@@ -400,7 +491,11 @@ class PortalSpider(scrapy.Spider):
         first = response.meta.get("merge_with")
         if first is not None:
             page = dataclasses.replace(
-                first, entries=[*first.entries, *page.entries], partial=False
+                first,
+                entries=[*first.entries, *page.entries],
+                partial=False,
+                next_page_url=page.next_page_url,
+                page_count=first.page_count or page.page_count,
             )
         yield from self._read_column(
             response,
@@ -548,6 +643,13 @@ class PortalSpider(scrapy.Spider):
             item.date_source = "article"
         item.meta_column_name = page.meta.get("columnname")
         item.meta_column_type = page.meta.get("columntype")
+        volume = page.volume(self.today)
+        item.items_30d, item.items_90d, item.items_365d = (volume.counts[d] for d in (30, 90, 365))
+        item.counts_complete = volume.complete
+        if volume.recent_dates is not None:
+            item.recent_dates = [d.isoformat() for d in volume.recent_dates]
+        item.counts_seen_days = volume.seen_days
+        item.pages_read = page.pages_read
         return item
 
     # Helpers ---------------------------------------------------------------------------

@@ -38,7 +38,14 @@ from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
 from portalspider.urls import canonical_url as url_key
-from portalspider.vocab import FIXED_STATUSES, GONE, IGNORED, PROBLEM_STATUSES, UNREACHABLE
+from portalspider.vocab import (
+    FIXED_STATUSES,
+    GONE,
+    IGNORED,
+    PROBLEM_STATUSES,
+    SPARSE_STATUSES,
+    UNREACHABLE,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +59,14 @@ class Transition:
 
     ``status`` None keeps the column's current state; ``finding`` is ``"open"`` (a new
     episode), ``"keep"`` (the open one goes on), a resolution closing it (``"fixed"``,
-    ``"gone"``, ``"ignored"``) or None (no finding involved).
+    ``"gone"``, ``"ignored"``, ``"superseded"``) or None (no finding involved).
+    ``opens`` adds a new episode after a resolution: a column moving between 更新较少 and
+    not updated closes one finding and opens the other.
     """
 
     status: str | None
     finding: str | None = None
+    opens: bool = False
 
 
 def transition(
@@ -89,7 +99,14 @@ def transition(
             "unreachable" if previous is None else None, "keep" if has_finding else None
         )
     if observed in PROBLEM_STATUSES:
-        return Transition(observed, "keep" if has_finding else "open")
+        if not has_finding:
+            return Transition(observed, "open")
+        was_sparse = previous in SPARSE_STATUSES
+        if previous in PROBLEM_STATUSES and was_sparse != (observed in SPARSE_STATUSES):
+            # stale → sparse: updated within threshold (fixed), but too little (new episode);
+            # sparse → stale: the same column got worse (superseded, not fixed).
+            return Transition(observed, "superseded" if was_sparse else "fixed", opens=True)
+        return Transition(observed, "keep")
     if observed in FIXED_STATUSES and has_finding:
         return Transition(observed, "fixed")
     return Transition(observed, "keep" if has_finding else None)
@@ -434,7 +451,7 @@ class RunRecorder:
                 gone_allowed=mark_gone and not _under_any(col.url_key, hidden_under),
                 ignored=ignored,
             )
-            if finding is not None and step.finding in ("fixed", "gone", "ignored"):
+            if finding is not None and step.finding in ("fixed", "gone", "ignored", "superseded"):
                 closed.append(self._close(finding, step.finding))
             change: dict[str, Any] = {"id": col.id}
             if obs is not None:
@@ -490,7 +507,7 @@ class RunRecorder:
                 change["stale_since"] = None
             col_updates.append(change)
 
-            if step.finding == "open":
+            if step.finding == "open" or step.opens:
                 new_findings.append(self._opened(col.id, status, obs.unit))
             elif (
                 step.finding == "keep"
