@@ -7,6 +7,7 @@ the store pipeline.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # The vocabulary of ``category`` and ``status`` lives in ``portalspider.vocab``.
 
@@ -51,7 +52,8 @@ class ColumnItem:
     # dates), and how many days back the pages read are complete (None: every page read).
     recent_dates: list[str] | None = None
     counts_seen_days: int | None = None
-    min_items: dict[str, int] | None = None  # the 更新较少 rule judged with, {count, days}
+    # the 更新较少 rule judged with and its count: {count, days, items, complete}
+    min_items: dict[str, Any] | None = None
     pages_read: int | None = None  # list pages read (page 1 and further pages)
 
 

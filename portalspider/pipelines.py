@@ -48,12 +48,17 @@ class JudgePipeline:
         item.exempt_until = res.exempt_until.isoformat() if res.exempt_until else None
         item.top_level = is_top_level(item.path, item.name)
         rule = res.min_items
-        item.min_items = {"count": rule.count, "days": rule.days} if rule else None
         in_window = seen = None
         if rule and item.recent_dates is not None:
             dates = [dt.date.fromisoformat(d) for d in item.recent_dates]
             in_window = count_within(dates, self.today, rule.days)
             seen = item.counts_seen_days is None or item.counts_seen_days >= rule.days
+        # The rule and its count (a lower bound unless ``complete``), for alerts and reports.
+        item.min_items = (
+            {"count": rule.count, "days": rule.days, "items": in_window, "complete": bool(seen)}
+            if rule
+            else None
+        )
         last = update_or_none(
             dt.date.fromisoformat(item.last_update) if item.last_update else None, self.today
         )

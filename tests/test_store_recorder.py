@@ -278,3 +278,23 @@ def test_store_time_2000_columns(store: sessionmaker[Session], n: int, db_url: s
     )
     assert first["new_findings"] == n // 4
     assert second["by_status"]["gone"] == 50
+
+
+def test_update_volume_is_stored_and_sparse_has_its_own_episode(store) -> None:
+    """Counts and the 更新较少 rule reach the column and its observation; stale → sparse
+    closes the stale finding as fixed and opens a sparse one; sparse → stale supersedes."""
+    rule = {"count": 4, "days": 30, "items": 1, "complete": True}
+    volume = {"items_30d": 1, "items_90d": 5, "items_365d": 12, "counts_complete": False}
+    run(store, [col("a", "stale", last="2026-01-01")], D0)
+    run(store, [col("a", "sparse", last="2026-02-27", min_items=rule, **volume)], D0)
+    row = state(store, D0)["a"]
+    assert (row["items_30d"], row["items_90d"], row["items_365d"]) == (1, 5, 12)
+    assert row["counts_complete"] is False
+    assert row["min_items"] == rule
+    with store() as s:
+        obs = s.scalars(select(Observation).order_by(Observation.id.desc())).first()
+        assert obs is not None
+        assert (obs.items_365d, obs.counts_complete) == (12, False)
+    assert findings(store) == [("a", "stale", False, "fixed"), ("a", "sparse", True, None)]
+    run(store, [col("a", "stale", last="2026-01-01")], D0 + dt.timedelta(days=1))
+    assert findings(store)[1:] == [("a", "sparse", False, "superseded"), ("a", "stale", True, None)]

@@ -36,6 +36,10 @@ FIELDS = (
     "newest_title",
     "newest_url",
     "exempt_until",
+    "items_30d",
+    "items_90d",
+    "items_365d",
+    "counts_complete",
 )
 # Table columns: (header, key); the URL goes last because it is the longest.
 TABLE = (
@@ -45,6 +49,7 @@ TABLE = (
     ("最近更新", "last_update"),
     ("超期起 stale since", "stale_since"),
     ("runs", "runs_in_status"),
+    ("近30/90/365日", "volume"),
     ("责任单位 unit", "unit"),
     ("栏目 column", "title"),
     ("url", "url"),
@@ -60,11 +65,20 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
+def volume_text(row: dict[str, Any]) -> str | None:
+    """``3/10/≥15``: the 30/90/365-day counts, lower bounds marked ≥ (counts incomplete)."""
+    counts = [row.get(k) for k in ("items_30d", "items_90d", "items_365d")]
+    if all(c is None for c in counts):
+        return None
+    mark = "" if row.get("counts_complete") else "≥"
+    return "/".join("" if c is None else f"{mark}{c}" for c in counts)
+
+
 def render_table(rows: list[dict[str, Any]]) -> str:
     cells = []
     for row in rows:
         title = " > ".join([*row["path"], row["name"]]) if row["path"] else row["name"]
-        values = {**row, "title": title}
+        values = {**row, "title": title, "volume": volume_text(row)}
         cells.append(["" if values[k] is None else str(values[k]) for _, k in TABLE])
     headers = [h for h, _ in TABLE]
     widths = [

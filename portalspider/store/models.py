@@ -104,7 +104,7 @@ class Column(Base):
     category: Mapped[str] = mapped_column(String(20), default="other")
     unit: Mapped[str | None] = mapped_column(String(200))
     threshold_days: Mapped[int | None] = mapped_column(Integer)
-    # ok | warning | stale | blank | undated | unreachable | gone
+    # ok | warning | sparse | stale | blank | undated | unreachable | gone | ignored
     status: Mapped[str] = mapped_column(String(20), default="ok")
     last_update: Mapped[dt.date | None] = mapped_column(Date)
     newest_title: Mapped[str | None] = mapped_column(Text)
@@ -115,6 +115,14 @@ class Column(Base):
     first_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     last_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     exempt_until: Mapped[dt.date | None] = mapped_column(Date)
+    # Update volume (issue 10): list items dated within the last 30/90/365 days; lower
+    # bounds when ``counts_complete`` is false; null when the list shows no dates.
+    items_30d: Mapped[int | None] = mapped_column(Integer)
+    items_90d: Mapped[int | None] = mapped_column(Integer)
+    items_365d: Mapped[int | None] = mapped_column(Integer)
+    counts_complete: Mapped[bool | None] = mapped_column(Boolean)
+    # The 更新较少 rule judged with and what it counted: {count, days, items}; null: no rule.
+    min_items: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     site: Mapped[Site] = relationship(back_populates="columns")
 
@@ -142,6 +150,14 @@ class Observation(Base):
     date_source: Mapped[str | None] = mapped_column(String(20))
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+    # Update volume (issue 10): list items dated within the last 30/90/365 days; lower
+    # bounds when ``counts_complete`` is false; null when the list shows no dates.
+    items_30d: Mapped[int | None] = mapped_column(Integer)
+    items_90d: Mapped[int | None] = mapped_column(Integer)
+    items_365d: Mapped[int | None] = mapped_column(Integer)
+    counts_complete: Mapped[bool | None] = mapped_column(Boolean)
+    # The 更新较少 rule judged with and what it counted: {count, days, items}; null: no rule.
+    min_items: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Finding(Base):
@@ -154,13 +170,14 @@ class Finding(Base):
     column_id: Mapped[int] = mapped_column(
         ForeignKey("site_column.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # stale | undated | blank (latest seen)
+    kind: Mapped[str] = mapped_column(String(20))  # stale | undated | blank (latest seen) | sparse
     unit: Mapped[str | None] = mapped_column(String(200))
     opened_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"))
     opened_on: Mapped[dt.date] = mapped_column(Date)  # Asia/Shanghai date
     closed_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
-    resolution: Mapped[str | None] = mapped_column(String(20))  # fixed | gone | ignored
+    # fixed | gone | ignored | superseded (sparse → not updated: a new episode, no fix)
+    resolution: Mapped[str | None] = mapped_column(String(20))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
 
 

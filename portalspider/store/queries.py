@@ -49,6 +49,11 @@ def column_row(column: Column, today: dt.date) -> dict[str, Any]:
         "newest_title": column.newest_title,
         "newest_url": column.newest_url,
         "exempt_until": column.exempt_until.isoformat() if column.exempt_until else None,
+        "items_30d": column.items_30d,
+        "items_90d": column.items_90d,
+        "items_365d": column.items_365d,
+        "counts_complete": column.counts_complete,
+        "min_items": column.min_items,
         "column_id": column.id,
     }
 

@@ -112,6 +112,23 @@ def transition(
     return Transition(observed, "keep" if has_finding else None)
 
 
+#: The update-volume fields a column item carries into its column and observation rows.
+VOLUME_FIELDS = ("items_30d", "items_90d", "items_365d", "counts_complete", "min_items")
+
+
+def _volume(item: Any) -> dict[str, Any]:
+    """The item's update volume as row values (a store written before issue 10 has none)."""
+    rule = item.get("min_items")
+    complete = item.get("counts_complete")
+    return {
+        "items_30d": _int(item.get("items_30d")),
+        "items_90d": _int(item.get("items_90d")),
+        "items_365d": _int(item.get("items_365d")),
+        "counts_complete": None if complete is None else bool(complete),
+        "min_items": dict(rule) if isinstance(rule, dict) else None,
+    }
+
+
 def _limit(value: str | None, size: int) -> str | None:
     """Cut a crawled string to its column size (PostgreSQL enforces VARCHAR lengths)."""
     if value is None:
@@ -293,13 +310,23 @@ class RunRecorder:
                     "unit": _limit(it.get("unit"), 200),
                     "threshold_days": _int(it.get("threshold_days")),
                     "exempt_until": _date(it.get("exempt_until")),
+                    **_volume(it),
                     "status": "ok",
                     "runs_in_status": 0,
                     "first_seen_run_id": self.run_id,
                 }
             )
         ins = _dialect_insert(session, col_table)
-        descriptive = ("url", "name", "path", "category", "unit", "threshold_days", "exempt_until")
+        descriptive = (
+            "url",
+            "name",
+            "path",
+            "category",
+            "unit",
+            "threshold_days",
+            "exempt_until",
+            *VOLUME_FIELDS,
+        )
         session.execute(
             ins.on_conflict_do_update(
                 index_elements=["site_id", "url_key"],
@@ -335,6 +362,7 @@ class RunRecorder:
                     "date_source": _limit(it.get("date_source"), 20),
                     "http_status": _int(it.get("http_status")),
                     "error": it.get("error"),
+                    **_volume(it),
                 }
             )
         ins = _dialect_insert(session, obs_table)
