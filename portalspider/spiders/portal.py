@@ -420,7 +420,7 @@ class PortalSpider(scrapy.Spider):
         url = page.next_page_url or next_page_url(
             page.last_page_url, page.page_count, page.pages_read + 1
         )
-        if not url or not in_domains(url, self.allowed_domains):
+        if not url or not self.scope.allows(url):
             return None
         if canonical_url(url) == canonical_url(column_url):
             return None
@@ -461,7 +461,7 @@ class PortalSpider(scrapy.Spider):
         return counted < rule.count and not page.window_seen(self.today, rule.days)
 
     def parse_next_page(self, response: Response):
-        following = parse_data_response(self._text(response), response.url, self.today)
+        following = parse_data_response(self._text(response), response.url, self.today, self.scope)
         page = merge_next_page(response.meta["merge_with"], following)
         # hops=2: the first page's iframe or data store was settled before reading on.
         yield from self._read_column(
