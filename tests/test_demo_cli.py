@@ -20,14 +20,17 @@ REPO = Path(__file__).resolve().parent.parent
 def test_make_bench_measures_the_unseen_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
     called: dict[str, object] = {}
 
-    def fake_run_bench(seeds: list[int], themes: list[str], flaky: float, scale: list[int]) -> int:
-        called.update(seeds=seeds, themes=themes, flaky=flaky, scale=scale)
+    def fake_run_bench(seeds: list[int], themes: list[str], flaky: float, **opts: object) -> int:
+        called.update(seeds=seeds, themes=themes, flaky=flaky, **opts)
         return 0
 
     monkeypatch.setattr("demo.bench.run_bench", fake_run_bench)
     assert main(["bench"]) == 0
     assert called["themes"] == list(UNSEEN_THEMES) == ["c", "d", "e", "f"]
     assert called["scale"] == [500, 2000]  # and the 2,000-column portal against a bare spider
+    assert called["min_items"] is None  # no 更新较少 rule unless asked (--min-items 1/30)
+    assert main(["bench", "--min-items", "1/30", "--full-counts"]) == 0
+    assert (called["min_items"], called["full_counts"]) == ((1, 30), True)
     recipe = subprocess.run(
         ["make", "-n", "bench"], cwd=REPO, capture_output=True, text=True, check=False
     ).stdout
