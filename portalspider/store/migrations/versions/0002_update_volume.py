@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 TABLES = ("site_column", "observation")
 
 
-def _columns() -> list[sa.Column]:
+def _columns() -> list[sa.Column[object]]:
     return [
         sa.Column("items_30d", sa.Integer(), nullable=True),
         sa.Column("items_90d", sa.Integer(), nullable=True),
