@@ -14,6 +14,7 @@ store and the alerts:
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
@@ -70,6 +71,7 @@ def _without_tracking(url: str) -> str:
     return url_query_cleaner(url, sorted(tracking), remove=True, unique=False, keep_fragments=True)
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and every page repeats its menus' links
 def canonical_url(url: str) -> str:
     """The page key: ``/x/index.html`` == ``/x/main.html`` == ``/x/``; ``/x/index_2.html`` differs.
 

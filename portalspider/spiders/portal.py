@@ -70,6 +70,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(config.allowed_domains)
         self.scope = Scope.for_site(config.url, config.allowed_domains)
         self.seen: set[str] = set()  # canonical URLs requested for discovery
+        self.followed: set[str] = set()  # links as written whose canonical URL is in seen
         self.parsed: set[str] = set()  # canonical URLs of candidate pages read (after redirects)
         self.home_key = canonical_url(config.url)
 
@@ -188,6 +189,9 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, cand: disc.LinkCandidate, callback=None):
         url = cand.url
+        # Every page repeats the menus: a link already taken is settled (its key is seen).
+        if url in self.followed:
+            return
         # A column the config adds is taken whatever it is called.
         name_test = "" if cand.source == "config" else cand.name
         if not url or not disc.may_be_column(url, name_test) or not self.scope.allows(url):
@@ -196,6 +200,7 @@ class PortalSpider(scrapy.Spider):
         if key in self.seen:
             return
         self.seen.add(key)
+        self.followed.add(url)
         name = cand.name
         if self.rules.resolve(url, name, cand.path).ignore:
             self.logger.debug("Ignored by config: %s", url)
