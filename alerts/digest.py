@@ -63,6 +63,9 @@ class Notice:
     days_left: int | None = None  # pre-alert: days until stale
     problem: str | None = None  # the finding's kind (``unreachable``: failed twice in a row)
     detail: str | None = None  # site_down: why the home page failed (not crawled text)
+    # 更新较少: the column's rule and its count as judged (``Column.min_items``:
+    # {count, days, items, complete}); None when no rule was in force.
+    min_items: dict[str, Any] | None = None
 
     @property
     def kind_label(self) -> str:
@@ -78,6 +81,15 @@ class Notice:
         if not parts or parts[-1] != self.name:
             parts.append(self.name)
         return " / ".join(one_line(p, 60) for p in parts)
+
+    @property
+    def sparse_figures(self) -> tuple[int, str, int] | None:
+        """(days, items, count) of the 更新较少 rule; items ``≥N`` when only a lower bound."""
+        rule = self.min_items or {}
+        days, count, items = rule.get("days"), rule.get("count"), rule.get("items")
+        if not isinstance(days, int) or not isinstance(count, int) or not isinstance(items, int):
+            return None
+        return days, (f"≥{items}" if rule.get("complete") is False else str(items)), count
 
     @property
     def link(self) -> str | None:

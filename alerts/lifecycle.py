@@ -106,6 +106,7 @@ def _notice(column: Column, kind: str, today: dt.date, **extra: object) -> Notic
         newest_title=column.newest_title,
         newest_url=column.newest_url,
         owner_unit=column.unit,
+        min_items=dict(column.min_items) if isinstance(column.min_items, dict) else None,
     )
     for key, value in extra.items():
         setattr(notice, key, value)
