@@ -79,3 +79,26 @@ class SiteItem:
     home_age_days: int | None = None
     http_status: int | None = None
     error: str | None = None
+    # Addition: "home" (dated items the home page links) or "columns" (none there: the newest
+    # of its first-level columns decides); None when neither shows a date.
+    home_date_source: str | None = None
+
+
+@dataclass
+class ProbeItem:
+    """One probe of the home page by the ``availability`` spider (站点无法访问)."""
+
+    url: str
+    ok: bool
+    http_status: int | None = None
+    elapsed_ms: int | None = None
+    error: str | None = None
+    type: str = "probe"
+
+
+@dataclass
+class VerdictItem:
+    """The 单项否决 rows at the end of each ``portal`` crawl (``portalspider.verdict``)."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+    type: str = "verdict"

@@ -70,6 +70,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Below DownloaderStats (850), so `downloader/response_bytes` counts what the network
     # carried (a 304 is a few headers), not the stored page handed back on a 304.
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 840,
+    # End-of-crawl items (the verdict) come from a request answered in-process, before scope.
+    "portalspider.localanswer.LocalAnswerMiddleware": 10,
 }
 
 EXTENSIONS = {
@@ -91,6 +93,8 @@ PORTALSPIDER_TODAY = None
 # they can change a 更新较少 decision, or, with FULL_COUNTS, the 365-day count.
 PORTALSPIDER_MAX_LIST_PAGES = 5
 PORTALSPIDER_FULL_COUNTS = False
+# Seconds before a probe of the availability spider fails (站点无法访问 counts 15 s).
+PORTALSPIDER_PROBE_TIMEOUT = 15
 
 # The alerts package's settings (ALERTS_ENABLED, ALERTS_DRY_RUN, ALERTS_SMTP_*, ALERTS_WECOM_*,
 # outbox tuning) have their defaults in one place, alerts/options.py; docs/alerts.md lists them.

@@ -66,6 +66,7 @@ def crawl(
     db_url: str | None = None,
     env: dict | None = None,
     timeout: int = 600,
+    spider: str = "portal",
 ) -> CrawlResult:
     out = tmp / "columns.jsonl"
     if out.exists():
@@ -73,7 +74,7 @@ def crawl(
     args = [
         *SCRAPY,
         "crawl",
-        "portal",
+        spider,
         "-a",
         f"site={site}",
         "-O",

@@ -31,3 +31,17 @@ def test_docs_tell_how_retries_are_delivered() -> None:
     assert cron
     assert "scrapy alerts --site" in cron[0]
     assert "--send" in cron[0]
+
+
+def test_availability_probes_run_every_thirty_minutes() -> None:
+    timer = (DEPLOY / "portalspider-availability.timer").read_text(encoding="utf-8")
+    service = (DEPLOY / "portalspider-availability.service").read_text(encoding="utf-8")
+    interval = re.search(r"^OnUnitActiveSec=(\d+)min$", timer, re.MULTILINE)
+    assert interval
+    assert 24 * 60 // int(interval.group(1)) >= 20  # the indicator's 20 probes a day
+    assert "Unit=portalspider-availability.service" in timer
+    assert re.search(r"scrapy crawl availability -a site=", service)
+    operations = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    cron = [ln for ln in operations.splitlines() if ln.lstrip().startswith("*/30")]
+    assert cron
+    assert "scrapy crawl availability -a site=" in cron[0]

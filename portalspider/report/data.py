@@ -1,9 +1,10 @@
 """The report model: one read of the store, turned into plain dataclasses.
 
-The verdict covers only the 单项否决 rows that column data can decide (``indicators.md``):
-栏目不更新 (three counts), 首页不更新 (from the latest run's site summary). Rows that need
-probes over a week or a human (站点无法访问, 互动回应差, 安全, 服务不实用) are named in the
-report as outside its scope, so nobody mistakes "no veto found" for "合格".
+The verdict block shows the 单项否决 rows (``portalspider.verdict``): 栏目不更新 as its three
+counts over the current columns (the same ``count_columns`` as the crawl's verdict item),
+首页不更新 from the latest run's site summary, and 站点无法访问, 严重表述错误, 互动回应差 as
+the latest run stored them (``summary["verdict"]``). A row without data says 未判定, so
+nobody mistakes "no veto found" for "合格".
 """
 
 from __future__ import annotations
@@ -20,10 +21,28 @@ from portalspider.dates import age_days, shanghai_time
 from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
+from portalspider.verdict import (
+    BLANK_LIMIT,
+    FAIL,
+    FAIL_RATIO,
+    HOME_PAGE_DAYS,
+    HOME_STALE,
+    KEY_COLUMNS_LIMIT,
+    NOT_UPDATED_LIMIT,
+    PASS,
+    POOR_REPLIES,
+    PROBE_TIMEOUT_SECONDS,
+    PROBE_WINDOW_DAYS,
+    PROBES_PER_DAY,
+    SERIOUS_ERRORS,
+    SITE_DOWN,
+    UNKNOWN,
+    ColumnFacts,
+    count_columns,
+)
 from portalspider.vocab import (
     GONE,
     IGNORED,
-    NOT_UPDATED,
     UNREACHABLE,
     ProblemCount,
     category_label,
@@ -46,7 +65,6 @@ PROBLEM_PHRASES = {
     "warning": "栏目临期(已{age_days}天未更新,要求{threshold_days}天)",
 }
 NO_UNIT = "未指定责任单位"
-HOME_PAGE_DAYS = 14  # 首页不更新: 监测2周
 TREND_RUNS = 30
 LONGEST_FINDINGS = 10
 # 已整改 lists findings closed in this many days before the report day. The store keeps no
@@ -58,16 +76,27 @@ RESOLUTION_LABELS = {"fixed": "已整改", "gone": "栏目已撤并"}
 
 @dataclass(frozen=True)
 class VerdictRow:
-    """One 单项否决 check: ``count`` against ``limit`` (``count`` None = no data this time)."""
+    """One 单项否决 check: ``count`` against ``limit`` (``count`` None = no count shown).
+
+    ``result`` (pass | fail | unknown) is given by rows the crawl stored; counted rows derive
+    it from ``failed`` and ``count``.
+    """
 
     key: str
     indicator: str
     rule: str
     count: int | None
-    limit: int
-    measure: str  # "个" (columns) or "天" (days)
+    limit: int | None
+    measure: str  # "个" (columns), "天" (days) or "%"
     failed: bool
     note: str = ""
+    result: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        if self.failed:
+            return FAIL
+        return self.result or (UNKNOWN if self.count is None else PASS)
 
 
 @dataclass
@@ -379,52 +408,96 @@ def _problem_order(row: ColumnRow) -> tuple[int, int, str]:
 
 
 def _verdict(rows: list[ColumnRow], latest: CrawlRun | None, today: dt.date) -> list[VerdictRow]:
-    """The decidable 单项否决 rows; 报备 (exempt) columns are left out of the counts."""
-    counted = [row for row in rows if not row.exempt]
-    not_updated = [row for row in counted if row.status in NOT_UPDATED]
-    key_columns = [
-        row
-        for row in not_updated
-        if row.category == "news" or (row.category in ("notice", "policy") and row.top_level)
-    ]
-    blank = [row for row in counted if row.status == "blank"]
+    """The 单项否决 rows; 报备 (exempt) columns are left out of the counts."""
+    counts = count_columns(
+        ColumnFacts(row.status, row.category, row.top_level, row.exempt) for row in rows
+    )
+    stored = stored_verdict(latest)
+
+    def counted(key: str, rule: str, count: int, limit: int) -> VerdictRow:
+        return VerdictRow(key, "栏目不更新", rule, count, limit, "个", count >= limit)
+
     return [
-        VerdictRow(
-            key="key_columns",
-            indicator="栏目不更新",
-            rule="2周内未更新的动态、要闻类栏目，及6个月内未更新的通知公告、政策文件类一级栏目，"
-            "累计超过（含）5个",
-            count=len(key_columns),
-            limit=5,
-            measure="个",
-            failed=len(key_columns) >= 5,
+        _stored_row(
+            "site_down",
+            SITE_DOWN,
+            f"监测{PROBE_WINDOW_DAYS}天，每天访问{PROBES_PER_DAY}次以上，超过（含）"
+            f"{PROBE_TIMEOUT_SECONDS}秒仍打不开的次数累计占比超过（含）{FAIL_RATIO:.0%}",
+            stored,
+            limit=round(FAIL_RATIO * 100),
+            measure="%",
         ),
-        VerdictRow(
-            key="should_update",
-            indicator="栏目不更新",
-            rule="应更新但长期未更新的栏目数量超过（含）10个（未注明发布时间的视为不更新）",
-            count=len(not_updated),
-            limit=10,
-            measure="个",
-            failed=len(not_updated) >= 10,
+        counted(
+            "key_columns",
+            "2周内未更新的动态、要闻类栏目，及6个月内未更新的通知公告、政策文件类一级栏目，"
+            f"累计超过（含）{KEY_COLUMNS_LIMIT}个",
+            counts.key_columns,
+            KEY_COLUMNS_LIMIT,
         ),
-        VerdictRow(
-            key="blank",
-            indicator="栏目不更新",
-            rule="空白栏目数量超过（含）5个",
-            count=len(blank),
-            limit=5,
-            measure="个",
-            failed=len(blank) >= 5,
+        counted(
+            "should_update",
+            f"应更新但长期未更新的栏目数量超过（含）{NOT_UPDATED_LIMIT}个（未注明发布时间的视为不更新）",
+            counts.not_updated,
+            NOT_UPDATED_LIMIT,
         ),
-        _home_row(latest, today),
+        counted("blank", f"空白栏目数量超过（含）{BLANK_LIMIT}个", counts.blank, BLANK_LIMIT),
+        _home_row(latest, today, stored.get(HOME_STALE)),
+        _stored_row("serious_errors", SERIOUS_ERRORS, "出现严重表述错误", stored),
+        _stored_row(
+            "replies",
+            POOR_REPLIES,
+            "监测时间点前1年内，政务咨询类栏目存在超过3个月未回应有效留言的现象",
+            stored,
+        ),
     ]
 
 
-def _home_row(latest: CrawlRun | None, today: dt.date) -> VerdictRow:
-    """首页不更新 from the latest run; absent data is reported as such, never as a pass."""
+def stored_verdict(run: CrawlRun | None) -> dict[str, dict[str, str]]:
+    """The verdict rows the run's crawl stored, by name (empty for older runs)."""
+    rows = (run.summary or {}).get("verdict") if run is not None else None
+    return {str(r.get("name")): r for r in rows or [] if isinstance(r, dict)}
+
+
+def _stored_row(
+    key: str,
+    name: str,
+    rule: str,
+    stored: dict[str, dict[str, str]],
+    *,
+    limit: int | None = None,
+    measure: str = "",
+) -> VerdictRow:
+    row = stored.get(name)
+    if row is None:
+        return VerdictRow(key, name, rule, None, limit, measure, False, "最近一次抓取未作此项判定")
+    result = str(row.get("result") or UNKNOWN)
+    note = str(row.get("detail") or "")
+    return VerdictRow(key, name, rule, None, limit, measure, result == FAIL, note, result)
+
+
+def _home_row(
+    latest: CrawlRun | None, today: dt.date, stored: dict[str, str] | None = None
+) -> VerdictRow:
+    """首页不更新 from the latest run; absent data is reported as such, never as a pass.
+
+    The crawl's stored row, when there is one, decides (and says where the date came from).
+    """
 
     def row(count: int | None, failed: bool, note: str = "") -> VerdictRow:
+        if stored is not None:
+            result = str(stored.get("result") or UNKNOWN)
+            failed, note = result == FAIL, str(stored.get("detail") or note)
+            return VerdictRow(
+                key="home",
+                indicator="首页不更新",
+                rule=f"监测{HOME_PAGE_DAYS}天内首页无信息更新（未注明发布时间的视为不更新）",
+                count=count,
+                limit=HOME_PAGE_DAYS,
+                measure="天",
+                failed=failed,
+                note=note,
+                result=result,
+            )
         return VerdictRow(
             key="home",
             indicator="首页不更新",

@@ -14,6 +14,8 @@ import itertools
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -40,11 +42,15 @@ from portalspider.extract.listpage import (
     parse_list_page,
 )
 from portalspider.extract.pager import next_page_url
-from portalspider.items import ChannelItem, ColumnItem, SiteItem
+from portalspider.items import ChannelItem, ColumnItem, SiteItem, VerdictItem
+from portalspider.localanswer import local_request
 from portalspider.rules import ColumnRules
 from portalspider.scope import Scope
 from portalspider.siteconfig import SiteConfig, load_site_config
+from portalspider.store.probes import read_availability
 from portalspider.urls import canonical_url, clean_url, is_attachment, is_section_url
+from portalspider.verdict import ColumnFacts, build_rows
+from portalspider.vocab import exempt_on
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
 HUB_MIN_MORE_LINKS = 2
@@ -73,6 +79,13 @@ class PortalSpider(scrapy.Spider):
         self.followed: set[str] = set()  # links as written whose canonical URL is in seen
         self.parsed: set[str] = set()  # canonical URLs of candidate pages read (after redirects)
         self.home_key = canonical_url(config.url)
+        # The end of the crawl (``spider_idle``): the verdict, from the judged columns.
+        self.judged: list[ColumnFacts] = []
+        self.top_level_dates: list[dt.date] = []  # first-level columns' last updates
+        self.site_up: bool | None = None
+        self.home_newest: dt.date | None = None
+        self.pending_site: SiteItem | None = None  # a home page without dated items
+        self.finished = False
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -82,6 +95,8 @@ class PortalSpider(scrapy.Spider):
         spider.context = CrawlContext.from_settings(
             crawler.settings, spider.context.config, job_id=kwargs.get("_job")
         )
+        crawler.signals.connect(spider.item_judged, signal=signals.item_scraped)
+        crawler.signals.connect(spider.crawl_drained, signal=signals.spider_idle)
         return spider
 
     @property
@@ -116,6 +131,7 @@ class PortalSpider(scrapy.Spider):
     def home_failed(self, failure: Failure):
         status = failure.value.response.status if failure.check(HttpError) else None
         self.logger.error("Home page %s is down: %s", self.config.url, _reason(failure))
+        self.site_up = False
         yield SiteItem(
             url=self.config.url,
             name=self.config.name,
@@ -146,14 +162,13 @@ class PortalSpider(scrapy.Spider):
             )
             return
         newest = self._home_newest(doc)
-        yield SiteItem(
-            url=self.config.url,
-            name=self.config.name,
-            status="up",
-            http_status=response.status,
-            home_last_update=newest.isoformat() if newest else None,
-            home_age_days=age_days(newest, self.today),
-        )
+        self.site_up, self.home_newest = True, newest
+        site = SiteItem(url=self.config.url, name=self.config.name, status="up")
+        site.http_status = response.status
+        if newest is None:  # its first-level columns decide, once they are read
+            self.pending_site = site
+        else:
+            yield self._dated_site(site, newest, "home")
         candidates = disc.nav_links(doc) + disc.more_links(doc) + disc.page_links(doc, set())
         sitemap = disc.sitemap_link(doc)
         if sitemap:
@@ -179,6 +194,52 @@ class PortalSpider(scrapy.Spider):
                 if is_update(day, self.today) and (best is None or day > best):
                     best = day
         return best
+
+    def _dated_site(self, site: SiteItem, newest: dt.date | None, source: str) -> SiteItem:
+        site.home_last_update = newest.isoformat() if newest else None
+        site.home_age_days = age_days(newest, self.today)
+        site.home_date_source = source if newest else None
+        return site
+
+    # The end of the crawl ------------------------------------------------------------
+
+    def item_judged(self, item: Any) -> None:
+        """Each column as the pipelines judged it (``item_scraped``): the verdict's input."""
+        if not isinstance(item, ColumnItem):
+            return
+        exempt = item.exempt_until is not None and exempt_on(
+            dt.date.fromisoformat(item.exempt_until), self.today
+        )
+        self.judged.append(ColumnFacts(item.status, item.category, item.top_level, exempt))
+        if item.top_level and item.last_update:
+            self.top_level_dates.append(dt.date.fromisoformat(item.last_update))
+
+    def crawl_drained(self) -> None:
+        """Once, when nothing is left to fetch: one in-process request yields the verdict."""
+        if self.finished:
+            return
+        self.finished = True
+        self.crawler.engine.crawl(local_request(self.config.url, self.finish))
+        raise DontCloseSpider
+
+    def finish(self, response: Response):
+        """The deferred site item (first-level columns' newest date) and the verdict."""
+        source = "home" if self.home_newest else "columns"
+        if self.pending_site is not None:
+            self.home_newest = max(self.top_level_dates, default=None)
+            yield self._dated_site(self.pending_site, self.home_newest, source)
+            self.pending_site = None
+        availability, error = read_availability(self.crawler.settings, self.config.url)
+        rows = build_rows(
+            today=self.today,
+            site_up=self.site_up,
+            home_newest=self.home_newest,
+            home_source=source,
+            columns=self.judged,
+            availability=availability,
+            availability_error=error,
+        )
+        yield VerdictItem(rows=[row.as_dict() for row in rows])
 
     def parse_sitemap(self, response: Response):
         doc = disc.parse_html(self._text(response), response.url)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -231,3 +232,19 @@ class AlertDelivery(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Probe(Base):
+    """One probe of a site's home page (``scrapy crawl availability``): 站点无法访问 history."""
+
+    __tablename__ = "probe"
+    __table_args__ = (Index("ix_probe_site_id_checked_at", "site_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # UTC
+    url: Mapped[str] = mapped_column(String(1000))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)

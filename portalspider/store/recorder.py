@@ -209,6 +209,26 @@ def _dialect_insert(session: Session, table: Table) -> Any:
     raise StoreError(f"unsupported database dialect {name!r} (use SQLite or PostgreSQL)")
 
 
+def upsert_site(session: Session, url: str, name: str | None) -> Site:
+    """The site row of ``url`` (created when new; its name follows the config)."""
+    site_table: Table = Site.__table__  # type: ignore[assignment]
+    key = _key(url, 500)
+    session.execute(
+        _dialect_insert(session, site_table)
+        .values(
+            url_key=key,
+            url=_limit(url, 1000),
+            name=_limit(name or url, 200),
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["url_key"])
+    )
+    site = session.scalars(select(Site).where(Site.url_key == key)).one()
+    if name and site.name != name:
+        site.name = _limit(name, 200) or site.name
+    return site
+
+
 class RunRecorder:
     """Records one crawl of one site; see the module docstring for the write protocol."""
 
@@ -232,6 +252,7 @@ class RunRecorder:
         self.run_id: int | None = None
         self.site_status: str | None = None  # from the SiteItem: "up" | "down"
         self.site_item: dict[str, Any] | None = None
+        self.verdict: list[dict[str, str]] | None = None
         self._buffer: dict[str, dict[str, Any]] = {}
         self._seen_keys: set[str] = set()
         self.channels = 0
@@ -243,21 +264,7 @@ class RunRecorder:
     def start(self) -> int:
         """Create (or find) the site and commit a ``running`` CrawlRun; return its id."""
         with self.sessions() as session, session.begin():
-            site_table: Table = Site.__table__  # type: ignore[assignment]
-            key = _key(self.site_url, 500)
-            session.execute(
-                _dialect_insert(session, site_table)
-                .values(
-                    url_key=key,
-                    url=_limit(self.site_url, 1000),
-                    name=_limit(self.site_name, 200),
-                    created_at=utcnow(),
-                )
-                .on_conflict_do_nothing(index_elements=["url_key"])
-            )
-            site = session.scalars(select(Site).where(Site.url_key == key)).one()
-            if self.site_name and site.name != self.site_name:
-                site.name = _limit(self.site_name, 200) or site.name
+            site = upsert_site(session, self.site_url, self.site_name)
             run = CrawlRun(site_id=site.id, job_id=_limit(self.job_id, 100), outcome="running")
             session.add(run)
             session.flush()
@@ -271,6 +278,9 @@ class RunRecorder:
         if kind == "site":
             self.site_item = dict(adapter.asdict())
             self.site_status = adapter.get("status")
+            return
+        if kind == "verdict":  # kept with the run (summary["verdict"]) for the report
+            self.verdict = list(adapter.get("rows") or [])
             return
         if kind != "column":
             self.channels += kind == "channel"
@@ -669,6 +679,8 @@ class RunRecorder:
             "home_last_update": (self.site_item or {}).get("home_last_update"),
             "home_age_days": (self.site_item or {}).get("home_age_days"),
             "site_error": (self.site_item or {}).get("error"),
+            "home_date_source": (self.site_item or {}).get("home_date_source"),
+            "verdict": self.verdict,
             "columns": len(observed),
             "channels": self.channels,
             "by_status": dict(sorted(by_status.items())),
