@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 import portalspider.settings as settings_module
 from alerts.options import AlertOptions
 from portalspider.projectsettings import SettingError, database_url, parse_bool
+from portalspider.spiders.availability import AvailabilitySpider
 from portalspider.spiders.portal import PortalSpider
 from portalspider.store.pipeline import StorePipeline
 
@@ -57,6 +58,12 @@ def _spider(settings: Settings, tmp_path: Path) -> PortalSpider:
     return PortalSpider.from_crawler(Crawler(PortalSpider, settings), site=str(site))
 
 
+def _probe_spider(settings: Settings, tmp_path: Path) -> AvailabilitySpider:
+    site = tmp_path / "site.yaml"
+    site.write_text("site:\n  name: 测试县\n  url: http://127.0.0.1:9/\n", encoding="utf-8")
+    return AvailabilitySpider.from_crawler(Crawler(AvailabilitySpider, settings), site=str(site))
+
+
 def _store_batch(settings: Settings, tmp_path: Path) -> int:
     crawler = Crawler(PortalSpider, settings)
     crawler.spider = _spider(settings, tmp_path)
@@ -83,6 +90,7 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
         "sqlite:///elsewhere.db",
     ),
     "PORTALSPIDER_STORE_BATCH": ("7", _store_batch, 7),
+    "PORTALSPIDER_PROBE_TIMEOUT": ("4", lambda s, t: _probe_spider(s, t).timeout, 4),
 }
 
 

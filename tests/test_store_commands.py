@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from portalspider.items import ColumnItem, SiteItem
+from portalspider.store.db import head_revision
 from portalspider.store.recorder import RunRecorder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,7 +153,7 @@ def test_columns_errors_are_one_line(tmp_path: Path, site_yaml: Path) -> None:
 def test_db_upgrade(db_url: str) -> None:
     proc = scrapy("db", "upgrade", db_url=db_url)
     assert proc.returncode == 0, proc.stderr
-    assert "empty -> 0002" in proc.stdout  # 0001 then 0002 (update volume)
+    assert f"empty -> {head_revision()}" in proc.stdout
     proc = scrapy("db", "upgrade", db_url=db_url)
     assert "already at" in proc.stdout
     proc = scrapy("db", "current", db_url=db_url)
