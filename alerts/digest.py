@@ -21,6 +21,8 @@ from portalspider.vocab import count_problems, status_label
 # Order in a digest: what needs action first, the good news last.
 KIND_ORDER = {
     "site_down": -1,
+    "availability_alert": -1,
+    "availability_warn": -1,
     "escalation": 0,
     "alert": 1,
     "reminder": 2,
@@ -29,7 +31,7 @@ KIND_ORDER = {
     "site_up": 5,
 }
 ACTION_KINDS = frozenset({"escalation", "alert", "reminder"})
-SITE_KINDS = frozenset({"site_down", "site_up"})
+SITE_KINDS = frozenset({"site_down", "site_up", "availability_warn", "availability_alert"})
 
 KIND_LABELS = {
     "alert": "需整改",
@@ -39,6 +41,8 @@ KIND_LABELS = {
     "resolved": "已整改",
     "site_down": "网站无法访问",
     "site_up": "网站已恢复",
+    "availability_warn": "网站访问不稳定",
+    "availability_alert": "站点无法访问（单项否决）",
 }
 
 
@@ -46,7 +50,9 @@ KIND_LABELS = {
 class Notice:
     """One column's line in a digest (what one AlertEvent says)."""
 
-    kind: str  # pre_alert | alert | reminder | escalation | resolved | site_down | site_up
+    # pre_alert | alert | reminder | escalation | resolved | site_down | site_up |
+    # availability_warn | availability_alert (the week's probes, ``alerts.availability``)
+    kind: str
     column_id: int
     name: str
     url: str
@@ -62,7 +68,9 @@ class Notice:
     seq: int = 0  # reminder number
     days_left: int | None = None  # pre-alert: days until stale
     problem: str | None = None  # the finding's kind (``unreachable``: failed twice in a row)
-    detail: str | None = None  # site_down: why the home page failed (not crawled text)
+    # site_down: why the home page failed; availability_*: the week's probe counts (never
+    # crawled text)
+    detail: str | None = None
     # 更新较少: the column's rule and its count as judged (``Column.min_items``:
     # {count, days, items, complete}); None when no rule was in force.
     min_items: dict[str, Any] | None = None
@@ -127,7 +135,7 @@ class Digest:
 
     @property
     def site_kind(self) -> str | None:
-        """``site_down`` or ``site_up`` when this digest is about the site itself."""
+        """A ``SITE_KINDS`` kind when this digest is about the site itself."""
         return next((n.kind for n in self.notices if n.kind in SITE_KINDS), None)
 
     @property

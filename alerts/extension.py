@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from alerts.options import AlertOptions
-from alerts.service import after_crawl
+from alerts.service import after_crawl, after_probe
 from portalspider.context import crawl_context
 from portalspider.projectsettings import database_url
 from portalspider.store.db import make_engine, session_factory
@@ -47,6 +47,10 @@ class AlertsExtension:
         stats = self.crawler.stats
         run_id = stats.get_value("store/run_id") if stats is not None else None
         context = crawl_context(self.crawler)
+        probe_site = stats.get_value("store/site_id") if stats is not None else None
+        if run_id is None and probe_site is not None and context is not None:
+            self._after_probe(context, int(probe_site))  # the availability spider
+            return
         if run_id is None or context is None:
             logger.info("alerts: no crawl run was recorded (%s); nothing decided", reason)
             return
@@ -62,6 +66,23 @@ class AlertsExtension:
                 config=context.config,
                 session_factory=session_factory(engine),
                 run_id=int(run_id),
+                today=context.today,
+            )
+        finally:
+            engine.dispose()
+
+    def _after_probe(self, context: Any, site_id: int) -> None:
+        try:
+            engine = make_engine(database_url(self.crawler.settings))
+        except Exception as exc:
+            logger.error("alerts: cannot open the database: %s", str(exc).splitlines()[0])
+            return
+        try:
+            after_probe(
+                settings=self.crawler.settings,
+                config=context.config,
+                session_factory=session_factory(engine),
+                site_id=site_id,
                 today=context.today,
             )
         finally:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.availability import availability_notices
 from alerts.channels import Channel, make_channels
 from alerts.channels.email import message_id
 from alerts.digest import (
@@ -40,7 +41,7 @@ from portalspider.urls import canonical_url as url_key
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DeliveryReport", "Plan", "after_crawl", "deliver_pending", "plan"]
+__all__ = ["DeliveryReport", "Plan", "after_crawl", "after_probe", "deliver_pending", "plan"]
 
 
 @dataclass
@@ -89,7 +90,7 @@ def _write_outbox(
     *,
     config: SiteConfig,
     site_id: int,
-    run_id: int,
+    run_id: int | None,
     today: dt.date,
     options: AlertOptions,
     channels: Mapping[str, Channel],
@@ -124,11 +125,11 @@ def _write_outbox(
         first_event = min((g.event.id for g in group if g.event), default=0)
         rows = []
         for channel in available:
-            key = (
-                site_idempotency_key(site_key, recipient, channel)
-                if site_key
-                else idempotency_key(site_id, run_id, recipient, channel, first_event)
-            )
+            if site_key:
+                key = site_idempotency_key(site_key, recipient, channel)
+            else:
+                assert run_id is not None  # column notices are decided after a crawl run
+                key = idempotency_key(site_id, run_id, recipient, channel, first_event)
             row = AlertDelivery(
                 site_id=site_id,
                 unit=recipient,
@@ -303,6 +304,49 @@ def after_crawl(
             "recorded; `scrapy alerts --send` retries delivery)",
             run_id,
         )
+
+
+def after_probe(
+    *,
+    settings: Any,
+    config: SiteConfig,
+    session_factory: sessionmaker[Session],
+    site_id: int,
+    today: dt.date,
+) -> None:
+    """After an availability probe: warn or alert the webmaster on the week's ratio; log,
+    never raise (a probe that ran is recorded whatever happens here)."""
+    options = AlertOptions.from_settings(settings)
+    if not options.enabled:
+        return
+    channels = make_channels(options)
+    try:
+        with session_factory() as session:
+            decisions = availability_notices(
+                session, config, site_id, today, Reach(config, channels)
+            )
+            result = _write_outbox(
+                session,
+                decisions,
+                config=config,
+                site_id=site_id,
+                run_id=None,
+                today=today,
+                options=options,
+                channels=channels,
+            )
+            if options.dry_run:
+                session.rollback()
+                _log_dry_run(result)
+                return
+            session.commit()
+        if result.deliveries:
+            logger.info("alerts: %d availability digest(s) queued", len(result.deliveries))
+            deliver_pending(settings=settings, config=config, session_factory=session_factory)
+    except IntegrityError:
+        logger.info("alerts: another process decided this availability notice already")
+    except Exception:
+        logger.exception("alerts: could not process the availability alerts")
 
 
 def deliver_pending(

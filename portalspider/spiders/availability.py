@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from portalspider.context import CrawlContext
 from portalspider.dates import today_shanghai
+from portalspider.extensions import CrawlSummary
 from portalspider.items import ProbeItem
 from portalspider.projectsettings import get_int
 from portalspider.scope import Scope
@@ -45,12 +46,8 @@ class AvailabilitySpider(scrapy.Spider):
 
     name = "availability"
     custom_settings = {  # noqa: RUF012 (Scrapy reads this class attribute)
-        "ITEM_PIPELINES": {
-            "portalspider.pipelines.JudgePipeline": None,
-            "portalspider.store.pipeline.StorePipeline": None,
-            "portalspider.store.probes.ProbePipeline": 500,
-        },
-        "EXTENSIONS": {"portalspider.extensions.CrawlSummary": None},
+        # Probes only: no judging, no crawl run (the whole dict replaces the project's).
+        "ITEM_PIPELINES": {"portalspider.store.probes.ProbePipeline": 500},
         "RETRY_ENABLED": False,  # the indicator counts every failed attempt
         "AUTOTHROTTLE_ENABLED": False,
     }
@@ -67,6 +64,12 @@ class AvailabilitySpider(scrapy.Spider):
         # measures another site.
         self.scope = Scope.for_site(config.url, config.allowed_domains)
         self.timeout = PROBE_TIMEOUT_SECONDS
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """The project's extensions (alerts) stay; the crawl summary of columns does not."""
+        super().update_settings(settings)
+        settings.set_in_component_priority_dict("EXTENSIONS", CrawlSummary, None)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
