@@ -19,16 +19,33 @@ from portalspider.siteconfig import SiteConfig
 
 @dataclass
 class Discovery:
-    """Pages that failed during discovery; the store marks nothing gone when incomplete."""
+    """Pages that failed during discovery, and why the crawl did not see the whole site.
+
+    The store records a run with reasons as ``incomplete`` and marks nothing gone after it
+    (``store/recorder.py``); SUMMARY, the report and the webmaster's alert show the reason.
+    """
 
     complete: bool = True
     failures: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
-    def failed(self, url: str, *, sitemap: bool = False) -> None:
+    def failed(self, url: str, *, sitemap: bool = False, why: str = "") -> None:
         """Record a failed discovery page; a failed sitemap makes the column list incomplete."""
         self.failures.append(url)
         if sitemap:
-            self.complete = False
+            self.incomplete(f"sitemap {url} failed" + (f": {why}" if why else ""))
+
+    def incomplete(self, reason: str) -> bool:
+        """Record why the crawl is incomplete; True the first time this reason is given."""
+        self.complete = False
+        if reason in self.reasons:
+            return False
+        self.reasons.append(reason)
+        return True
+
+    @property
+    def reason(self) -> str | None:
+        return "; ".join(self.reasons) or None
 
 
 @dataclass(frozen=True)

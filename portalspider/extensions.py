@@ -137,10 +137,13 @@ class CrawlSummary:
                 f"errors={stats.get_value('store/errors')} "
                 f"duration={stats.get_value('store/duration')}s"
             )
-        if context is not None and not context.discovery.complete:
-            lines.append(
-                "SUMMARY discovery incomplete: some pages failed "
-                f"({len(context.discovery.failures)}); no column was marked gone"
-            )
+        incomplete = stats.get_value("store/incomplete_reason") if stats is not None else None
+        if not incomplete and context is not None:
+            incomplete = context.discovery.reason
+        if reason == "shutdown" and not incomplete:
+            incomplete = "stopped before the end (shutdown)"
+        if incomplete:
+            # Nothing was marked gone nor closed for absence (store/recorder.py).
+            lines.append(f"SUMMARY crawl incomplete: {incomplete}")
         for line in lines:
             logger.info(line)

@@ -40,6 +40,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # which the spider logs as an ERROR itself), not a crash of the crawler: say it as a warning.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_ENABLED = True
+# Portal pages are HTML: a 2 MB gzip bomb must not inflate to Scrapy's 1 GiB default.
+# A bigger response is cancelled (the column is `unreachable`, error says why).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 # Repeat crawls: pages with ETag/Last-Modified are stored and revalidated on every crawl; a 304
@@ -95,6 +99,14 @@ PORTALSPIDER_MAX_LIST_PAGES = 5
 PORTALSPIDER_FULL_COUNTS = False
 # Seconds before a probe of the availability spider fails (站点无法访问 counts 15 s).
 PORTALSPIDER_PROBE_TIMEOUT = 15
+# Crawl bounds (portalspider/bounds.py): hitting one makes the crawl incomplete (nothing
+# marked gone), and the log names it. Depth counts discovery hops from the home page.
+PORTALSPIDER_MAX_DEPTH = 8
+PORTALSPIDER_MAX_URL_LENGTH = 300
+# Request budget: max(MIN_BUDGET, REQUEST_BUDGET × columns found so far), at most MAX_REQUESTS.
+PORTALSPIDER_MIN_BUDGET = 500
+PORTALSPIDER_REQUEST_BUDGET = 5
+PORTALSPIDER_MAX_REQUESTS = 20000
 
 # The alerts package's settings (ALERTS_ENABLED, ALERTS_DRY_RUN, ALERTS_SMTP_*, ALERTS_WECOM_*,
 # outbox tuning) have their defaults in one place, alerts/options.py; docs/alerts.md lists them.

@@ -245,10 +245,13 @@ def _finish(sessions, names: list[str], today: dt.date, ignored: set[str] = froz
 
 
 def test_ignored_columns_are_never_gone(store) -> None:
-    _finish(store, ["a", "b", "c"], TODAY)
-    later = TODAY + dt.timedelta(days=1)
-    summary = _finish(store, ["a"], later, ignored={"b"})
-    assert (summary["gone_columns"], summary["ignored_columns"]) == (1, 1)
+    _finish(store, ["a", "b", "c", "d"], TODAY)
+    later = TODAY + dt.timedelta(days=2)
+    # c is gone only once missing from two complete crawls; b is ignored at once.
+    first = _finish(store, ["a", "d"], later - dt.timedelta(days=1), ignored={"b"})
+    assert (first["gone_columns"], first["ignored_columns"]) == (0, 1)
+    summary = _finish(store, ["a", "d"], later, ignored={"b"})
+    assert (summary["gone_columns"], summary["ignored_columns"]) == (1, 0)
     assert summary["by_status"]["gone"] == 1
     with store() as s:
         states = dict(s.execute(select(Column.name, Column.status)).all())
@@ -258,15 +261,17 @@ def test_ignored_columns_are_never_gone(store) -> None:
             ).all()
         )
         listed = [r["name"] for r in current_columns(s, SITE, later)]
-    assert states == {"a": "stale", "b": "ignored", "c": "gone"}
-    assert closed == {"a": None, "b": "ignored", "c": "gone"}
-    assert listed == ["a"]
+    assert states == {"a": "stale", "b": "ignored", "c": "gone", "d": "stale"}
+    assert closed == {"a": None, "b": "ignored", "c": "gone", "d": None}
+    assert listed == ["a", "d"]
 
 
 def test_store_line_and_summary_say_the_same_gone(store, caplog) -> None:
     # Before: "Store: … N gone" counted columns, "SUMMARY … gone=M" closed findings.
-    _finish(store, ["a", "b", "c"], TODAY)
-    summary = _finish(store, ["a"], TODAY + dt.timedelta(days=1), ignored={"b"})
+    _finish(store, ["a", "b", "c", "d"], TODAY)
+    _finish(store, ["a", "d"], TODAY + dt.timedelta(days=1), ignored={"b"})
+    summary = _finish(store, ["a", "d"], TODAY + dt.timedelta(days=2), ignored={"b"})
+    assert summary["gone_columns"] == 1
     crawler = get_crawler(scrapy.Spider)
     crawler.spider = SimpleNamespace(
         context=CrawlContext(SiteConfig(path="s.yaml", name="青溪县", url=SITE), TODAY)
@@ -274,4 +279,4 @@ def test_store_line_and_summary_say_the_same_gone(store, caplog) -> None:
     StorePipeline(crawler)._publish(summary)  # what the store leaves in the stats
     with caplog.at_level(logging.INFO, logger="portalspider.summary"):
         CrawlSummary(crawler).spider_closed(crawler.spider, "finished")
-    assert f"gone={summary['gone_columns']} ignored=1 " in caplog.text
+    assert f"gone={summary['gone_columns']} ignored=0 " in caplog.text

@@ -107,6 +107,11 @@ def test_shutdown_marks_nothing_gone(db_url: str) -> None:
     summary = crawl_once(pipe, [SiteItem(url=SITE, status="up")])
     assert "gone" not in summary["by_status"]
     assert summary["gone_checked"] is False
+    # Recorded as stopped, not finished, with the reason the webmaster is shown.
+    assert summary["outcome"] == "stopped"
+    assert pipe.crawler.stats.get_value("store/incomplete_reason") == (
+        "stopped before the end (shutdown)"
+    )
 
 
 def test_unopenable_database_closes_spider_with_one_line(

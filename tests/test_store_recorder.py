@@ -88,18 +88,21 @@ def test_findings_open_fix_and_gone(store: sessionmaker[Session]) -> None:
 
     # Next week: a fixed, b goes stale, c vanished from the site, d still undated.
     d1 = D0 + dt.timedelta(days=7)
-    s2 = run(
-        store,
-        [
-            col("a", "ok", "2026-03-07"),
-            col("b", "stale", "2026-02-20"),
-            col("d", "undated", None),
-            col("e", "blank", None),
-        ],
-        d1,
-    )
+    week2 = [
+        col("a", "ok", "2026-03-07"),
+        col("b", "stale", "2026-02-20"),
+        col("d", "undated", None),
+        col("e", "blank", None),
+    ]
+    s2 = run(store, week2, d1 - dt.timedelta(days=1))
     assert s2["new_findings"] == 1
     assert s2["resolved_findings"] == 1
+    # Missing from one complete crawl: not gone yet (a bad day must not erase history).
+    assert s2["gone_findings"] == 0
+    assert "gone" not in s2["by_status"]
+    assert ("c", "stale", True, None) in findings(store)
+    # Missing from a second complete crawl in a row: gone.
+    s2 = run(store, week2, d1)
     assert s2["gone_findings"] == 1
     assert s2["by_status"]["gone"] == 1
     got = findings(store)
@@ -110,15 +113,15 @@ def test_findings_open_fix_and_gone(store: sessionmaker[Session]) -> None:
     st = state(store, d1)
     assert st["c"]["status"] == "gone"
     assert st["a"]["status"] == "ok"
-    assert st["a"]["runs_in_status"] == 1
-    assert st["d"]["runs_in_status"] == 2
+    assert st["a"]["runs_in_status"] == 2
+    assert st["d"]["runs_in_status"] == 3
     assert st["b"]["stale_since"] == first_stale_day(dt.date(2026, 2, 20), 14).isoformat()
     # gone columns are hidden by default, shown when asked for
     with store() as s:
         assert "c" not in {r["name"] for r in current_columns(s, SITE, d1)}
         assert [r["name"] for r in current_columns(s, SITE, d1, ["gone"])] == ["c"]
         closed = s.scalars(select(Finding).where(Finding.resolution == "fixed")).one()
-        assert closed.closed_on == d1
+        assert closed.closed_on == d1 - dt.timedelta(days=1)
         assert closed.opened_on == D0
 
     # A gone column that comes back starts a new episode.
@@ -270,7 +273,8 @@ def test_store_time_2000_columns(store: sessionmaker[Session], n: int, db_url: s
         for i in range(n)
     ]
     first = run(store, items, D0)
-    second = run(store, items[: n - 50], D0 + dt.timedelta(days=1))
+    run(store, items[: n - 50], D0 + dt.timedelta(days=1))
+    second = run(store, items[: n - 50], D0 + dt.timedelta(days=2))
     backend = db_url.split(":", 1)[0]
     print(
         f"\nstore time, {n} columns on {backend}: first run {first['store_seconds']:.2f} s, "

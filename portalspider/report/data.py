@@ -201,6 +201,7 @@ class RunInfo:
     outcome: str
     site_status: str | None
     job_id: str | None
+    incomplete_reason: str | None = None  # the run did not see the whole site
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,21 @@ class Report:
         """The latest run could not fetch the home page: it judged nothing, so no pass."""
         run = self.latest_run
         return run is not None and (run.outcome == "site_down" or run.site_status == "down")
+
+    @property
+    def incomplete(self) -> str | None:
+        """Why the latest run saw only part of the site: then no pass badge is shown."""
+        run = self.latest_run
+        if run is None or run.outcome not in ("incomplete", "stopped"):
+            return None
+        return run.incomplete_reason or run.outcome
+
+    @property
+    def verdict_class(self) -> str:
+        """``fail``, ``incomplete`` or ``pass``: the badge of section 一、检测结论."""
+        if self.failed or self.site_down:
+            return "fail"
+        return "incomplete" if self.incomplete else "pass"
 
     @property
     def problem_units(self) -> list[UnitRow]:
@@ -559,6 +575,7 @@ def _run_info(run: CrawlRun) -> RunInfo:
         outcome=run.outcome,
         site_status=run.site_status,
         job_id=run.job_id,
+        incomplete_reason=run.incomplete_reason,
     )
 
 

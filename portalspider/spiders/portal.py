@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import itertools
+from collections import Counter
 from typing import Any
 
 import scrapy
@@ -21,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from portalspider import discovery as disc
+from portalspider.bounds import CrawlBounds, is_calendar_link
 from portalspider.context import CrawlContext
 from portalspider.dates import age_days, find_dates, is_update, today_shanghai, update_or_none
 from portalspider.extract.article import parse_article_date
@@ -33,6 +36,7 @@ from portalspider.extract.articlestop import (
     stop_reading,
 )
 from portalspider.extract.encoding import decode_html
+from portalspider.extract.errorpage import challenge_reason, error_page_reason, script_list_reason
 from portalspider.extract.htmlutil import strip_controls
 from portalspider.extract.listpage import (
     ListPage,
@@ -56,6 +60,8 @@ from portalspider.vocab import exempt_on
 HUB_MIN_MORE_LINKS = 2
 # A page with no list and this much body text is a static page (概况, 机构职能), not a column.
 STATIC_PAGE_MIN_TEXT = 400
+# The same page body at this many URLs: the server answers every URL alike (a catch-all).
+CATCH_ALL_COPIES = 5
 
 
 class PortalSpider(scrapy.Spider):
@@ -86,6 +92,15 @@ class PortalSpider(scrapy.Spider):
         self.home_newest: dt.date | None = None
         self.pending_site: SiteItem | None = None  # a home page without dated items
         self.finished = False
+        self.bounds = CrawlBounds()
+        self.bounds_hit: Counter[str] = Counter()
+        self.columns_found = 0
+        self.page_copies: Counter[str] = Counter()  # body digest → URLs that served it
+
+    def mark_incomplete(self, reason: str) -> None:
+        """Record why the crawl is incomplete (``context.discovery``), logged once."""
+        if self.context.discovery.incomplete(reason):
+            self.logger.warning("Crawl incomplete: %s", reason)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -97,6 +112,7 @@ class PortalSpider(scrapy.Spider):
         )
         crawler.signals.connect(spider.item_judged, signal=signals.item_scraped)
         crawler.signals.connect(spider.crawl_drained, signal=signals.spider_idle)
+        spider.bounds = CrawlBounds.from_settings(crawler.settings)
         return spider
 
     @property
@@ -161,16 +177,31 @@ class PortalSpider(scrapy.Spider):
                 dont_filter=True,
             )
             return
-        newest = self._home_newest(doc)
-        self.site_up, self.home_newest = True, newest
+        self._copies(response)
+        error = error_page_reason(text)
+        offsite = not self.scope.allows(response.url)
+        self.site_up = True
         site = SiteItem(url=self.config.url, name=self.config.name, status="up")
         site.http_status = response.status
+        if error or offsite:  # no column can be found from here: an incomplete crawl
+            site.error = error or f"home page redirects off-site to {response.url}"
+            yield site
+            self.mark_incomplete(
+                f"home page redirects off-site to {response.url}"
+                if offsite
+                else f"home page is an error page ({error})"
+            )
+            return
+        newest = self._home_newest(doc)
+        self.home_newest = newest
         if newest is None:  # its first-level columns decide, once they are read
             self.pending_site = site
         else:
             yield self._dated_site(site, newest, "home")
         candidates = disc.nav_links(doc) + disc.more_links(doc) + disc.page_links(doc, set())
         sitemap = disc.sitemap_link(doc)
+        if not candidates and not sitemap and not self.rules.added_columns():
+            self.mark_incomplete("home page shows no navigation")
         if sitemap:
             yield from self._follow(
                 disc.LinkCandidate(sitemap, "网站地图", [], "sitemap"), callback=self.parse_sitemap
@@ -244,11 +275,17 @@ class PortalSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response):
         doc = disc.parse_html(self._text(response), response.url)
         for cand in disc.sitemap_page_links(doc):
-            yield from self._follow(cand)
+            yield from self._follow(cand, depth=response.meta.get("depth_d", 1) + 1)
 
     # Discovery -------------------------------------------------------------------
 
-    def _follow(self, cand: disc.LinkCandidate, callback=None):
+    def _follow(self, cand: disc.LinkCandidate, callback=None, depth: int = 1):
+        """Request a discovery link, within the crawl's bounds (``bounds.py``).
+
+        ``dont_filter``: ``self.seen`` already keeps one request per page, and Scrapy's
+        duplicate filter would silently drop the way back of a redirect loop (the column
+        would vanish instead of being reported unreachable).
+        """
         url = cand.url
         # Every page repeats the menus: a link already taken is settled (its key is seen).
         if url in self.followed:
@@ -263,15 +300,53 @@ class PortalSpider(scrapy.Spider):
         self.seen.add(key)
         self.followed.add(url)
         name = cand.name
+        if cand.source != "config" and is_calendar_link(url, name):
+            self.logger.debug("Calendar link, not a column: %s", url)
+            self.crawler.stats.inc_value("portalspider/skipped/calendar")
+            return
         if self.rules.resolve(url, name, cand.path).ignore:
             self.logger.debug("Ignored by config: %s", url)
+            return
+        bound = self.bounds.refusal(url, depth) if cand.source != "config" else None
+        if bound is None and self._over_budget():
+            bound = "request budget"
+        if bound is not None:
+            self._bound_hit(bound, url)
             return
         yield scrapy.Request(
             url,
             callback=callback or self.parse_page,
             errback=self.page_failed,
-            meta={"cand": cand, "key": key},
+            meta={"cand": cand, "key": key, "depth_d": depth},
+            dont_filter=True,
         )
+
+    def _over_budget(self) -> bool:
+        sent = self.crawler.stats.get_value("downloader/request_count", 0)
+        return sent >= self.bounds.budget(self.columns_found)
+
+    def _bound_hit(self, bound: str, url: str) -> None:
+        """Count a refused link; the first refusal of each bound makes the crawl incomplete."""
+        self.bounds_hit[bound] += 1
+        self.crawler.stats.inc_value(f"portalspider/bound/{bound.replace(' ', '_')}")
+        if self.bounds_hit[bound] == 1:
+            limits = {
+                "depth": f"PORTALSPIDER_MAX_DEPTH={self.bounds.max_depth}",
+                "url length": f"PORTALSPIDER_MAX_URL_LENGTH={self.bounds.max_url_length}",
+                "repeated path": "a path repeating its own sections",
+                "request budget": (
+                    f"{self.bounds.budget(self.columns_found)} requests for "
+                    f"{self.columns_found} columns (PORTALSPIDER_MIN_BUDGET, "
+                    "PORTALSPIDER_REQUEST_BUDGET, PORTALSPIDER_MAX_REQUESTS)"
+                ),
+            }
+            self.mark_incomplete(f"crawl bound hit: {bound}, {limits[bound]} (first: {url})")
+
+    def _copies(self, response: Response) -> int:
+        """How many URLs served this very body so far (this one included)."""
+        digest = hashlib.sha1(response.body, usedforsecurity=False).hexdigest()
+        self.page_copies[digest] += 1
+        return self.page_copies[digest]
 
     def page_failed(self, failure: Failure):
         request = failure.request
@@ -279,7 +354,7 @@ class PortalSpider(scrapy.Spider):
         status = failure.value.response.status if failure.check(HttpError) else None
         # The store leaves columns under a failed page alone instead of calling them gone.
         sitemap = request.callback == self.parse_sitemap
-        self.context.discovery.failed(request.url, sitemap=sitemap)
+        self.context.discovery.failed(request.url, sitemap=sitemap, why=_reason(failure))
         if sitemap:
             self.logger.warning("Sitemap %s failed: %s", request.url, _reason(failure))
             return
@@ -308,7 +383,22 @@ class PortalSpider(scrapy.Spider):
         self.parsed.add(landed)
         self.seen.add(landed)
         text = self._text(response)
+        error = error_page_reason(text)
+        if error:  # a 200 "页面不存在" / 系统维护 / challenge page: no column, no links
+            yield self._column_item(
+                url, cand, None, status="unreachable", http_status=response.status, error=error
+            )
+            return
+        copies = self._copies(response)
+        if copies > 1:  # the very page of another URL: the server answers any URL alike
+            self.logger.debug("Same page as another URL, not followed: %s", url)
+            if copies == CATCH_ALL_COPIES:
+                self.mark_incomplete(
+                    f"the server answers many URLs with one same page (catch-all), e.g. {url}"
+                )
+            return
         doc = disc.parse_html(text, url)
+        depth = response.meta.get("depth_d", 1) + 1
         page = parse_list_page(text, url, self.today, self.scope)
         more = [
             m
@@ -326,13 +416,15 @@ class PortalSpider(scrapy.Spider):
         if own is not None:  # a channel that also lists items of its own
             kind, page = "column", own
         for m in more:
-            yield from self._follow(disc.LinkCandidate(m.url, m.name, child_path, "more"))
+            yield from self._follow(
+                disc.LinkCandidate(m.url, m.name, child_path, "more"), depth=depth
+            )
         entry_keys = {
             canonical_url(e.url) for e in page.entries if kind != "hub" or not is_section_url(e.url)
         }
         for link in disc.page_links(doc, entry_keys):
             link.path = child_path if kind == "hub" else path
-            yield from self._follow(link)
+            yield from self._follow(link, depth=depth)
         if kind == "hub":
             yield ChannelItem(
                 url=clean_url(url),
@@ -412,6 +504,19 @@ class PortalSpider(scrapy.Spider):
         if page.entries and newest is None and self.article_fallback > 0:
             yield from self._open_articles(page, cand, column_url, response)
             return
+        if not page.entries and not page.placeholder:
+            # Nothing listed: truly blank, or rows that only a browser would fetch.
+            hidden = script_list_reason(self._text(response))
+            if hidden:
+                yield self._column_item(
+                    column_url,
+                    cand,
+                    None,
+                    status="unreachable",
+                    http_status=response.status,
+                    error=hidden,
+                )
+                return
         yield self._column_item(column_url, cand, page, http_status=response.status)
 
     def _further_source(
@@ -545,7 +650,19 @@ class PortalSpider(scrapy.Spider):
         )
 
     def parse_frame(self, response: Response):
-        page = parse_list_page(self._text(response), response.url, self.today, self.scope)
+        text = self._text(response)
+        error = error_page_reason(text)
+        if error:
+            yield self._column_item(
+                response.meta["column_url"],
+                response.meta["cand"],
+                None,
+                status="unreachable",
+                http_status=response.status,
+                error=error,
+            )
+            return
+        page = parse_list_page(text, response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
 
     def parse_data(self, response: Response):
@@ -614,8 +731,15 @@ class PortalSpider(scrapy.Spider):
     def parse_article(self, response: Response):
         state, index = response.meta["state"], response.meta["index"]
         entry = state["targets"][index]
-        found = parse_article_date(self._text(response), response.url, self.today)
         url_date = update_or_none(entry.url_date, self.today)
+        text = self._text(response)
+        error = error_page_reason(text)
+        if error:  # its dates are the error page's, not the article's: a failed read
+            state["reads"].append(ArticleRead(FAILED, url_date=url_date))
+            state["failed"] = error
+            yield from self._next_article(state, index)
+            return
+        found = parse_article_date(text, response.url, self.today)
         if found is None:
             read = ArticleRead(DATELESS, url_date=url_date)
         else:
@@ -690,6 +814,7 @@ class PortalSpider(scrapy.Spider):
             http_status=http_status,
             error=error,
         )
+        self.columns_found += 1
         if status == "unreachable":
             item.status = "unreachable"
             return item
@@ -754,5 +879,7 @@ def _ascending(page: ListPage) -> bool:
 
 def _reason(failure: Failure) -> str:
     if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
+        response = failure.value.response
+        challenge = challenge_reason(PortalSpider._text(response)) if response.body else None
+        return f"HTTP {response.status}" + (f": {challenge}" if challenge else "")
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]

@@ -80,8 +80,10 @@ class CrawlRun(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    # running | finished | site_down | failed
+    # running | finished | incomplete | stopped | site_down | failed (store/recorder.py)
     outcome: Mapped[str] = mapped_column(String(20), default="running")
+    # Why an incomplete or stopped run did not see the whole site (SUMMARY, report, alerts).
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
     site_status: Mapped[str | None] = mapped_column(String(10))  # up | down
     job_id: Mapped[str | None] = mapped_column(String(100))  # scrapyd job id
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # Scrapy stats (JSON-safe)

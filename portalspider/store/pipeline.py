@@ -112,12 +112,14 @@ class StorePipeline:
         context = crawl_context(self.crawler)
         discovery = context.discovery if context is not None else None
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
-        # A crawl stopped by Ctrl-C / scrapyd cancel did not see the whole site.
-        complete = (discovery is None or discovery.complete) and self.crawler.crawling
+        # A crawl stopped by Ctrl-C / scrapyd cancel (close reason ``shutdown``) did not see
+        # the whole site: it is recorded ``stopped``; one the spider found incomplete (a
+        # bound hit, an error or off-site home page, a failed sitemap) ``incomplete``.
+        stopped = not self.crawler.crawling
         rules = ColumnRules(context.config) if context is not None else None
         try:
             self.summary = self.recorder.finish(
-                discovery_complete=complete,
+                discovery_complete=discovery is None or discovery.complete,
                 stats=stats,
                 failed_urls=list(discovery.failures) if discovery is not None else [],
                 is_ignored=(
@@ -125,6 +127,8 @@ class StorePipeline:
                     if rules is not None
                     else None
                 ),
+                incomplete_reason=discovery.reason if discovery is not None else None,
+                stopped=stopped,
             )
         except Exception as exc:
             # One line (a damaged table, a lost server), no traceback; the crawl command
@@ -171,6 +175,9 @@ class StorePipeline:
             "store/duration": run_stats.get("duration"),
             # Columns unreachable in this crawl and the one before: 链接不可用 problems.
             "store/unreachable_problems": list(summary.get("unreachable_problems", [])),
+            # Why the run did not see the whole site (None when complete): SUMMARY and the
+            # webmaster's alert read it; nothing was marked gone or closed for absence.
+            "store/incomplete_reason": summary.get("incomplete_reason"),
         }
         for key, value in values.items():
             self.crawler.stats.set_value(key, value)

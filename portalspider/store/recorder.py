@@ -14,6 +14,16 @@ SQLite, one write lock) never wait long for each other, and a crash loses little
    state from this run's observations: status, ``runs_in_status``, ``stale_since``,
    findings opened/closed, columns gone; and stores the run summary.
 
+A bad day must not erase history (issue 13 item 1). A run is *complete* (outcome
+``finished``) only when the site was up, the spider saw the whole site (no bound hit, no
+error or off-site home page, no failed sitemap) and it found at least half the columns of
+the last complete run; otherwise it is ``incomplete`` (the reason is stored in
+``crawl_run.incomplete_reason`` and the summary) or ``stopped`` (Ctrl-C, scrapyd cancel).
+Only complete runs call columns gone, and only a column missing from two complete runs in
+a row. Incomplete runs still record what they did observe: a column read and found
+fixed closes its finding (that is an observation), a new problem opens one; what was not
+seen changes nothing.
+
 A crash mid-crawl therefore leaves earlier runs untouched: the interrupted run stays
 ``running`` with the observations of its committed batches, and columns it created are
 invisible to readers (they were never finalized: ``last_seen_run_id`` is null).
@@ -45,6 +55,16 @@ from portalspider.vocab import (
     PROBLEM_STATUSES,
     SPARSE_STATUSES,
     UNREACHABLE,
+)
+
+#: ``crawl_run.outcome``: the run saw the whole site / did not (reason stored) / was
+#: stopped by a signal / found the home page down / could not be recorded.
+FINISHED, INCOMPLETE, STOPPED, SITE_DOWN, FAILED = (
+    "finished",
+    "incomplete",
+    "stopped",
+    "site_down",
+    "failed",
 )
 
 logger = logging.getLogger(__name__)
@@ -127,6 +147,24 @@ def _volume(item: Any) -> dict[str, Any]:
         "counts_complete": None if complete is None else bool(complete),
         "min_items": dict(rule) if isinstance(rule, dict) else None,
     }
+
+
+def _shrunk(columns: int, last_complete: CrawlRun | None) -> str | None:
+    """Why a run that found under half the columns of the last complete one is incomplete."""
+    before = int(((last_complete.summary or {}) if last_complete else {}).get("columns") or 0)
+    if last_complete is None or columns * 2 >= before:
+        return None
+    return (
+        f"found {columns} columns, under half of the {before} of the last complete crawl "
+        f"(run {last_complete.id})"
+    )
+
+
+def _missed_before(col: Column, last_complete: CrawlRun | None) -> bool:
+    """The column was missing from the last complete run too (a second miss: gone)."""
+    if last_complete is None:
+        return False
+    return col.last_seen_run_id is None or col.last_seen_run_id < last_complete.id
 
 
 def _limit(value: str | None, size: int) -> str | None:
@@ -394,7 +432,7 @@ class RunRecorder:
                 session.execute(
                     update(CrawlRun)
                     .where(CrawlRun.id == self.run_id)
-                    .values(outcome="failed", finished_at=utcnow(), summary={"error": reason})
+                    .values(outcome=FAILED, finished_at=utcnow(), summary={"error": reason})
                 )
         except Exception as exc:  # the database itself is the problem; say so once
             logger.error("could not mark run %s failed: %s", self.run_id, exc)
@@ -406,6 +444,8 @@ class RunRecorder:
         stats: dict[str, Any] | None = None,
         failed_urls: list[str] | tuple[str, ...] = (),
         is_ignored: IgnoreRule | None = None,
+        incomplete_reason: str | None = None,
+        stopped: bool = False,
     ) -> dict[str, Any]:
         """Flush, derive every column's current state and findings, close the run.
 
@@ -428,6 +468,8 @@ class RunRecorder:
                 stats=stats,
                 failed_urls=failed_urls,
                 is_ignored=is_ignored,
+                incomplete_reason=incomplete_reason,
+                stopped=stopped,
             )
         self.store_seconds += time.perf_counter() - started
         summary["store_seconds"] = round(self.store_seconds, 3)
@@ -450,6 +492,8 @@ class RunRecorder:
         stats: dict[str, Any] | None,
         failed_urls: list[str] | tuple[str, ...] = (),
         is_ignored: IgnoreRule | None = None,
+        incomplete_reason: str | None = None,
+        stopped: bool = False,
     ) -> dict[str, Any]:
         run_id, today = self.run_id, self.today
         observed = {
@@ -466,7 +510,27 @@ class RunRecorder:
         site_up = self._site_was_up(observed)
         unreachable_before = self._unreachable_last_run(session)
         broken: list[str] = []  # columns unreachable in two consecutive crawls
-        mark_gone = site_up and discovery_complete
+        last_complete = session.scalars(
+            select(CrawlRun)
+            .where(
+                CrawlRun.site_id == self.site_id,
+                CrawlRun.id < run_id,
+                CrawlRun.outcome == FINISHED,
+            )
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        ).first()
+        if self.site_status == "down":
+            outcome, reason = SITE_DOWN, None
+        elif stopped:
+            outcome, reason = STOPPED, incomplete_reason or "stopped before the end (shutdown)"
+        else:
+            reason = incomplete_reason or (
+                None if discovery_complete else "discovery incomplete: a page above failed"
+            )
+            reason = reason or _shrunk(len(observed), last_complete)
+            outcome = INCOMPLETE if reason else FINISHED
+        mark_gone = site_up and outcome == FINISHED
         hidden_under = [_directory(url_key(u)) for u in failed_urls]
 
         col_updates: list[dict[str, Any]] = []
@@ -486,7 +550,9 @@ class RunRecorder:
                 col.status if finalized else None,
                 obs.status if obs is not None else None,
                 has_finding=finding is not None,
-                gone_allowed=mark_gone and not _under_any(col.url_key, hidden_under),
+                gone_allowed=mark_gone
+                and _missed_before(col, last_complete)
+                and not _under_any(col.url_key, hidden_under),
                 ignored=ignored,
             )
             if finding is not None and step.finding in ("fixed", "gone", "ignored", "superseded"):
@@ -581,12 +647,13 @@ class RunRecorder:
 
         summary = self._summary(observed, new_findings, closed, newly, site_up, mark_gone, stats)
         summary["unreachable_problems"] = sorted(broken)
-        outcome = "site_down" if self.site_status == "down" else "finished"
+        summary["incomplete_reason"] = reason
         session.execute(
             update(CrawlRun)
             .where(CrawlRun.id == run_id)
             .values(
                 outcome=outcome,
+                incomplete_reason=reason,
                 finished_at=utcnow(),
                 site_status=self.site_status or ("up" if site_up else None),
                 stats=json_safe(stats) if stats is not None else None,
@@ -607,7 +674,8 @@ class RunRecorder:
             .where(
                 CrawlRun.site_id == self.site_id,
                 CrawlRun.id < self.run_id,
-                CrawlRun.outcome == "finished",
+                # Incomplete runs reached the site too; a column they missed breaks the chain.
+                CrawlRun.outcome.in_((FINISHED, INCOMPLETE)),
             )
             .order_by(CrawlRun.id.desc())
             .limit(50)
