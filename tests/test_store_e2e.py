@@ -27,7 +27,7 @@ TODAY = dt.date(2026, 3, 2)
 pytestmark = pytest.mark.slow
 
 
-def test_two_crawls_open_fix_and_gone(db_url: str, tmp_path: Path) -> None:
+def test_crawls_open_fix_and_gone(db_url: str, tmp_path: Path) -> None:
     portal = demo.build_portal(seed=7, today=TODAY)
     # The demo's deliberately broken columns stay broken: a failed column page must not
     # stop the store from marking a vanished column gone.
@@ -48,6 +48,16 @@ def test_two_crawls_open_fix_and_gone(db_url: str, tmp_path: Path) -> None:
         later = TODAY + dt.timedelta(days=1)
         second = crawl(site, tmp_path, f"PORTALSPIDER_TODAY={later}", db_url=db_url)
         assert second.returncode == 0, second.stderr[-3000:]
+        # One complete crawl without it is no proof it left the site; a second one is.
+        engine = make_engine(db_url)
+        try:
+            with session_factory(engine)() as s:
+                missing = s.scalars(select(Column).where(Column.url == vanishes)).one()
+                assert missing.status == "ok"
+        finally:
+            engine.dispose()
+        third = crawl(site, tmp_path, f"PORTALSPIDER_TODAY={later}", db_url=db_url)
+        assert third.returncode == 0, third.stderr[-3000:]
 
     engine = make_engine(db_url)
     try:
@@ -73,6 +83,6 @@ def test_two_crawls_open_fix_and_gone(db_url: str, tmp_path: Path) -> None:
             for url in stale[1:]:
                 if by_url[url].status == "stale":
                     assert findings_of(url) == [("stale", True, None)]
-                    assert by_url[url].runs_in_status == 2
+                    assert by_url[url].runs_in_status == 3
     finally:
         engine.dispose()
