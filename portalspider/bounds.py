@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from portalspider.projectsettings import get_int
 
 # Links that page through time, by their text or their query.
 CALENDAR_TEXT = re.compile(
@@ -40,13 +43,13 @@ class CrawlBounds:
     max_requests: int = 20000  # hard cap, whatever was found
 
     @classmethod
-    def from_settings(cls, settings) -> CrawlBounds:
+    def from_settings(cls, settings: Any) -> CrawlBounds:
         return cls(
-            max_depth=settings.getint("PORTALSPIDER_MAX_DEPTH", cls.max_depth),
-            max_url_length=settings.getint("PORTALSPIDER_MAX_URL_LENGTH", cls.max_url_length),
-            min_budget=settings.getint("PORTALSPIDER_MIN_BUDGET", cls.min_budget),
-            per_column=settings.getint("PORTALSPIDER_REQUEST_BUDGET", cls.per_column),
-            max_requests=settings.getint("PORTALSPIDER_MAX_REQUESTS", cls.max_requests),
+            max_depth=get_int(settings, "PORTALSPIDER_MAX_DEPTH", cls.max_depth),
+            max_url_length=get_int(settings, "PORTALSPIDER_MAX_URL_LENGTH", cls.max_url_length),
+            min_budget=get_int(settings, "PORTALSPIDER_MIN_BUDGET", cls.min_budget),
+            per_column=get_int(settings, "PORTALSPIDER_REQUEST_BUDGET", cls.per_column),
+            max_requests=get_int(settings, "PORTALSPIDER_MAX_REQUESTS", cls.max_requests),
         )
 
     def budget(self, columns_found: int) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from portalspider.bounds import CrawlBounds, is_calendar_link, repeated_path
 from portalspider.extract.errorpage import error_page_reason, script_list_reason
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,3 +67,44 @@ def test_a_truly_empty_list_stays_blank() -> None:
     assert script_list_reason(_read("blank_with_counter.html")) is None
     blank = (FIXTURES / "synthetic" / "placeholder_blank.html").read_text(encoding="utf-8")
     assert script_list_reason(blank) is None
+
+
+# -- crawl bounds (portalspider/bounds.py) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "repeated"),
+    [
+        ("http://x.gov.cn/xwzx/xwzx/", True),
+        ("http://x.gov.cn/a/b/a/b/", True),
+        ("http://x.gov.cn/zwgk/xwzx/zwgk/index.html", True),
+        ("http://x.gov.cn/art/2021/1/1/art_1_2.html", False),  # numbers repeat in dates
+        ("http://x.gov.cn/zwgk/zfxxgk/fdzdgknr/", False),
+        ("http://x.gov.cn/1/1/1/", True),
+    ],
+)
+def test_repeated_paths(url: str, repeated: bool) -> None:
+    assert repeated_path(url) is repeated
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "calendar"),
+    [
+        ("http://x.gov.cn/hd/?month=2026-01", "", True),
+        ("http://x.gov.cn/hd/?d=20260101", "", True),
+        ("http://x.gov.cn/hd/list.jsp?p=3", "下个月", True),
+        ("http://x.gov.cn/hd/list.jsp?p=3", "上一年", True),
+        ("http://x.gov.cn/col/list.jsp?channelId=123456", "通知公告", False),
+        ("http://x.gov.cn/col/list.jsp?id=2019", "政策文件", False),
+    ],
+)
+def test_calendar_links(url: str, name: str, calendar: bool) -> None:
+    assert is_calendar_link(url, name) is calendar
+
+
+def test_the_budget_grows_with_columns_up_to_the_cap() -> None:
+    bounds = CrawlBounds(min_budget=500, per_column=5, max_requests=2000)
+    assert [bounds.budget(n) for n in (0, 100, 200, 1000)] == [500, 500, 1000, 2000]
+    assert bounds.refusal("http://x.gov.cn/a/", 9) == "depth"
+    assert bounds.refusal("http://x.gov.cn/" + "a" * 300 + "/", 1) == "url length"
+    assert bounds.refusal("http://x.gov.cn/a/", 1) is None

@@ -84,6 +84,11 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
         dt.date(2025, 7, 1),
     ),
     "PORTALSPIDER_ARTICLE_FALLBACK": ("5", lambda s, t: _spider(s, t).context.article_fallback, 5),
+    "PORTALSPIDER_MAX_DEPTH": ("4", lambda s, t: _spider(s, t).bounds.max_depth, 4),
+    "PORTALSPIDER_MAX_URL_LENGTH": ("120", lambda s, t: _spider(s, t).bounds.max_url_length, 120),
+    "PORTALSPIDER_MIN_BUDGET": ("50", lambda s, t: _spider(s, t).bounds.min_budget, 50),
+    "PORTALSPIDER_REQUEST_BUDGET": ("3", lambda s, t: _spider(s, t).bounds.per_column, 3),
+    "PORTALSPIDER_MAX_REQUESTS": ("900", lambda s, t: _spider(s, t).bounds.max_requests, 900),
     "PORTALSPIDER_DATABASE_URL": (
         "sqlite:///elsewhere.db",
         lambda s, t: database_url(s),
