@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.crawlutil import serving
 
 #: ``route(path) -> (status, headers, body)``
 Route = Callable[[str], tuple[int, dict[str, str], bytes]]
@@ -23,7 +24,7 @@ def html(body: bytes) -> tuple[int, dict[str, str], bytes]:
 
 @contextmanager
 def serve(route: Route) -> Iterator[tuple[str, list[str]]]:
-    """Serve ``route`` on an ephemeral port; yields the base URL and the paths requested."""
+    """Serve ``route`` (``crawlutil.serving``); yields the base URL and the paths requested."""
     requested: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -42,12 +43,5 @@ def serve(route: Route) -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", requested
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url, requested
