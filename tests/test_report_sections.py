@@ -22,7 +22,13 @@ def test_markdown_has_every_html_section(report) -> None:  # noqa: F811
     assert report.warnings
     assert report.unreachable
     assert _md_headings(md) == _html_headings(html)
-    for heading in ("六、已整改的问题", "七、需关注的栏目", "临期栏目", "无法访问的栏目"):
+    for heading in (
+        "六、已整改的问题",
+        "七、建议合并删减",
+        "八、需关注的栏目",
+        "临期栏目",
+        "无法访问的栏目",
+    ):
         assert any(h.startswith(heading) for h in _md_headings(md)), heading
 
 
@@ -34,6 +40,6 @@ def test_markdown_has_the_scope_note(report) -> None:  # noqa: F811
 
 def test_markdown_lists_the_watched_columns(report) -> None:  # noqa: F811
     md = render_markdown(report)
-    watch = md[md.index("七、需关注的栏目") :]
+    watch = md[md.index("八、需关注的栏目") :]
     for col in [*report.warnings, *report.unreachable]:
         assert col.path_text.split("/")[-1] in watch

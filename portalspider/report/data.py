@@ -60,7 +60,8 @@ PROBLEM_PHRASES = {
     "stale": "栏目超过{age_days}天未更新(最后更新{last_update},要求{threshold_days}天)",
     "undated": "栏目信息未注明发布时间,视为未更新",
     "blank": "空白栏目,未发布任何信息",
-    "sparse": "栏目更新较少(近30天更新{items_30d}条,近一年{items_365d}条,最后更新{last_update})",
+    "sparse": "栏目更新较少(近{rule_days}天更新{rule_items}条,要求至少{rule_count}条;"
+    "近一年更新{items_365d}条,最后更新{last_update})",
     "unreachable": "栏目无法访问(检测时页面打开失败,请核实)",
     "warning": "栏目临期(已{age_days}天未更新,要求{threshold_days}天)",
 }
@@ -72,6 +73,15 @@ LONGEST_FINDINGS = 10
 # is read as "in the last 30 days"; a weekly reader simply sees some items twice.
 RESOLVED_DAYS = 30
 RESOLUTION_LABELS = {"fixed": "已整改", "gone": "栏目已撤并"}
+# 建议合并删减 ("对信息保障不力的栏目,要进行合并删减"): a column whose every crawl in the last
+# CANDIDATE_DAYS days found it stale, blank or sparse, seen by at least CANDIDATE_MIN_RUNS
+# crawls whose first and last lie at least CANDIDATE_SPAN_DAYS apart (one bad month, or a
+# single crawl, is not a history). Observations are read from the store, so a column's
+# record starts with the first crawl that saw it.
+CANDIDATE_DAYS = 90
+CANDIDATE_SPAN_DAYS = 60
+CANDIDATE_MIN_RUNS = 2
+CANDIDATE_STATUSES = ("stale", "blank", "sparse")
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,8 @@ class ColumnRow:
     items_365d: int | None = None
     counts_complete: bool = True
     problem: str | None = None  # the open finding's kind (``unreachable``: failed twice)
+    # the 更新较少 rule judged with and its count: {count, days, items, complete}
+    min_items: dict[str, Any] | None = None
 
     @property
     def is_problem(self) -> bool:
@@ -134,20 +146,46 @@ class ColumnRow:
     def path_text(self) -> str:
         return column_path(self.path, self.name)
 
-    @property
-    def problem_text(self) -> str:
-        """The status in words with its figures (``PROBLEM_PHRASES``)."""
-        figures = {
+    def _figures(self) -> dict[str, object]:
+        return {
             "age_days": self.age_days,
             "threshold_days": self.threshold_days,
             "last_update": self.last_update.isoformat() if self.last_update else None,
             "items_30d": self.count_text(self.items_30d),
             "items_365d": self.count_text(self.items_365d),
+            **self.rule_figures,
         }
+
+    @property
+    def problem_text(self) -> str:
+        """The status in words with its figures (``PROBLEM_PHRASES``)."""
+        figures = self._figures()
         if self.status == UNREACHABLE and self.problem == UNREACHABLE:
             return f"{problem_label(UNREACHABLE)}(连续两次检测栏目页面均无法打开)"
         phrase = PROBLEM_PHRASES.get(self.status, self.status_label)
         return phrase.format(**{k: "—" if v is None else v for k, v in figures.items()})
+
+    @property
+    def rule_figures(self) -> dict[str, str | None]:
+        """The 更新较少 rule's days and count and the items it counted (``≥N``: lower bound)."""
+        rule = self.min_items or {}
+        items = rule.get("items")
+        shown = None
+        if isinstance(items, int):
+            shown = f"≥{items}" if rule.get("complete") is False else str(items)
+        days, count = rule.get("days"), rule.get("count")
+        return {
+            "rule_days": None if days is None else str(days),
+            "rule_count": None if count is None else str(count),
+            "rule_items": shown,
+        }
+
+    @property
+    def volume_text(self) -> str:
+        """更新较少 figures for the HTML and Markdown tables (empty for other statuses)."""
+        if self.status != "sparse":
+            return ""
+        return self.problem_text.removeprefix("栏目更新较少")
 
     def count_text(self, count: int | None) -> str | None:
         """An item count, ``≥N`` when the pages read ended early (a lower bound)."""
@@ -243,6 +281,36 @@ class ClosedFinding:
         return RESOLUTION_LABELS.get(self.resolution, self.resolution)
 
 
+@dataclass(frozen=True)
+class MergeCandidate:
+    """建议合并删减: a column stale, blank or sparse in every crawl of the window."""
+
+    path: list[str]
+    name: str
+    url: str
+    unit: str
+    first_seen: dt.date  # the first crawl in the window that found it so
+    last_seen: dt.date  # the latest one
+    crawls: int
+    statuses: tuple[str, ...]  # every status seen, in ``CANDIDATE_STATUSES`` order
+
+    @property
+    def column(self) -> str:
+        return column_path(self.path, self.name)
+
+    @property
+    def statuses_label(self) -> str:
+        return "、".join(status_label(s) for s in self.statuses)
+
+    @property
+    def history_text(self) -> str:
+        """The history in words, as the Word report and the tables state it."""
+        return (
+            f"{self.first_seen.isoformat()}至{self.last_seen.isoformat()}"
+            f"共{self.crawls}次检测均为{self.statuses_label}"
+        )
+
+
 @dataclass
 class Report:
     site_name: str
@@ -259,6 +327,12 @@ class Report:
     longest: list[OpenFinding]
     status_counts: Counter[str]
     resolved: list[ClosedFinding] = field(default_factory=list)
+    candidates: list[MergeCandidate] = field(default_factory=list)
+
+    @property
+    def candidate_days(self) -> int:
+        """The window of ``candidates`` (建议合并删减)."""
+        return CANDIDATE_DAYS
 
     @property
     def resolved_days(self) -> int:
@@ -382,7 +456,57 @@ def build_report(
         longest=_longest(session, site, today, default_unit),
         status_counts=Counter(row.status for row in rows),
         resolved=_resolved(session, site, today, default_unit),
+        candidates=merge_candidates(session, site, today, default_unit),
     )
+
+
+def merge_candidates(
+    session: Session, site: Site, today: dt.date, default_unit: str | None = None
+) -> list[MergeCandidate]:
+    """建议合并删减 from the store's observations (the rule: ``CANDIDATE_DAYS`` above).
+
+    Only columns still on the site count (a removed one needs no advice); a crawl still
+    running is no evidence yet.
+    """
+    since = today - dt.timedelta(days=CANDIDATE_DAYS)
+    query = (
+        select(Column, Observation.status, CrawlRun.started_at)
+        .join(Observation, Observation.column_id == Column.id)
+        .join(CrawlRun, CrawlRun.id == Observation.run_id)
+        .where(
+            Column.site_id == site.id,
+            Column.status.not_in((GONE, IGNORED)),
+            CrawlRun.outcome != "running",
+        )
+    )
+    seen: dict[int, tuple[Column, list[tuple[dt.date, str]]]] = {}
+    for column, status, started in session.execute(query):
+        day = shanghai_time(started).date()
+        if since < day <= today:
+            seen.setdefault(column.id, (column, []))[1].append((day, status))
+    found = []
+    for column, history in seen.values():
+        days = sorted(day for day, _ in history)
+        statuses = {status for _, status in history}
+        if (
+            len(history) < CANDIDATE_MIN_RUNS
+            or (days[-1] - days[0]).days < CANDIDATE_SPAN_DAYS
+            or not statuses <= set(CANDIDATE_STATUSES)
+        ):
+            continue
+        found.append(
+            MergeCandidate(
+                path=list(column.path or []),
+                name=column.name,
+                url=column.url,
+                unit=column.unit or default_unit or NO_UNIT,
+                first_seen=days[0],
+                last_seen=days[-1],
+                crawls=len(history),
+                statuses=tuple(s for s in CANDIDATE_STATUSES if s in statuses),
+            )
+        )
+    return sorted(found, key=lambda c: (c.unit, c.first_seen, c.column))
 
 
 def _column_row(
@@ -416,6 +540,7 @@ def _column_row(
         items_365d=getattr(column, "items_365d", None),
         counts_complete=getattr(column, "counts_complete", None) is not False,
         problem=finding_kind,
+        min_items=dict(column.min_items) if isinstance(column.min_items, dict) else None,
     )
 
 

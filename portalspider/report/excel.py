@@ -36,6 +36,7 @@ COLUMNS_HEADER = (
     "序号", "栏目", "栏目链接", "类别", "状态", "最后更新", "最新信息", "已过天数", "时限天数",
     "近30天更新条数", "近90天更新条数", "近一年更新条数", "责任单位", "报备至",
 )  # fmt: skip
+CANDIDATES_HEADER = ("序号", "栏目", "责任单位", "检测情况", "首次", "最近", "检测次数")
 RESOLVED_HEADER = ("序号", "栏目", "原问题", "发现日期", "整改日期", "整改方式", "整改责任单位")
 
 
@@ -85,6 +86,23 @@ def render_xlsx(report: Report, extras: OfficeExtras) -> bytes:
                 item.unit,
             )
             for number, item in enumerate(report.resolved, start=1)
+        ],
+        wrap=(),
+    )
+    _fill(
+        book.create_sheet("建议合并删减"),
+        CANDIDATES_HEADER,
+        [
+            (
+                number,
+                office_path(item.path, item.name),
+                item.unit,
+                item.statuses_label,
+                item.first_seen,
+                item.last_seen,
+                item.crawls,
+            )
+            for number, item in enumerate(report.candidates, start=1)
         ],
         wrap=(),
     )

@@ -98,6 +98,18 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
                 done = f"{item.kind_label}问题已于{cn_date(item.closed_on)}整改"
             _para(doc, f"{number}.{where}:{done}。(整改责任单位:{item.unit})")
 
+    _heading(doc, "四、建议合并删减的栏目")
+    if not report.candidates:
+        _para(doc, f"近{report.candidate_days}天内无每次检测均存在问题的栏目。")
+    else:
+        _para(
+            doc,
+            f"以下栏目近{report.candidate_days}天内每次检测均存在问题,信息保障不力,建议合并删减:",
+        )
+        for number, candidate in enumerate(report.candidates, start=1):
+            where = office_path(candidate.path, candidate.name)
+            _para(doc, f"{number}.{where}:{candidate.history_text}。(责任单位:{candidate.unit})")
+
     _signature(doc, report, extras)
     _footer_page_number(doc)
     doc.core_properties.title = f"关于{report.site_name}自查情况报告"
