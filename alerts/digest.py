@@ -23,15 +23,26 @@ KIND_ORDER = {
     "site_down": -1,
     "availability_alert": -1,
     "availability_warn": -1,
+    "crawl_incomplete": -1,
     "escalation": 0,
     "alert": 1,
     "reminder": 2,
     "pre_alert": 3,
     "resolved": 4,
     "site_up": 5,
+    "crawl_complete": 5,
 }
 ACTION_KINDS = frozenset({"escalation", "alert", "reminder"})
-SITE_KINDS = frozenset({"site_down", "site_up", "availability_warn", "availability_alert"})
+SITE_KINDS = frozenset(
+    {
+        "site_down",
+        "site_up",
+        "availability_warn",
+        "availability_alert",
+        "crawl_incomplete",
+        "crawl_complete",
+    }
+)
 
 KIND_LABELS = {
     "alert": "需整改",
@@ -43,6 +54,8 @@ KIND_LABELS = {
     "site_up": "网站已恢复",
     "availability_warn": "网站访问不稳定",
     "availability_alert": "站点无法访问（单项否决）",
+    "crawl_incomplete": "检测不完整",
+    "crawl_complete": "检测已恢复完整",
 }
 
 
@@ -51,7 +64,8 @@ class Notice:
     """One column's line in a digest (what one AlertEvent says)."""
 
     # pre_alert | alert | reminder | escalation | resolved | site_down | site_up |
-    # availability_warn | availability_alert (the week's probes, ``alerts.availability``)
+    # availability_warn | availability_alert (the week's probes, ``alerts.availability``) |
+    # crawl_incomplete | crawl_complete (a streak of incomplete crawls, ``lifecycle.STREAKS``)
     kind: str
     column_id: int
     name: str
@@ -68,8 +82,9 @@ class Notice:
     seq: int = 0  # reminder number
     days_left: int | None = None  # pre-alert: days until stale
     problem: str | None = None  # the finding's kind (``unreachable``: failed twice in a row)
-    # site_down: why the home page failed; availability_*: the week's probe counts (never
-    # crawled text)
+    # site_down: why the home page failed; availability_*: the week's probe counts;
+    # crawl_incomplete: the run's incomplete_reason (may quote crawled URLs: each medium's
+    # template escapes it)
     detail: str | None = None
     # 更新较少: the column's rule and its count as judged (``Column.min_items``:
     # {count, days, items, complete}); None when no rule was in force.

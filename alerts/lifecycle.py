@@ -15,7 +15,8 @@ with a channel (``alerts.recipients``). Nothing is decided for nobody: a unit th
 contact later is told then, and its first message about a finding is the alert. A column
 unreachable twice in a row (finding kind ``unreachable``) is also alerted to the
 webmaster. The site itself being down is one alert per outage to the webmaster, and a
-resolved notice when it is back (``site_notices``; recorded by the outbox's unique key).
+resolved notice when it is back; a streak of incomplete crawls likewise (``STREAKS``;
+recorded by the outbox's unique key).
 
 Dates: "when was the last reminder" is the date the deciding run judged against (its
 ``summary["today"]``, which honours ``PORTALSPIDER_TODAY``; else the Asia/Shanghai date it
@@ -28,6 +29,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -336,8 +338,43 @@ def decide_pass(
 OUTAGE_LOOKBACK_RUNS = 200
 
 
-def _is_down(outcome: str, site_status: str | None) -> bool:
-    return outcome == "site_down" or site_status == "down"
+@dataclass(frozen=True)
+class Streak:
+    """A kind of site-level outage: which runs take part, which are bad, what is said."""
+
+    outcomes: tuple[str, ...]  # the runs that count (others neither start nor end it)
+    opened: str  # notice kind for the streak's first run (once per streak)
+    closed: str  # notice kind for the first good run after it
+    log: str  # what to warn when nobody can be told
+
+    def bad(self, row: Any) -> bool:
+        if self.opened == "site_down":
+            return bool(row.outcome == "site_down" or row.site_status == "down")
+        return bool(row.outcome == "incomplete")
+
+    def detail(self, row: Any) -> str | None:
+        if self.opened == "site_down":
+            error = (row.summary or {}).get("site_error")
+            return str(error) if error else None
+        return str(row.incomplete_reason) if row.incomplete_reason else None
+
+
+# A down site, and a crawl that did not see the whole site (issue 13.1): each told to the
+# webmaster once per streak, with a resolved notice when it ends.
+STREAKS = (
+    Streak(
+        ("finished", "site_down"),
+        "site_down",
+        "site_up",
+        "the site is down and nobody can be told",
+    ),
+    Streak(
+        ("finished", "incomplete"),
+        "crawl_incomplete",
+        "crawl_complete",
+        "the crawl is incomplete and nobody can be told",
+    ),
+)
 
 
 def site_notices(
@@ -348,17 +385,40 @@ def site_notices(
     today: dt.date,
     reach: Reach,
 ) -> list[Decision]:
-    """One ``site_down`` per outage (a streak of down runs) and one ``site_up`` after it.
+    """Every ``STREAKS`` notice due after ``run_id`` (the webmaster's, about the site)."""
+    return [
+        d
+        for streak in STREAKS
+        for d in _streak_notice(session, config, site_id, run_id, today, reach, streak)
+    ]
 
-    An outage is named by its first run (``site:<site>:<run>``); what was told is read back
+
+def _streak_notice(
+    session: Session,
+    config: SiteConfig,
+    site_id: int,
+    run_id: int,
+    today: dt.date,
+    reach: Reach,
+    streak: Streak,
+) -> list[Decision]:
+    """One ``opened`` notice per streak of bad runs and one ``closed`` after it.
+
+    A streak is named by its first run (``site:<site>:<run>``); what was told is read back
     from the outbox keys, whose uniqueness also settles two processes racing.
     """
     runs = session.execute(
-        select(CrawlRun.id, CrawlRun.outcome, CrawlRun.site_status, CrawlRun.summary)
+        select(
+            CrawlRun.id,
+            CrawlRun.outcome,
+            CrawlRun.site_status,
+            CrawlRun.summary,
+            CrawlRun.incomplete_reason,
+        )
         .where(
             CrawlRun.site_id == site_id,
             CrawlRun.id <= run_id,
-            CrawlRun.outcome.in_(("finished", "site_down")),
+            CrawlRun.outcome.in_(streak.outcomes),
         )
         .order_by(CrawlRun.id.desc())
         .limit(OUTAGE_LOOKBACK_RUNS)
@@ -366,12 +426,12 @@ def site_notices(
     if not runs or runs[0].id != run_id:
         return []
     i = 0
-    while i < len(runs) and not _is_down(runs[i].outcome, runs[i].site_status):
-        i += 1  # the latest run is up: look for the outage before it
+    while i < len(runs) and not streak.bad(runs[i]):
+        i += 1  # the latest run is good: look for the streak before it
     if i >= len(runs):
         return []
     j = i
-    while j + 1 < len(runs) and _is_down(runs[j + 1].outcome, runs[j + 1].site_status):
+    while j + 1 < len(runs) and streak.bad(runs[j + 1]):
         j += 1
     first = runs[j]
     key = f"site:{site_id}:{first.id}"
@@ -385,25 +445,26 @@ def site_notices(
     )
     sent = {k.split(":")[3] for k in told}
     recipient = webmaster_name(config)
-    kind = "site_down" if i == 0 else "site_up"
-    if kind in sent or (kind == "site_up" and "site_down" not in sent):
+    kind = streak.opened if i == 0 else streak.closed
+    if kind in sent or (kind == streak.closed and streak.opened not in sent):
         return []
     if recipient is None or not reach.reachable(recipient):
-        if kind == "site_down":
+        if kind == streak.opened:
             logger.warning(
-                "alerts: the site is down and nobody can be told: give site.webmaster "
-                "(or the defaults.unit unit) an email or WeCom contact"
+                "alerts: %s: give site.webmaster (or the defaults.unit unit) an email or "
+                "WeCom contact",
+                streak.log,
             )
         return []
     since = run_date(None, first.summary) or today
-    error = (runs[i].summary or {}).get("site_error") if kind == "site_down" else None
+    detail = streak.detail(runs[i]) if kind == streak.opened else None
     notice = Notice(
         kind=kind,
         column_id=0,
         name=config.name,
         url=config.url,
-        status="down" if kind == "site_down" else "ok",
+        status=("down" if kind == "site_down" else "incomplete" if i == 0 else "ok"),
         since=since,
-        detail=str(error) if error else None,
+        detail=detail,
     )
     return [Decision(None, notice, recipient, site_key=f"{key}:{kind}")]

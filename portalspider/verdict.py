@@ -161,7 +161,11 @@ def home_row(
     return Row(HOME_STALE, FAIL if age > HOME_PAGE_DAYS else PASS, detail)
 
 
-def columns_row(counts: ColumnCounts) -> Row:
+def columns_row(counts: ColumnCounts, incomplete_reason: str | None = None) -> Row:
+    """栏目不更新. On an incomplete crawl a fail found on what was read stands (it is
+    evidence), but a pass is not: unread columns could fail it, so it is ``unknown``."""
+    if incomplete_reason and not counts.failed:
+        return Row(COLUMNS_STALE, UNKNOWN, f"本次检测不完整: {incomplete_reason}")
     if counts.judged == 0:
         return Row(COLUMNS_STALE, UNKNOWN, "本次未检测到栏目，未能判定")
     detail = (
@@ -181,13 +185,14 @@ def build_rows(
     columns: Iterable[ColumnFacts],
     availability: Availability | None,
     availability_error: str | None = None,
+    incomplete_reason: str | None = None,
 ) -> list[Row]:
-    """Every row, in ``ROW_NAMES`` order."""
+    """Every row, in ``ROW_NAMES`` order; ``incomplete_reason`` when the crawl missed part."""
     counts = count_columns(columns)
     return [
         availability_row(availability, availability_error),
         home_row(site_up, home_newest, home_source, today, counts.judged),
-        columns_row(counts),
+        columns_row(counts, incomplete_reason),
         Row(SERIOUS_ERRORS, UNKNOWN, "暂无自动检查（错敏词、领导姓名职务须人工核对）"),
         Row(POOR_REPLIES, UNKNOWN, "暂无留言答复检查"),
     ]

@@ -54,13 +54,14 @@ def crawl(
     items: list[ColumnItem],
     *,
     site: str = "up",
+    incomplete: str | None = None,
 ) -> dict[str, Any]:
     rec = RunRecorder(store, site_url=SITE, site_name=config.name, today=today)
     rec.start()
     rec.add(SiteItem(url=SITE, status=site, error=None if site == "up" else "Connection refused"))
     for item in items:
         rec.add(item)
-    summary = rec.finish(stats={})
+    summary = rec.finish(stats={}, incomplete_reason=incomplete)
     assert rec.run_id is not None
     after_crawl(
         settings=settings, config=config, session_factory=store, run_id=rec.run_id, today=today
@@ -198,6 +199,44 @@ def test_site_down_one_alert_per_outage_and_a_resolved_notice(
     assert [("已恢复" in m["markdown"]["content"]) for m in robot] == [False, True]
     crawl(store, cfg, settings, day(5), [], site="down")  # a new outage: a new alert
     assert len(sink.messages) == 3
+
+
+def test_incomplete_crawls_tell_the_webmaster_once_per_streak_with_the_reason(
+    store, sink: SMTPSink, wecom: FakeWeComServer
+) -> None:
+    settings = alert_settings(ALERTS_SMTP_PORT=sink.port, ALERTS_WECOM_API_BASE=wecom.base_url)
+    cfg = config(
+        default_unit="县政府办",
+        units=[UnitConfig(name="县政府办", email=["zfb@qx.gov.cn"])],
+        webmaster=UnitConfig(
+            name="网站管理员",
+            email=["webmaster@qx.gov.cn"],
+            wecom_webhook=wecom.webhook_url("webmaster-key-0002"),
+        ),
+    )
+    ok = [col("gzdt", "ok", "县政府办", last="2026-03-01")]
+    reason = "crawl bound hit: max_pages, 3 (first: http://www.qx.gov.cn/<b>*x*</b>)"
+    crawl(store, cfg, settings, day(0), ok)
+    crawl(store, cfg, settings, day(1), ok, incomplete=reason)
+    got = mail_to(sink)
+    assert [to for to, _, _ in got] == ["webmaster@qx.gov.cn"]
+    assert "网站检测不完整" in got[0][1]
+    assert reason in got[0][2]  # the plain text part says it as it is
+    html = sink.messages[0].get_body(("html",)).get_content()
+    assert "&lt;b&gt;*x*&lt;/b&gt;" in html
+    assert "<b>" not in html
+    robot = wecom.messages_for("webmaster-key-0002")
+    assert len(robot) == 1
+    assert r"&lt;b&gt;\*x\*&lt;/b&gt;" in robot[0]["markdown"]["content"]
+    crawl(store, cfg, settings, day(2), ok, incomplete="home page shows no navigation")
+    assert len(sink.messages) == 1  # the same streak: told once
+    crawl(store, cfg, settings, day(3), ok)  # complete again: a short resolved notice
+    got = mail_to(sink)
+    assert [to for to, _, _ in got] == ["webmaster@qx.gov.cn"] * 2
+    assert "检测已恢复完整" in got[1][1]
+    assert "3月3日" in got[1][2]  # since the streak's first run
+    crawl(store, cfg, settings, day(4), ok)
+    assert len(sink.messages) == 2
 
 
 def test_site_down_goes_to_the_default_unit_without_a_webmaster(store, sink: SMTPSink) -> None:

@@ -13,6 +13,7 @@ from portalspider.verdict import (
     ColumnFacts,
     availability_row,
     build_rows,
+    columns_row,
     count_columns,
     home_row,
 )
@@ -56,6 +57,26 @@ def test_rows_without_data_are_unknown_never_pass() -> None:
         availability=None,
     )
     assert {r.name: r.result for r in up}[COLUMNS_STALE] == PASS
+
+
+def test_an_incomplete_crawl_never_passes_the_columns_row_but_its_fail_stands() -> None:
+    reason = "crawl bound hit: max_pages, 3"
+    passing = count_columns(_cols(3, "ok"))
+    assert columns_row(passing).result == PASS
+    row = columns_row(passing, reason)
+    assert (row.result, row.detail) == (UNKNOWN, f"本次检测不完整: {reason}")
+    failing = count_columns(_cols(5, "stale"))
+    assert columns_row(failing, reason).result == FAIL  # a fail found on what was read
+    rows = build_rows(
+        today=TODAY,
+        site_up=True,
+        home_newest=TODAY,
+        home_source="home",
+        columns=_cols(3, "ok"),
+        availability=None,
+        incomplete_reason=reason,
+    )
+    assert {r.name: r.result for r in rows}[COLUMNS_STALE] == UNKNOWN
 
 
 def test_home_row_limit_is_fourteen_days() -> None:

@@ -269,6 +269,7 @@ class PortalSpider(scrapy.Spider):
             columns=self.judged,
             availability=availability,
             availability_error=error,
+            incomplete_reason=self.context.discovery.reason,
         )
         yield VerdictItem(rows=[row.as_dict() for row in rows])
 
