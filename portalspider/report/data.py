@@ -23,6 +23,7 @@ from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
 from portalspider.verdict import (
     BLANK_LIMIT,
+    COLUMNS_STALE,
     FAIL,
     FAIL_RATIO,
     HOME_PAGE_DAYS,
@@ -554,9 +555,17 @@ def _verdict(rows: list[ColumnRow], latest: CrawlRun | None, today: dt.date) -> 
         ColumnFacts(row.status, row.category, row.top_level, row.exempt) for row in rows
     )
     stored = stored_verdict(latest)
+    # A latest run that judged nothing (site down, nothing found, incomplete) proves no pass:
+    # counts from earlier crawls may still show a fail, never a 未触发.
+    judged = stored.get(COLUMNS_STALE)
+    undecided = latest is None or not rows or (judged or {}).get("result") == UNKNOWN
+    why = str((judged or {}).get("detail") or "最近一次抓取未能判定栏目")
 
     def counted(key: str, rule: str, count: int, limit: int) -> VerdictRow:
-        return VerdictRow(key, "栏目不更新", rule, count, limit, "个", count >= limit)
+        failed = count >= limit
+        if undecided and not failed:
+            return VerdictRow(key, COLUMNS_STALE, rule, count, limit, "个", False, why, UNKNOWN)
+        return VerdictRow(key, COLUMNS_STALE, rule, count, limit, "个", failed)
 
     return [
         _stored_row(
