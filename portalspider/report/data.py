@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from portalspider.dates import age_days, shanghai_time
@@ -749,16 +749,21 @@ def _summary_counts(summary: dict[str, Any] | None) -> Counter[str]:
     return Counter()
 
 
+def _findings_with_columns(site: Site, *conditions: Any) -> Select[Finding, Column]:
+    """The site's findings matching ``conditions``, each with its column."""
+    return (
+        select(Finding, Column)
+        .join(Column, Column.id == Finding.column_id)
+        .where(Finding.site_id == site.id, *conditions)
+    )
+
+
 def _longest(
     session: Session, site: Site, today: dt.date, default_unit: str | None
 ) -> list[OpenFinding]:
     query = (
-        select(Finding, Column)
-        .join(Column, Column.id == Finding.column_id)
-        .where(
-            Finding.site_id == site.id,
-            Finding.is_open.is_(True),
-            Column.status.not_in((GONE, IGNORED)),
+        _findings_with_columns(
+            site, Finding.is_open.is_(True), Column.status.not_in((GONE, IGNORED))
         )
         .order_by(Finding.opened_on, Finding.id)
         .limit(LONGEST_FINDINGS)
@@ -780,18 +785,13 @@ def _resolved(
     session: Session, site: Site, today: dt.date, default_unit: str | None
 ) -> list[ClosedFinding]:
     """Findings fixed or gone within ``RESOLVED_DAYS`` (``ignored`` ones are not 整改)."""
-    query = (
-        select(Finding, Column)
-        .join(Column, Column.id == Finding.column_id)
-        .where(
-            Finding.site_id == site.id,
-            Finding.is_open.is_(False),
-            Finding.resolution.in_(tuple(RESOLUTION_LABELS)),
-            Finding.closed_on > today - dt.timedelta(days=RESOLVED_DAYS),
-            Finding.closed_on <= today,
-        )
-        .order_by(Finding.closed_on.desc(), Finding.id)
-    )
+    query = _findings_with_columns(
+        site,
+        Finding.is_open.is_(False),
+        Finding.resolution.in_(tuple(RESOLUTION_LABELS)),
+        Finding.closed_on > today - dt.timedelta(days=RESOLVED_DAYS),
+        Finding.closed_on <= today,
+    ).order_by(Finding.closed_on.desc(), Finding.id)
     return [
         ClosedFinding(
             column=column_path(column.path, column.name),
