@@ -267,8 +267,9 @@ class _Decider:
 
 
 @dataclass
-class Pass:
-    """One decision pass: the new decisions, and the open findings nobody could be told of."""
+class Decided:
+    """What one decision pass found: the new decisions, and the open findings nobody
+    could be told of (no contact for their unit, its fallback or the webmaster)."""
 
     decisions: list[Decision]
     unreached: int = 0
@@ -284,32 +285,12 @@ def decide(
     remind_days: int = 7,
     escalate_after: int = 2,
     reach: Reach | None = None,
-) -> list[Decision]:
-    """Add the AlertEvents due after run ``run_id`` to ``session`` (uncommitted); return them."""
-    return decide_pass(
-        session,
-        config=config,
-        site_id=site_id,
-        run_id=run_id,
-        today=today,
-        remind_days=remind_days,
-        escalate_after=escalate_after,
-        reach=reach,
-    ).decisions
+) -> Decided:
+    """Add the AlertEvents due after run ``run_id`` to ``session`` (uncommitted).
 
-
-def decide_pass(
-    session: Session,
-    *,
-    config: SiteConfig,
-    site_id: int,
-    run_id: int,
-    today: dt.date,
-    remind_days: int = 7,
-    escalate_after: int = 2,
-    reach: Reach | None = None,
-) -> Pass:
-    """``decide`` plus the site's own notices and the count of findings nobody can hear."""
+    Returns them with the site's own notices (``site_notices``) and the count of open
+    findings nobody can hear.
+    """
     reach = reach or Reach(config, None)
     d = _Decider(session, config, site_id, run_id, today, remind_days, escalate_after, reach)
     columns = {c.id: c for c in session.scalars(select(Column).where(Column.site_id == site_id))}
@@ -332,7 +313,7 @@ def decide_pass(
         if column.status == "warning" and not is_exempt(column, today):
             d.warning(column)
     decisions = d.decisions + site_notices(session, config, site_id, run_id, today, reach)
-    return Pass(decisions, len(d.unreached))
+    return Decided(decisions, len(d.unreached))
 
 
 OUTAGE_LOOKBACK_RUNS = 200

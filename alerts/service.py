@@ -31,7 +31,7 @@ from alerts.digest import (
     render_subject,
     render_text_parts,
 )
-from alerts.lifecycle import Decision, decide_pass, unit_config
+from alerts.lifecycle import Decision, decide, unit_config
 from alerts.options import AlertOptions
 from alerts.outbox import DeliveryReport, Outbox, idempotency_key
 from alerts.recipients import Reach
@@ -210,7 +210,7 @@ def plan(
         run = session.get(CrawlRun, run_id)
         if run is None:
             raise ValueError(f"no crawl run {run_id}")
-        decided = decide_pass(
+        decided = decide(
             session,
             config=config,
             site_id=run.site_id,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from alerts.lifecycle import Decided, decide
 from alerts.service import after_crawl, plan
 from demo.sinks import FakeWeComServer, SMTPSink
 from portalspider.siteconfig import ColumnRule, UnitConfig
@@ -211,3 +212,22 @@ def test_plan_previews_without_recording(tmp_path: Path) -> None:
         assert preview.unreached == 1  # 县农业局 and 县政府办 (default) have no contact
     with sessions() as s:
         assert s.scalars(select(AlertEvent)).all() == []
+
+
+def test_one_decide_gives_the_decisions_and_who_cannot_hear(tmp_path: Path) -> None:
+    # One function decides a run (no thin wrapper returning half of it): the column
+    # decisions, the site's notices and the findings nobody can be told of, together.
+    sessions = make_sessions(tmp_path)
+    world = World.create(sessions)
+    config = site_config(
+        [UnitConfig(name="县卫健局", email=["wjj@example.gov.cn"])], default_unit=None
+    )
+    run_id = world.crawl(
+        day(0), {"基本医疗": col("stale", "县卫健局", 40), "无主栏目": col("stale", "县农业局", 40)}
+    )
+    with sessions() as s:
+        decided = decide(s, config=config, site_id=world.site_id, run_id=run_id, today=day(0))
+        s.rollback()
+    assert isinstance(decided, Decided)
+    assert [(d.recipient, d.notice.kind) for d in decided.decisions] == [("县卫健局", "alert")]
+    assert decided.unreached == 1

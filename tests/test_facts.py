@@ -189,7 +189,7 @@ def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> N
         site = get_site(s, SITE)
         assert site is not None
         report = build_report(s, site, TODAY)
-        decisions = decide(s, config=config, site_id=site.id, run_id=1, today=TODAY)
+        decisions = decide(s, config=config, site_id=site.id, run_id=1, today=TODAY).decisions
         s.rollback()
     assert report.problem_count == ProblemCount(problems=2, exempt=1)
     assert report.units[0].problem_count == ProblemCount(problems=2, exempt=1)
@@ -212,7 +212,7 @@ def test_alerts_read_the_stored_exemption_never_the_config(store) -> None:
     with store() as s:
         site = get_site(s, SITE)
         assert site is not None
-        decisions = decide(s, config=config, site_id=site.id, run_id=1, today=TODAY)
+        decisions = decide(s, config=config, site_id=site.id, run_id=1, today=TODAY).decisions
         s.rollback()
     assert [d.event.kind for d in decisions] == ["alert"]
 
