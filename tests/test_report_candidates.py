@@ -1,8 +1,9 @@
 """建议合并删减 and 更新较少 in every report format, from a store with 90 days of crawls.
 
-Four finished crawls 85, 50, 20 and 1 days before the report day (and one still running);
-the columns cover each way of missing the rule: a good crawl in the window, too few
-crawls, too short a span, a removed column, an unreachable crawl.
+Four finished crawls 85, 50, 20 and 1 days before the report day (and one still running,
+and an incomplete one 70 days before); the columns cover each way of missing the rule: a
+good crawl in the window, too few crawls, too short a span, a removed column, an unreachable
+crawl, and an incomplete crawl counting neither for nor against.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ HISTORIES = {
     "两次检测": ("blank", [None, "blank", None, None, "blank"]),  # candidate: 2 crawls, 84 days
     "无法访问": ("stale", ["stale", "stale", "unreachable", "stale", "stale"]),
     "已撤并": ("gone", ["stale", "stale", "stale", "stale", "stale"]),  # removed
+    "半途检测": ("stale", [None, None, None, None, "stale"]),  # + an incomplete crawl: 1 crawl
 }
+# name → status observed by an incomplete crawl (70 days before TODAY): no evidence either way
+INCOMPLETE_DAYS = 70
+INCOMPLETE = {"疫情防控": "ok", "半途检测": "stale"}
 CANDIDATES = {"疫情防控", "两次检测"}
 
 
@@ -52,7 +57,13 @@ def report():
             started = dt.datetime.combine(TODAY - dt.timedelta(days=days), dt.time(2))
             runs.append(CrawlRun(site_id=site.id, started_at=started, outcome="finished"))
         running = CrawlRun(site_id=site.id, started_at=dt.datetime(2026, 11, 30, 3))
-        session.add_all([*runs, running])
+        partial = CrawlRun(
+            site_id=site.id,
+            started_at=dt.datetime.combine(TODAY - dt.timedelta(days=INCOMPLETE_DAYS), dt.time(2)),
+            outcome="incomplete",
+            incomplete_reason="crawl bound hit: request budget",
+        )
+        session.add_all([*runs, running, partial])
         session.flush()
         for index, (name, (status, history)) in enumerate(HISTORIES.items()):
             column = Column(
@@ -80,6 +91,15 @@ def report():
                             run_id=run.id, column_id=column.id, status=seen, category="other"
                         )
                     )
+            if name in INCOMPLETE:
+                session.add(
+                    Observation(
+                        run_id=partial.id,
+                        column_id=column.id,
+                        status=INCOMPLETE[name],
+                        category="other",
+                    )
+                )
             session.add(  # the crawl in progress is no evidence: ok would spoil 疫情防控
                 Observation(run_id=running.id, column_id=column.id, status="ok", category="other")
             )

@@ -466,8 +466,10 @@ def merge_candidates(
 ) -> list[MergeCandidate]:
     """建议合并删减 from the store's observations (the rule: ``CANDIDATE_DAYS`` above).
 
-    Only columns still on the site count (a removed one needs no advice); a crawl still
-    running is no evidence yet.
+    Only columns still on the site count (a removed one needs no advice). Only complete
+    crawls are evidence: one still running, stopped or incomplete (``incomplete_reason``
+    set: a bound hit, a failed hub) may have seen a column wrongly or not at all, so it
+    counts neither for nor against.
     """
     since = today - dt.timedelta(days=CANDIDATE_DAYS)
     query = (
@@ -478,6 +480,7 @@ def merge_candidates(
             Column.site_id == site.id,
             Column.status.not_in((GONE, IGNORED)),
             CrawlRun.outcome != "running",
+            CrawlRun.incomplete_reason.is_(None),
         )
     )
     seen: dict[int, tuple[Column, list[tuple[dt.date, str]]]] = {}
