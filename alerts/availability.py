@@ -49,7 +49,7 @@ def availability_notices(
     session: Session, config: SiteConfig, site_id: int, today: dt.date, reach: Reach
 ) -> list[Decision]:
     """The warning or alert due for the week's probes (at most one), for the webmaster."""
-    window = availability(session, config.url)
+    window = availability(session, config.url, today)
     if window is None or window.probes < PROBES_PER_DAY or window.level is None:
         return []
     level = window.level

@@ -9,7 +9,7 @@ Year-less dates (``10-20``, ``[09-10]``) get the latest year that does not put t
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import overload
 
 __all__ = [
@@ -17,6 +17,8 @@ __all__ = [
     "age_days",
     "date_at",
     "date_in_url",
+    "day_start",
+    "days_window",
     "find_dates",
     "has_year",
     "infer_year",
@@ -88,6 +90,21 @@ def shanghai_time(moment: datetime) -> datetime:
 def shanghai_date(moment: datetime | None) -> date | None:
     """The Asia/Shanghai calendar date of a DB timestamp (naive UTC)."""
     return None if moment is None else shanghai_time(moment).date()
+
+
+def day_start(day: date) -> datetime:
+    """The moment the Asia/Shanghai day *day* begins, as a DB timestamp (naive UTC)."""
+    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC).replace(tzinfo=None)
+
+
+def days_window(today: date, days: int) -> tuple[datetime, datetime]:
+    """The last *days* Asia/Shanghai days up to *today* included, as DB timestamps
+    ``[start, end)``: what "the last week" of stored measurements (probes) means.
+
+    *today* is the crawl's judging date (``PORTALSPIDER_TODAY`` or ``today_shanghai()``),
+    never the host clock, so a replayed or demo date reads the week before it.
+    """
+    return day_start(today - timedelta(days=days - 1)), day_start(today + timedelta(days=1))
 
 
 def is_update(day: date | None, today: date) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portalspider.dates import today_shanghai
 from portalspider.store.db import make_engine, session_factory
 from portalspider.store.models import CrawlRun, Probe
 from portalspider.store.probes import availability
@@ -46,7 +47,7 @@ def _probe(tmp_path: Path, handler, *settings: str):
         with session_factory(engine)() as session:
             probes = list(session.scalars(select(Probe).order_by(Probe.id)))
             runs = session.scalar(select(CrawlRun.id).limit(1))
-            window = availability(session, base)
+            window = availability(session, base, today_shanghai())
     finally:
         engine.dispose()
     return result, probes, runs, window

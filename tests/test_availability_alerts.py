@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.service import after_probe
 from demo.sinks import SMTPSink
+from portalspider.dates import day_start
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import Probe, utcnow
 from portalspider.store.recorder import upsert_site
@@ -36,7 +37,7 @@ def _config() -> SiteConfig:
 
 
 def _probes(store: sessionmaker[Session], ok: int, failed: int) -> int:
-    now = utcnow()
+    now = day_start(TODAY + dt.timedelta(days=1))  # the week is TODAY's, not the clock's
     with store() as session, session.begin():
         site = upsert_site(session, SITE, "青溪县人民政府")
         for k in range(ok + failed):

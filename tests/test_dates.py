@@ -4,7 +4,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portalspider.dates import date_at, date_in_url, find_dates, parse_date, today_shanghai
+from portalspider.dates import (
+    date_at,
+    date_in_url,
+    day_start,
+    days_window,
+    find_dates,
+    parse_date,
+    today_shanghai,
+)
 
 TODAY = date(2026, 11, 28)
 
@@ -103,3 +111,11 @@ def test_today_shanghai_is_utc_plus_8() -> None:
     today = today_shanghai()
     after = (datetime.now(UTC) + timedelta(hours=8)).date()
     assert today in (before, after)
+
+
+def test_days_window_is_the_shanghai_days_up_to_the_judging_date() -> None:
+    start, end = days_window(date(2026, 6, 30), 7)
+    # 2026-06-24 00:00 and 2026-07-01 00:00 in Asia/Shanghai, as naive UTC.
+    assert start == datetime(2026, 6, 23, 16, 0)
+    assert end == datetime(2026, 6, 30, 16, 0)
+    assert day_start(date(2026, 6, 30)) == datetime(2026, 6, 29, 16, 0)

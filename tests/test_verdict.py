@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from portalspider.dates import day_start
 from portalspider.report.data import build_report
 from portalspider.report.render import render_report
 from portalspider.store.db import make_engine, session_factory, upgrade
@@ -74,7 +75,10 @@ def _seed_probes(db: str, url: str, probes: int, failures: int) -> None:
     engine = make_engine(db)
     try:
         upgrade(engine)
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        # The week is the judging date's (PORTALSPIDER_TODAY), never the host clock's.
+        today = dt.date.fromisoformat(TODAY)
+        real_now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        now = day_start(today + dt.timedelta(days=1))  # the end of the judging day
         with session_factory(engine)() as session, session.begin():
             site = upsert_site(session, url, "青山县")
             for k in range(probes):
@@ -88,10 +92,9 @@ def _seed_probes(db: str, url: str, probes: int, failures: int) -> None:
                         elapsed_ms=50,
                     )
                 )
-            # A failure older than the week does not count.
-            session.add(
-                Probe(site_id=site.id, url=url, checked_at=now - dt.timedelta(days=8), ok=False)
-            )
+            # Failures older than the week, or after the judging day, do not count.
+            for moment in (now - dt.timedelta(days=7, minutes=1), now, real_now):
+                session.add(Probe(site_id=site.id, url=url, checked_at=moment, ok=False))
     finally:
         engine.dispose()
 

@@ -260,7 +260,7 @@ class PortalSpider(scrapy.Spider):
             self.home_newest = max(self.top_level_dates, default=None)
             yield self._dated_site(self.pending_site, self.home_newest, source)
             self.pending_site = None
-        availability, error = read_availability(self.crawler.settings, self.config.url)
+        availability, error = read_availability(self.crawler.settings, self.config.url, self.today)
         rows = build_rows(
             today=self.today,
             site_up=self.site_up,

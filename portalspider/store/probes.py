@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portalspider.context import crawl_context
+from portalspider.dates import days_window
 from portalspider.projectsettings import database_url
 from portalspider.store.db import make_engine, session_factory, upgrade
 from portalspider.store.models import Probe, Site, utcnow
@@ -30,23 +31,24 @@ from portalspider.verdict import PROBE_WINDOW_DAYS, Availability
 logger = logging.getLogger(__name__)
 
 
-def availability(
-    session: Session, site_url: str, now: dt.datetime | None = None
-) -> Availability | None:
-    """Probes and failures of the last ``PROBE_WINDOW_DAYS`` days; None for an unknown site."""
+def availability(session: Session, site_url: str, today: dt.date) -> Availability | None:
+    """Probes and failures of the ``PROBE_WINDOW_DAYS`` days up to *today* (the judging date,
+    ``dates.days_window``); None for an unknown site."""
     site_id = session.scalar(select(Site.id).where(Site.url_key == canonical_url(site_url)))
     if site_id is None:
         return None
-    since = (now or utcnow()) - dt.timedelta(days=PROBE_WINDOW_DAYS)
+    since, until = days_window(today, PROBE_WINDOW_DAYS)
     total, failed = session.execute(
         select(func.count(Probe.id), func.count(Probe.id).filter(Probe.ok.is_(False))).where(
-            Probe.site_id == site_id, Probe.checked_at > since
+            Probe.site_id == site_id, Probe.checked_at >= since, Probe.checked_at < until
         )
     ).one()
     return Availability(probes=int(total or 0), failures=int(failed or 0))
 
 
-def read_availability(settings: Any, site_url: str) -> tuple[Availability | None, str | None]:
+def read_availability(
+    settings: Any, site_url: str, today: dt.date
+) -> tuple[Availability | None, str | None]:
     """``availability`` from the configured database: (window, None) or (None, one-line error)."""
     try:
         engine = make_engine(database_url(settings))
@@ -54,7 +56,7 @@ def read_availability(settings: Any, site_url: str) -> tuple[Availability | None
         return None, str(exc).splitlines()[0]
     try:
         with session_factory(engine)() as session:
-            return availability(session, site_url), None
+            return availability(session, site_url, today), None
     except Exception as exc:  # e.g. a database never migrated: no probe table
         return None, (str(exc).splitlines() or [type(exc).__name__])[0][:200]
     finally:
