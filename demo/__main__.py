@@ -57,10 +57,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="read list pages on for exact 365-day counts (PORTALSPIDER_FULL_COUNTS)",
     )
+    p_links = sub.add_parser(
+        "links-bench", help="the broken-links check on a crafted portal (recall, cost, politeness)"
+    )
+    p_links.add_argument("--seed", type=int, default=7)
+    p_links.add_argument("--flaky", type=float, default=0.2)
     args = parser.parse_args(argv)
 
     if args.command == "serve":
         return _serve(args)
+    if args.command == "links-bench":
+        from demo.linkbench import main as links_bench
+
+        return links_bench(seed=args.seed, flaky=args.flaky)
     if args.command == "run":
         from demo.runner import run_demo
 

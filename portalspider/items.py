@@ -102,3 +102,18 @@ class VerdictItem:
 
     rows: list[dict[str, str]] = field(default_factory=list)
     type: str = "verdict"
+
+
+@dataclass
+class LinkItem:
+    """One broken link on one page, found by the ``links`` spider (链接可用性)."""
+
+    url: str  # the link as the page gives it (absolute)
+    page_url: str  # the page that shows it
+    text: str = ""  # its text (an image's alt)
+    http_status: int | None = None  # the last answer, None when none came
+    error: str | None = None  # why it is broken, in one line
+    on_home: bool = False  # shown on the home page (the indicator counts these apart)
+    column_url: str | None = None  # the column the page belongs to (None: home page)
+    unit: str | None = None  # who fixes it: the column's unit, else the webmaster
+    type: str = "link"

@@ -3,7 +3,8 @@
 Scrapy's ``OffsiteMiddleware`` lets ``dont_filter`` requests (the landing step, further
 list sources) through and knows nothing of schemes, ports or internal addresses. This one
 checks every request that reaches the downloader, redirects included (a redirect is a new
-request that comes through here again), against ``spider.scope`` (``scope.Scope``).
+request that comes through here again), against ``spider.scope`` (``scope.Scope``); a link
+check (``scope.LINK_CHECK`` in its meta) with the rule's link-check allowance.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
+
+from portalspider.scope import LINK_CHECK
 
 if TYPE_CHECKING:
     from typing import Self
@@ -40,7 +43,7 @@ class ScopeMiddleware:
         scope = getattr(self.crawler.spider, "scope", None)
         if scope is None:
             return
-        reason = scope.refusal(request.url)
+        reason = scope.refusal(request.url, link_check=bool(request.meta.get(LINK_CHECK)))
         if reason is None:
             return
         redirected = request.meta.get("redirect_urls")

@@ -6,6 +6,10 @@ A portal's own domain is its host without a leading ``www.``: ``www.hz.zj.gov.cn
 Every request, a landing step's or a redirect's included, must be http(s), on one of those
 hosts and the portal's port, and never to a loopback, private or link-local address unless
 the site URL itself is one. ``ScopeMiddleware`` (middlewares.py) applies the rule.
+
+The one allowance: a *link check* (a request carrying ``LINK_CHECK`` in its meta, made by
+the ``links`` spider to see whether a link the portal shows still works) may leave the
+portal's hosts and port; it stays http(s), and off internal addresses as above.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import tldextract
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Request meta key of a link check (``spiders/links.py``): the host and port rule is lifted.
+LINK_CHECK = "link_check"
 
 
 def host_of(url: str) -> str:
@@ -124,8 +130,11 @@ class Scope:
         ports = frozenset(DEFAULT_PORTS.values()) if port in (None, 80, 443) else {port}
         return cls(domains, frozenset(ports), is_internal(host), offsite)
 
-    def refusal(self, url: str) -> str | None:
-        """Why ``url`` is out of scope, or None when the crawl may request it."""
+    def refusal(self, url: str, *, link_check: bool = False) -> str | None:
+        """Why ``url`` is out of scope, or None when the crawl may request it.
+
+        ``link_check``: the request only checks a link the portal shows (any host, any port).
+        """
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -139,7 +148,7 @@ class Scope:
             return "no host"
         if is_internal(host) and not self.internal_ok:
             return f"internal address {host}"
-        if self.offsite:
+        if self.offsite or link_check:
             return None
         if not host_in(host, self.domains):
             return f"host {host} is outside {', '.join(self.domains)}"
@@ -147,5 +156,5 @@ class Scope:
             return f"port {_port(scheme, port)} is not the portal's"
         return None
 
-    def allows(self, url: str) -> bool:
-        return self.refusal(url) is None
+    def allows(self, url: str, *, link_check: bool = False) -> bool:
+        return self.refusal(url, link_check=link_check) is None

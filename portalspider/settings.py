@@ -99,6 +99,14 @@ PORTALSPIDER_MAX_LIST_PAGES = 5
 PORTALSPIDER_FULL_COUNTS = False
 # Seconds before a probe of the availability spider fails (站点无法访问 counts 15 s).
 PORTALSPIDER_PROBE_TIMEOUT = 15
+# The links spider (broken links, spiders/links.py): article pages read per column list, the
+# timeout of each request, the further tries of a transient failure and the backoff before
+# the first (doubling), and the delay between two requests to one external host.
+PORTALSPIDER_LINKS_ARTICLES = 10
+PORTALSPIDER_LINKS_TIMEOUT = 15
+PORTALSPIDER_LINKS_RETRY_TIMES = 3
+PORTALSPIDER_LINKS_RETRY_BACKOFF = 1.0
+PORTALSPIDER_LINKS_HOST_DELAY = 1.0
 # Crawl bounds (portalspider/bounds.py): hitting one makes the crawl incomplete (nothing
 # marked gone), and the log names it. Depth counts discovery hops from the home page.
 PORTALSPIDER_MAX_DEPTH = 8

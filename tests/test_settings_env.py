@@ -21,6 +21,7 @@ import portalspider.settings as settings_module
 from alerts.options import AlertOptions
 from portalspider.projectsettings import SettingError, database_url, parse_bool
 from portalspider.spiders.availability import AvailabilitySpider
+from portalspider.spiders.links import LinksSpider
 from portalspider.spiders.portal import PortalSpider
 from portalspider.store.pipeline import StorePipeline
 
@@ -64,6 +65,12 @@ def _probe_spider(settings: Settings, tmp_path: Path) -> AvailabilitySpider:
     return AvailabilitySpider.from_crawler(Crawler(AvailabilitySpider, settings), site=str(site))
 
 
+def _links_spider(settings: Settings, tmp_path: Path) -> LinksSpider:
+    site = tmp_path / "site.yaml"
+    site.write_text("site:\n  name: 测试县\n  url: http://127.0.0.1:9/\n", encoding="utf-8")
+    return LinksSpider.from_crawler(Crawler(LinksSpider, settings), site=str(site))
+
+
 def _store_batch(settings: Settings, tmp_path: Path) -> int:
     crawler = Crawler(PortalSpider, settings)
     crawler.spider = _spider(settings, tmp_path)
@@ -98,6 +105,19 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
     "PORTALSPIDER_PROBE_TIMEOUT": ("4", lambda s, t: _probe_spider(s, t).timeout, 4),
     "PORTALSPIDER_MAX_LIST_PAGES": ("8", lambda s, t: _spider(s, t).context.max_list_pages, 8),
     "PORTALSPIDER_FULL_COUNTS": ("yes", lambda s, t: _spider(s, t).context.full_counts, True),
+    "PORTALSPIDER_LINKS_ARTICLES": ("4", lambda s, t: _links_spider(s, t).links.articles, 4),
+    "PORTALSPIDER_LINKS_TIMEOUT": ("9", lambda s, t: _links_spider(s, t).links.timeout, 9.0),
+    "PORTALSPIDER_LINKS_RETRY_TIMES": ("5", lambda s, t: _links_spider(s, t).links.retry_times, 5),
+    "PORTALSPIDER_LINKS_RETRY_BACKOFF": (
+        "0.5",
+        lambda s, t: _links_spider(s, t).links.backoff,
+        0.5,
+    ),
+    "PORTALSPIDER_LINKS_HOST_DELAY": (
+        "2.5",
+        lambda s, t: _links_spider(s, t).links.host_delay,
+        2.5,
+    ),
 }
 
 

@@ -250,3 +250,7 @@ class Probe(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# The link check's tables live in their own module, registered on the same metadata.
+from portalspider.store import linkmodels as _linkmodels  # noqa: E402, F401

@@ -1,0 +1,154 @@
+"""Broken links (``scrapy crawl links``): what a page links, what an answer says, the scope's
+link-check allowance, and the whole check on a crafted portal with its external hosts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from demo.linkbench import measure, write_site
+from demo.linkportal import LinkPortal, serve_link_portal
+from portalspider.linkcheck import BROKEN, FALLBACK, OK, TRANSIENT, judge_status, page_links
+from portalspider.scope import Scope
+from portalspider.store.db import make_engine, session_factory
+from portalspider.store.linkmodels import BrokenLink, LinkFinding, LinkRun
+from tests.crawlutil import crawl, serving
+
+FAST = ("PORTALSPIDER_LINKS_HOST_DELAY=0.1", "PORTALSPIDER_LINKS_RETRY_BACKOFF=0.3")
+
+
+def test_page_links_are_every_link_image_script_and_stylesheet_once() -> None:
+    html = """<html><head><base href="http://h/a/">
+      <link rel="stylesheet" href="s.css"><link rel="icon" href="f.ico">
+      <script src="/j.js"></script><script>var x = 1;</script></head><body>
+      <a href="p.html#sec">页面</a><a href="p.html">again</a>
+      <a href="mailto:x@h">mail</a><a href="javascript:void(0)">js</a><a href="tel:123">t</a>
+      <a href="#top">top</a><a href="data:text/plain,x">d</a><a href="ftp://h/f">ftp</a>
+      <a href="http://ext.example/x?utm_source=a"><img src="b.png" alt="横幅"></a>
+      <img src="/i.jpg" alt="配图"><a href="/file.pdf">附件.pdf</a></body></html>"""
+    links = {link.url: link for link in page_links(html, "http://h/a/index.html")}
+    assert sorted(links) == [
+        "http://ext.example/x?utm_source=a",
+        "http://h/a/b.png",
+        "http://h/a/p.html",
+        "http://h/a/s.css",
+        "http://h/file.pdf",
+        "http://h/i.jpg",
+        "http://h/j.js",
+    ]
+    assert links["http://h/a/p.html"].text == "页面"
+    assert links["http://ext.example/x?utm_source=a"].text == "横幅"
+    assert links["http://h/i.jpg"].kind == "img"
+    assert links["http://h/a/s.css"].kind == "stylesheet"
+
+
+@pytest.mark.parametrize(
+    ("status", "method", "expected"),
+    [
+        (200, "HEAD", OK),
+        (304, "GET", OK),
+        (404, "HEAD", BROKEN),
+        (410, "GET", BROKEN),
+        (405, "HEAD", FALLBACK),
+        (501, "HEAD", FALLBACK),
+        (403, "HEAD", FALLBACK),
+        (403, "GET", BROKEN),
+        (503, "HEAD", TRANSIENT),
+        (429, "GET", TRANSIENT),
+        (500, "GET", TRANSIENT),
+    ],
+)
+def test_what_an_answer_says_of_a_link(status: int, method: str, expected: str) -> None:
+    assert judge_status(status, method) == expected
+
+
+def test_link_checks_may_leave_the_portal_but_stay_http_and_off_internal_addresses() -> None:
+    scope = Scope.for_site("http://www.example.gov.cn/")
+    assert scope.refusal("http://other.example.com/x") is not None
+    assert scope.allows("http://other.example.com/x", link_check=True)
+    assert scope.refusal("ftp://other.example.com/x", link_check=True) is not None
+    assert scope.refusal("http://169.254.169.254/", link_check=True) is not None
+    assert scope.refusal("http://127.0.0.1:9/", link_check=True) is not None
+    loopback = Scope.for_site("http://127.0.0.1:8000/")
+    assert loopback.refusal("http://127.0.0.1:9000/") is not None
+    assert loopback.allows("http://127.0.0.1:9000/", link_check=True)
+
+
+def test_crafted_portal_broken_links_found_cheaply_and_politely(tmp_path: Path) -> None:
+    portal = LinkPortal(seed=5)
+    with serve_link_portal(portal, serve=serving) as running:
+        site = write_site(tmp_path, running.base)
+        first = measure(running, portal, site, tmp_path, *FAST)
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert first.planted >= 30
+        assert first.recall >= 0.95, first.line("first")
+        assert first.false == 0, first.line("first")
+        assert first.per_link <= 1.1, first.line("first")
+        assert first.max_external_concurrency <= 2
+        items = [json.loads(x) for x in (tmp_path / "links.jsonl").read_text().splitlines()]
+        home = [i for i in items if i["page_url"] == running.base]
+        assert home
+        assert all(i["on_home"] and i["column_url"] is None for i in home)
+        assert all(i["unit"] == "县政府办" for i in items)
+        article = next(i for i in items if "/doc/" in i["page_url"])
+        assert article["column_url"].startswith(running.base + "channel/")
+        assert not article["on_home"]
+        failing = next(i for i in items if i["url"].startswith(running.ext_bases["failing"]))
+        assert failing["http_status"] == 500
+        # Unchanged articles are revalidated (304), not downloaded again.
+        again = measure(running, portal, site, tmp_path, *FAST)
+        assert again.found == first.found
+        assert again.not_modified >= len([p for p in portal.read_pages() if "/doc/" in p])
+
+        # The store: a run per crawl, home and other pages counted apart; a fixed link
+        # closes its finding, and a run that read nothing closes nothing.
+        fixed = next(p for p in portal.missing if p.startswith("/upload/"))
+        portal.missing.discard(fixed)
+        third = measure(running, portal, site, tmp_path, *FAST)
+        assert third.false == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'links.db'}")
+    try:
+        with session_factory(engine)() as session:
+            runs = session.scalars(select(LinkRun).order_by(LinkRun.id)).all()
+            assert [r.outcome for r in runs] == ["finished"] * 3
+            assert runs[0].broken_home == len(home)
+            assert runs[0].broken_home + runs[0].broken_other == len(items)
+            assert session.scalar(
+                select(BrokenLink.id).where(BrokenLink.run_id == runs[0].id).limit(1)
+            )
+            closed = session.scalars(select(LinkFinding).where(LinkFinding.is_open.is_(False)))
+            assert {f.url for f in closed} == {running.base.rstrip("/") + fixed}
+    finally:
+        engine.dispose()
+
+
+def test_no_false_broken_link_when_a_fifth_of_first_attempts_fail(tmp_path: Path) -> None:
+    portal = LinkPortal(seed=9)
+    with serve_link_portal(portal, flaky=0.2, serve=serving) as running:
+        site = write_site(tmp_path, running.base)
+        figures = measure(running, portal, site, tmp_path, *FAST)
+    assert figures.returncode == 0, figures.stderr[-2000:]
+    assert figures.first_failures >= 20
+    assert figures.false == 0, figures.line("flaky")
+    assert figures.recall >= 0.95, figures.line("flaky")
+    assert figures.max_external_concurrency <= 2
+    assert figures.per_link <= 1.4
+
+
+def test_columns_of_the_latest_complete_crawl_are_read_without_discovery(tmp_path: Path) -> None:
+    portal = LinkPortal(seed=3, columns=3, articles=3)
+    with serve_link_portal(portal, serve=serving) as running:
+        site = write_site(tmp_path, running.base)
+        db = f"sqlite:///{tmp_path / 'links.db'}"
+        result = crawl(site, tmp_path, db_url=db)
+        assert result.returncode == 0
+        stored = len(result.columns)  # the 3 columns and the removed special (unreachable)
+        assert stored == 4
+        links = crawl(site, tmp_path, *FAST, db_url=db, spider="links")
+    assert links.returncode == 0, links.stderr[-2000:]
+    assert f"Checking the {stored} columns of the latest complete crawl" in links.stderr
+    truth = portal.broken_pairs(running.base, running.ext_bases)
+    assert {(i["url"], i["page_url"]) for i in links.of_type("link")} == truth
