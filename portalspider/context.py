@@ -17,6 +17,23 @@ from portalspider.projectsettings import get_bool, get_date, get_int
 from portalspider.siteconfig import SiteConfig
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The site's last complete crawl: how many columns a whole crawl finds (issue 13.1)."""
+
+    run_id: int
+    columns: int
+
+    def shrunk(self, found: int) -> str | None:
+        """Why a crawl that found under half of the baseline's columns is incomplete."""
+        if found * 2 >= self.columns:
+            return None
+        return (
+            f"found {found} columns, under half of the {self.columns} of the last complete "
+            f"crawl (run {self.run_id})"
+        )
+
+
 @dataclass
 class Discovery:
     """Pages that failed during discovery, and why the crawl did not see the whole site.
@@ -28,6 +45,9 @@ class Discovery:
     complete: bool = True
     failures: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    # Set by the store when the crawl opens; the spider compares its column count with it
+    # before the verdict, so the verdict and the stored run share one decision.
+    baseline: Baseline | None = None
 
     def failed(self, url: str, *, sitemap: bool = False, why: str = "") -> None:
         """Record a failed discovery page; a failed sitemap makes the column list incomplete."""

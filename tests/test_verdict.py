@@ -30,8 +30,10 @@ TODAY = "2026-06-30"
 NEWS = ["工作动态", "部门动态", "乡镇动态", "要闻", "图片新闻", "领导活动"]
 
 
-def _portal(dates: dict[str, str], home_dated: str | None = None) -> type[BaseHTTPRequestHandler]:
-    nav = "".join(f'<li><a href="/c{i}/">{n}</a></li>' for i, n in enumerate(NEWS))
+def _portal(
+    dates: dict[str, str], home_dated: str | None = None, names: list[str] = NEWS
+) -> type[BaseHTTPRequestHandler]:
+    nav = "".join(f'<li><a href="/c{i}/">{n}</a></li>' for i, n in enumerate(names))
     nav = f'<div class="nav"><ul><li><a href="/">首页</a></li>{nav}</ul></div>'
     home = "<p>欢迎访问</p>"
     if home_dated:
@@ -47,7 +49,7 @@ def _portal(dates: dict[str, str], home_dated: str | None = None) -> type[BaseHT
         ).encode()
 
     pages = {"/": page(home)}
-    for i, name in enumerate(NEWS):
+    for i, name in enumerate(names):
         day = dates[name]
         rows = "".join(
             f'<li><a href="/c{i}/t{k}.html">{name}信息{k}</a><span>{day}</span></li>'
@@ -176,3 +178,46 @@ def test_home_page_dates_decide_and_probes_over_the_line_fail(tmp_path: Path) ->
     assert (site["home_last_update"], site["home_date_source"]) == ("2026-06-01", "home")
     assert rows[HOME_STALE]["result"] == "fail"
     assert rows[SITE_DOWN]["result"] == "fail"
+
+
+@pytest.mark.slow
+def test_far_fewer_columns_than_the_last_complete_crawl_leave_the_columns_row_unknown(
+    tmp_path: Path,
+) -> None:
+    """The verdict sees the store's incompleteness decision (issue 13.1), not a pass on the
+    two columns a bad day showed."""
+    fresh = dict.fromkeys(NEWS, "2026-06-25")
+    state = {"portal": _portal(fresh)}
+
+    class Switch(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state["portal"].do_GET(self)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    db = f"sqlite:///{tmp_path / 'ps.db'}"
+    with serving(Switch) as base:
+        site = write_site(tmp_path / "site.yaml", base)
+        verdicts = []
+        for portal in (_portal(fresh), _portal(fresh, names=NEWS[:2])):
+            state["portal"] = portal
+            result = crawl(site, tmp_path, f"PORTALSPIDER_TODAY={TODAY}", db_url=db, timeout=300)
+            assert result.returncode == 0, result.stderr[-3000:]
+            [verdict] = result.of_type("verdict")
+            verdicts.append({row["name"]: row for row in verdict["rows"]})
+    assert len(result.columns) == 2
+    assert verdicts[0][COLUMNS_STALE]["result"] == "pass"
+    row = verdicts[1][COLUMNS_STALE]
+    assert row["result"] == "unknown", row
+    assert "found 2 columns, under half of the 6 of the last complete crawl" in row["detail"]
+    engine = make_engine(db)
+    try:
+        with session_factory(engine)() as session:
+            runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
+    finally:
+        engine.dispose()
+    assert [r.outcome for r in runs] == ["finished", "incomplete"]
+    assert runs[1].incomplete_reason is not None
+    assert runs[1].incomplete_reason in row["detail"]
+    assert (runs[1].summary or {}).get("verdict") == list(verdicts[1].values())

@@ -87,6 +87,7 @@ class PortalSpider(scrapy.Spider):
         self.home_key = canonical_url(config.url)
         # The end of the crawl (``spider_idle``): the verdict, from the judged columns.
         self.judged: list[ColumnFacts] = []
+        self.judged_urls: set[str] = set()  # as the store counts a run's columns
         self.top_level_dates: list[dt.date] = []  # first-level columns' last updates
         self.site_up: bool | None = None
         self.home_newest: dt.date | None = None
@@ -242,6 +243,7 @@ class PortalSpider(scrapy.Spider):
             dt.date.fromisoformat(item.exempt_until), self.today
         )
         self.judged.append(ColumnFacts(item.status, item.category, item.top_level, exempt))
+        self.judged_urls.add(item.url)
         if item.top_level and item.last_update:
             self.top_level_dates.append(dt.date.fromisoformat(item.last_update))
 
@@ -260,6 +262,12 @@ class PortalSpider(scrapy.Spider):
             self.home_newest = max(self.top_level_dates, default=None)
             yield self._dated_site(self.pending_site, self.home_newest, source)
             self.pending_site = None
+        # Far fewer columns than the last complete crawl: incomplete, by the rule the store
+        # records the run with, decided here so the verdict says so too (issue 13.1).
+        baseline = self.context.discovery.baseline
+        shrunk = baseline.shrunk(len(self.judged_urls)) if baseline is not None else None
+        if shrunk is not None:
+            self.mark_incomplete(shrunk)
         availability, error = read_availability(self.crawler.settings, self.config.url, self.today)
         rows = build_rows(
             today=self.today,

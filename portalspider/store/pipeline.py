@@ -76,6 +76,9 @@ class StorePipeline:
                 batch_size=get_int(settings, "PORTALSPIDER_STORE_BATCH", BATCH_SIZE),
             )
             recorder.start()
+            # The spider compares its column count with the last complete crawl before its
+            # verdict: the same rule the run is recorded by (one decision, one home).
+            context.discovery.baseline = recorder.baseline
         except StoreError as exc:
             self._fail_open(str(exc))
         except Exception as exc:  # e.g. a constraint problem while creating the run

@@ -44,6 +44,7 @@ from itemadapter import ItemAdapter
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from portalspider.context import Baseline
 from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
@@ -149,15 +150,20 @@ def _volume(item: Any) -> dict[str, Any]:
     }
 
 
-def _shrunk(columns: int, last_complete: CrawlRun | None) -> str | None:
-    """Why a run that found under half the columns of the last complete one is incomplete."""
-    before = int(((last_complete.summary or {}) if last_complete else {}).get("columns") or 0)
-    if last_complete is None or columns * 2 >= before:
+def _baseline(last_complete: CrawlRun | None) -> Baseline | None:
+    """The last complete run as the column count a whole crawl finds."""
+    if last_complete is None:
         return None
-    return (
-        f"found {columns} columns, under half of the {before} of the last complete crawl "
-        f"(run {last_complete.id})"
-    )
+    columns = int((last_complete.summary or {}).get("columns") or 0)
+    return Baseline(run_id=last_complete.id, columns=columns)
+
+
+def _last_complete(session: Session, site_id: int | None, before: int | None) -> CrawlRun | None:
+    """The site's latest ``finished`` run before run ``before`` (any, when None)."""
+    query = select(CrawlRun).where(CrawlRun.site_id == site_id, CrawlRun.outcome == FINISHED)
+    if before is not None:
+        query = query.where(CrawlRun.id < before)
+    return session.scalars(query.order_by(CrawlRun.id.desc()).limit(1)).first()
 
 
 def _missed_before(col: Column, last_complete: CrawlRun | None) -> bool:
@@ -291,6 +297,7 @@ class RunRecorder:
         self.site_status: str | None = None  # from the SiteItem: "up" | "down"
         self.site_item: dict[str, Any] | None = None
         self.verdict: list[dict[str, str]] | None = None
+        self.baseline: Baseline | None = None  # the last complete run, read at start
         self._buffer: dict[str, dict[str, Any]] = {}
         self._seen_keys: set[str] = set()
         self.channels = 0
@@ -304,6 +311,7 @@ class RunRecorder:
         with self.sessions() as session, session.begin():
             site = upsert_site(session, self.site_url, self.site_name)
             run = CrawlRun(site_id=site.id, job_id=_limit(self.job_id, 100), outcome="running")
+            self.baseline = _baseline(_last_complete(session, site.id, None))
             session.add(run)
             session.flush()
             self.site_id, self.run_id = site.id, run.id
@@ -510,16 +518,7 @@ class RunRecorder:
         site_up = self._site_was_up(observed)
         unreachable_before = self._unreachable_last_run(session)
         broken: list[str] = []  # columns unreachable in two consecutive crawls
-        last_complete = session.scalars(
-            select(CrawlRun)
-            .where(
-                CrawlRun.site_id == self.site_id,
-                CrawlRun.id < run_id,
-                CrawlRun.outcome == FINISHED,
-            )
-            .order_by(CrawlRun.id.desc())
-            .limit(1)
-        ).first()
+        last_complete = _last_complete(session, self.site_id, run_id)
         if self.site_status == "down":
             outcome, reason = SITE_DOWN, None
         elif stopped:
@@ -528,7 +527,9 @@ class RunRecorder:
             reason = incomplete_reason or (
                 None if discovery_complete else "discovery incomplete: a page above failed"
             )
-            reason = reason or _shrunk(len(observed), last_complete)
+            # The spider asked the same rule before its verdict (``Discovery.counted``).
+            baseline = _baseline(last_complete)
+            reason = reason or (baseline.shrunk(len(observed)) if baseline else None)
             outcome = INCOMPLETE if reason else FINISHED
         mark_gone = site_up and outcome == FINISHED
         hidden_under = [_directory(url_key(u)) for u in failed_urls]
