@@ -28,7 +28,9 @@ KIND_ORDER = {
     "alert": 1,
     "reminder": 2,
     "pre_alert": 3,
+    "link_broken": 1,
     "resolved": 4,
+    "link_fixed": 4,
     "site_up": 5,
     "crawl_complete": 5,
 }
@@ -56,6 +58,8 @@ KIND_LABELS = {
     "availability_alert": "站点无法访问（单项否决）",
     "crawl_incomplete": "检测不完整",
     "crawl_complete": "检测已恢复完整",
+    "link_broken": "链接不可用",
+    "link_fixed": "链接已修复",
 }
 
 
@@ -160,6 +164,15 @@ class Digest:
     @property
     def resolved_count(self) -> int:
         return sum(n.kind == "resolved" for n in self.notices)
+
+    @property
+    def link_count(self) -> int:
+        """Broken links told in this digest (``alerts.links``)."""
+        return sum(n.kind == "link_broken" for n in self.notices)
+
+    @property
+    def link_fixed_count(self) -> int:
+        return sum(n.kind == "link_fixed" for n in self.notices)
 
 
 def cn_date(value: dt.date | None) -> str:

@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from alerts.links import after_links
 from alerts.options import AlertOptions
 from alerts.service import after_crawl, after_probe
 from portalspider.context import crawl_context
@@ -48,6 +49,10 @@ class AlertsExtension:
         run_id = stats.get_value("store/run_id") if stats is not None else None
         context = crawl_context(self.crawler)
         probe_site = stats.get_value("store/site_id") if stats is not None else None
+        link_run = stats.get_value("store/link_run_id") if stats is not None else None
+        if run_id is None and link_run is not None and context is not None:
+            self._after_links(context, int(link_run))  # the links spider
+            return
         if run_id is None and probe_site is not None and context is not None:
             self._after_probe(context, int(probe_site))  # the availability spider
             return
@@ -66,6 +71,23 @@ class AlertsExtension:
                 config=context.config,
                 session_factory=session_factory(engine),
                 run_id=int(run_id),
+                today=context.today,
+            )
+        finally:
+            engine.dispose()
+
+    def _after_links(self, context: Any, run_id: int) -> None:
+        try:
+            engine = make_engine(database_url(self.crawler.settings))
+        except Exception as exc:
+            logger.error("alerts: cannot open the database: %s", str(exc).splitlines()[0])
+            return
+        try:
+            after_links(
+                settings=self.crawler.settings,
+                config=context.config,
+                session_factory=session_factory(engine),
+                run_id=run_id,
                 today=context.today,
             )
         finally:

@@ -4,6 +4,7 @@ link-check allowance, and the whole check on a crafted portal with its external 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from sqlalchemy import select
 
 from demo.linkbench import measure, write_site
 from demo.linkportal import LinkPortal, serve_link_portal
+from demo.sinks import SMTPSink
 from portalspider.linkcheck import BROKEN, FALLBACK, OK, TRANSIENT, judge_status, page_links
 from portalspider.scope import Scope
 from portalspider.store.db import make_engine, session_factory
 from portalspider.store.linkmodels import BrokenLink, LinkFinding, LinkRun
-from tests.crawlutil import crawl, serving
+from tests.crawlutil import REPO, SCRAPY, crawl, serving
+from tests.crawlutil import write_site as write_site_yaml
 
 FAST = ("PORTALSPIDER_LINKS_HOST_DELAY=0.1", "PORTALSPIDER_LINKS_RETRY_BACKOFF=0.3")
 
@@ -152,3 +155,64 @@ def test_columns_of_the_latest_complete_crawl_are_read_without_discovery(tmp_pat
     assert f"Checking the {stored} columns of the latest complete crawl" in links.stderr
     truth = portal.broken_pairs(running.base, running.ext_bases)
     assert {(i["url"], i["page_url"]) for i in links.of_type("link")} == truth
+
+
+def test_broken_links_are_alerted_once_to_their_unit_and_reported(tmp_path: Path) -> None:
+    """The wiring: a links run alerts each unit of its new broken links (the webmaster those
+    of the home page), once; a fixed link is told as fixed; every report shows them."""
+    portal = LinkPortal(seed=8, columns=2, articles=3)
+    db = f"sqlite:///{tmp_path / 'links.db'}"
+    alerting = (
+        "ALERTS_ENABLED=true",
+        "ALERTS_SMTP_HOST=127.0.0.1",
+        "ALERTS_MAIL_FROM=portalspider@example.gov.cn",
+    )
+    extra = (
+        "  webmaster:\n    email: [xxzx@example.gov.cn]\n"
+        "defaults:\n  unit: 县政府办\n"
+        "units:\n  - name: 县卫健局\n    email: [wjj@example.gov.cn]\n"
+        "    columns: [/channel/1/]\n"
+    )
+    with SMTPSink() as sink, serve_link_portal(portal, serve=serving) as running:
+        site = write_site_yaml(tmp_path / "site.yaml", running.base, extra=extra)
+        smtp = f"ALERTS_SMTP_PORT={sink.port}"
+        assert crawl(site, tmp_path, db_url=db).returncode == 0  # the columns, with their units
+        first = crawl(site, tmp_path, *FAST, *alerting, smtp, db_url=db, spider="links")
+        assert first.returncode == 0, first.stderr[-2000:]
+        units = {i["unit"] for i in first.of_type("link")}
+        assert units == {"网站管理员", "县政府办", "县卫健局"}  # webmaster: the home page
+        told = {m["To"]: m.get_body(("plain",)).get_content() for m in sink.messages}
+        assert set(told) == {"xxzx@example.gov.cn", "wjj@example.gov.cn"}, first.stderr[-3000:]
+        assert "链接无法打开" in told["wjj@example.gov.cn"]
+        wjj = [i for i in first.of_type("link") if i["unit"] == "县卫健局"]
+        assert all("/channel/1/" in i["column_url"] for i in wjj)
+        assert wjj[0]["url"] in told["wjj@example.gov.cn"]
+        # Nothing new: nobody is told again.
+        before = len(sink.messages)
+        again = crawl(site, tmp_path, *FAST, *alerting, smtp, db_url=db, spider="links")
+        assert again.returncode == 0
+        assert len(sink.messages) == before
+        # Fixed: the owner hears it.
+        fixed = next(i for i in wjj if i["url"].startswith(running.base + "upload/"))
+        portal.missing.discard(fixed["url"][len(running.base) - 1 :])
+        third = crawl(site, tmp_path, *FAST, *alerting, smtp, db_url=db, spider="links")
+        assert third.returncode == 0
+        assert "closed=1" in third.stderr
+        news = [m.get_body(("plain",)).get_content() for m in sink.messages[before:]]
+        assert any("链接已修复" in body and fixed["url"] in body for body in news), news
+        for suffix in ("html", "md", "csv", "docx", "xlsx"):
+            out = tmp_path / f"report.{suffix}"
+            args = ["report", "--site", str(site), "-o", str(out)]
+            proc = subprocess.run(
+                [*SCRAPY, *args, "-s", f"PORTALSPIDER_DATABASE_URL={db}"],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert proc.returncode == 0, proc.stderr[-2000:]
+        html = (tmp_path / "report.html").read_text(encoding="utf-8")
+        assert "链接可用性" in html
+        assert wjj[-1]["url"] in html or wjj[0]["url"] in html
+        assert "链接可用性" in (tmp_path / "report.md").read_text(encoding="utf-8")
+        assert "链接可用性" in (tmp_path / "report.csv").read_text(encoding="utf-8-sig")

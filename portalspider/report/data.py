@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portalspider.dates import age_days, shanghai_time
 from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
+from portalspider.report.links import LinkSection, link_section
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
 from portalspider.verdict import (
     BLANK_LIMIT,
@@ -329,6 +330,7 @@ class Report:
     status_counts: Counter[str]
     resolved: list[ClosedFinding] = field(default_factory=list)
     candidates: list[MergeCandidate] = field(default_factory=list)
+    links: LinkSection | None = None  # 链接可用性 (report/links.py); None: never link-checked
 
     @property
     def candidate_days(self) -> int:
@@ -458,6 +460,7 @@ def build_report(
         status_counts=Counter(row.status for row in rows),
         resolved=_resolved(session, site, today, default_unit),
         candidates=merge_candidates(session, site, today, default_unit),
+        links=link_section(session, site.id, today, default_unit),
     )
 
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from portalspider import csvsafe
 from portalspider.report.data import ColumnRow, Report
+from portalspider.report.links import link_table
 from portalspider.report.office import OfficeExtras, office_path, to_rectify, xml_text
 
 Cell = str | int | dt.date | None
@@ -106,6 +107,9 @@ def render_xlsx(report: Report, extras: OfficeExtras) -> bytes:
         ],
         wrap=(),
     )
+    if report.links is not None:
+        header, rows = link_table(report.links)
+        _fill(book.create_sheet("链接可用性"), header, rows, wrap=("链接文字",))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

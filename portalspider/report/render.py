@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from portalspider import csvsafe
 from portalspider.report.data import Report
+from portalspider.report.links import links_csv
 from portalspider.vocab import PROBLEM_STATUSES, status_label
 
 # Only what can start markup mid-line: a cell never begins a line, so "#", "+", ">" stay.
@@ -128,6 +129,7 @@ def render_csv(report: Report) -> str:
                 row.exempt_until,
             )
         )
+    links_csv(writer, report.links)
     return out.getvalue()
 
 

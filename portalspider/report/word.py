@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from portalspider.report.data import Report
+from portalspider.report.links import link_paragraphs
 from portalspider.report.office import (
     OfficeExtras,
     exempted,
@@ -109,6 +110,11 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
         for number, candidate in enumerate(report.candidates, start=1):
             where = office_path(candidate.path, candidate.name)
             _para(doc, f"{number}.{where}:{candidate.history_text}。(责任单位:{candidate.unit})")
+
+    if report.links is not None:
+        _heading(doc, "五、链接可用性")
+        for line in link_paragraphs(report.links):
+            _para(doc, line)
 
     _signature(doc, report, extras)
     _footer_page_number(doc)

@@ -1,0 +1,127 @@
+"""链接可用性: each broken link is told once to the unit that owns its page, and again when fixed.
+
+After each ``links`` run (``store/link_run_id`` in the stats, read by the alerts extension),
+the link findings that run opened are told to their unit (the column's stored unit, the
+webmaster for the home page; the first of owner, ``defaults.unit`` and webmaster that has a
+contact), and the ones it closed as fixed are told as resolved. One digest per recipient and
+run: its outbox key names the site, the run and the recipient, so nothing is told twice, and a
+finding is opened (and closed) by one run only. A run that read no page closes nothing (the
+store), so it tells no false "fixed" either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.channels import make_channels
+from alerts.digest import Notice
+from alerts.lifecycle import Decision
+from alerts.options import AlertOptions
+from alerts.recipients import Reach
+from portalspider.siteconfig import SiteConfig
+from portalspider.store.linkmodels import LinkFinding, LinkRun
+
+logger = logging.getLogger(__name__)
+
+BROKEN, FIXED = "link_broken", "link_fixed"
+
+
+def _notice(finding: LinkFinding, kind: str) -> Notice:
+    reason = f"HTTP {finding.http_status}" if finding.http_status else finding.error or "无法打开"
+    where = "首页" if finding.on_home else "页面"
+    return Notice(
+        kind=kind,
+        column_id=0,
+        name=finding.text or finding.url,
+        url=finding.url,
+        status="unreachable",
+        owner_unit=finding.unit,
+        since=finding.opened_on,
+        detail=f"{where} {finding.page_url} 上的链接；{reason}",
+    )
+
+
+def link_notices(
+    session: Session, config: SiteConfig, site_id: int, run_id: int, reach: Reach
+) -> list[Decision]:
+    """The alerts (opened) and resolved notices (closed) of one link run, per recipient."""
+    run = session.get(LinkRun, run_id)
+    if run is None or run.site_id != site_id:
+        return []
+    findings = session.scalars(
+        select(LinkFinding)
+        .where(
+            LinkFinding.site_id == site_id,
+            or_(LinkFinding.opened_run_id == run_id, LinkFinding.closed_run_id == run_id),
+        )
+        .order_by(LinkFinding.id)
+    ).all()
+    decisions = []
+    unreached = 0
+    for finding in findings:
+        kind = FIXED if finding.closed_run_id == run_id else BROKEN
+        recipient = reach.owner_or_fallback(finding.unit)
+        if recipient is None:
+            unreached += 1
+            continue
+        key = f"links:{site_id}:{run_id}"
+        decisions.append(Decision(None, _notice(finding, kind), recipient, site_key=key))
+    if unreached:
+        logger.warning(
+            "alerts: %d broken-link notice(s) have no reachable recipient: give their unit, "
+            "defaults.unit or site.webmaster an email or WeCom contact",
+            unreached,
+        )
+    return decisions
+
+
+def after_links(
+    *,
+    settings: Any,
+    config: SiteConfig,
+    session_factory: sessionmaker[Session],
+    run_id: int,
+    today: dt.date,
+) -> None:
+    """After a ``links`` run: record and deliver its notices; log, never raise."""
+    from alerts.service import _log_dry_run, _write_outbox, deliver_pending
+
+    options = AlertOptions.from_settings(settings)
+    if not options.enabled:
+        return
+    channels = make_channels(options)
+    try:
+        with session_factory() as session:
+            run = session.get(LinkRun, run_id)
+            if run is None:
+                return
+            site_id = run.site_id
+            decisions = link_notices(session, config, site_id, run_id, Reach(config, channels))
+            result = _write_outbox(
+                session,
+                decisions,
+                config=config,
+                site_id=site_id,
+                run_id=None,
+                today=today,
+                options=options,
+                channels=channels,
+            )
+            if options.dry_run:
+                session.rollback()
+                _log_dry_run(result)
+                return
+            session.commit()
+        if result.deliveries:
+            logger.info("alerts: %d broken-link digest(s) queued", len(result.deliveries))
+            deliver_pending(settings=settings, config=config, session_factory=session_factory)
+    except IntegrityError:
+        logger.info("alerts: another process decided these broken-link notices already")
+    except Exception:
+        logger.exception("alerts: could not process the broken-link alerts")
