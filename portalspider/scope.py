@@ -4,8 +4,11 @@ A portal's own domain is its host without a leading ``www.``: ``www.hz.zj.gov.cn
 ``hz.zj.gov.cn``, so ``xxgk.hz.zj.gov.cn`` is in and the sibling county site
 ``www.nb.zj.gov.cn`` (linked from 友情链接) is out. ``site.allowed_domains`` replaces it.
 Every request, a landing step's or a redirect's included, must be http(s), on one of those
-hosts and the portal's port, and never to a loopback, private or link-local address unless
-the site URL itself is one. ``ScopeMiddleware`` (middlewares.py) applies the rule.
+hosts and the portal's port, and never to a loopback or private address unless the site URL
+itself is one (an intranet portal), nor to a link-local one (169.254.169.254: cloud metadata)
+unless the site URL is link-local. ``ScopeMiddleware`` (middlewares.py) applies the rule to
+each URL; ``resolver.ScopedResolver`` applies it to the address a host *name* resolves to, so
+no connection is made to one (``xxgk.example.gov.cn`` → ``10.0.0.5`` or ``169.254.169.254``).
 
 The one allowance: a *link check* (a request carrying ``LINK_CHECK`` in its meta, made by
 the ``links`` spider to see whether a link the portal shows still works) may leave the
@@ -78,12 +81,35 @@ def ip_of(host: str) -> IPAddress | None:
     return address
 
 
+LINK_LOCAL, INTERNAL = "link-local", "internal"
+
+
+def address_kind(host: str) -> str | None:
+    """``link-local`` (169.254/16, fe80::/10: cloud metadata), ``internal`` (loopback,
+    private, reserved, ``localhost``) or None for a public address or a name."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return INTERNAL
+    address = ip_of(host)
+    if address is None or address.is_global:
+        return None
+    return LINK_LOCAL if address.is_link_local else INTERNAL
+
+
 def is_internal(host: str) -> bool:
     """Loopback, private, link-local or otherwise not a public address (or ``localhost``)."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    address = ip_of(host)
-    return address is not None and not address.is_global
+    return address_kind(host) is not None
+
+
+def kind_refusal(host: str, kind: str | None, site_kind: str | None) -> str | None:
+    """Why a portal whose own address is of ``site_kind`` may not reach ``host``, an address
+    of ``kind`` (``address_kind``), or None.
+
+    Public addresses are fine; internal ones only when the portal itself is internal (an
+    intranet portal); link-local ones only when the portal itself is link-local.
+    """
+    if kind is None or kind == site_kind or (kind == INTERNAL and site_kind == LINK_LOCAL):
+        return None
+    return f"{kind} address {host}" if kind == LINK_LOCAL else f"internal address {host}"
 
 
 @cache
@@ -111,8 +137,13 @@ class Scope:
 
     domains: tuple[str, ...]
     ports: frozenset[int]
-    internal_ok: bool
+    site_kind: str | None  # ``address_kind`` of the site URL's own host (a literal address)
     offsite: bool = False
+    site_host: str = ""  # a name is resolved by ``resolver.ScopedResolver``, which decides
+
+    @property
+    def internal_ok(self) -> bool:
+        return self.site_kind is not None
 
     @classmethod
     def for_site(
@@ -128,7 +159,7 @@ class Scope:
         # http://x/ and https://x/ are one portal; an explicit other port is its own.
         port = parts.port
         ports = frozenset(DEFAULT_PORTS.values()) if port in (None, 80, 443) else {port}
-        return cls(domains, frozenset(ports), is_internal(host), offsite)
+        return cls(domains, frozenset(ports), address_kind(host), offsite, host)
 
     def refusal(self, url: str, *, link_check: bool = False) -> str | None:
         """Why ``url`` is out of scope, or None when the crawl may request it.
@@ -146,8 +177,9 @@ class Scope:
         host = host_of(url)
         if not host:
             return "no host"
-        if is_internal(host) and not self.internal_ok:
-            return f"internal address {host}"
+        why = kind_refusal(host, address_kind(host), self.site_kind)
+        if why is not None:
+            return why
         if self.offsite or link_check:
             return None
         if not host_in(host, self.domains):

@@ -63,6 +63,10 @@ ITEM_PIPELINES = {
     "portalspider.store.pipeline.StorePipeline": 500,
 }
 
+# A host name that resolves to an internal address the portal's scope refuses (169.254.169.254,
+# a private address from a public portal's name) fails its lookup: no connection is made.
+TWISTED_DNS_RESOLVER = "portalspider.resolver.ScopedResolver"  # default CachingThreadedResolver
+
 # Every request, dont_filter and redirects included, stays in the portal's scope (scope.py).
 # It replaces Scrapy's OffsiteMiddleware, which drops an off-site redirect of a column before
 # its errback can report the column unreachable.

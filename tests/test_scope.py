@@ -46,15 +46,16 @@ WIDE = Scope.for_site("http://www.qx.gov.cn/", ["www.qx.gov.cn", "xxgk.qx.gov.cn
         (CITY, "ftp://www.hz.zj.gov.cn/", "not http(s)"),
         (CITY, "file:///etc/passwd", "not http(s)"),
         (CITY, "javascript:void(0)", "not http(s)"),
-        (CITY, "http://169.254.169.254/latest/meta-data/", "internal address"),
+        (CITY, "http://169.254.169.254/latest/meta-data/", "link-local address"),
         (CITY, "http://10.1.2.3/", "internal address"),
         (CITY, "http://[::1]/", "internal address"),
         (CITY, "http://localhost/", "internal address"),
-        (CITY, "http://2852039166/", "internal address"),  # 169.254.169.254 as a number
+        (CITY, "http://2852039166/", "link-local address"),  # 169.254.169.254 as a number
         (LOOPBACK, "http://127.0.0.1:8765/a/", None),
         (LOOPBACK, "http://127.0.0.1:8766/a/", "port 8766"),
         (LOOPBACK, "http://127.0.0.1/a/", "port 80"),
-        (LOOPBACK, "http://169.254.169.254/", "outside"),
+        # An internal portal still never reaches the cloud metadata address.
+        (LOOPBACK, "http://169.254.169.254/", "link-local address 169.254.169.254"),
         (LOOPBACK, "http://localhost:8765/", "outside"),
         (WIDE, "http://xxgk.qx.gov.cn/a/", None),
         (WIDE, "http://zwfw.qx.gov.cn/a/", "outside"),
