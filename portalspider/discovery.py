@@ -12,11 +12,14 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from lxml import etree as lxml_etree
 from lxml import html as lxml_html
+from lxml.html import XHTML_NAMESPACE
 
-from portalspider.extract.htmlutil import strip_controls
+from portalspider.extract.htmlutil import Document, join_url, strip_controls
 from portalspider.urls import canonical_url, is_attachment, is_hash_route, is_later_page
 
 # Article URLs by CMS family: TRS t20240910_N, Hanweb /art/2024/9/10/art_, dated folders
@@ -114,16 +117,70 @@ def is_form_page(doc) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)  # pure, and every page repeats its menus' labels
 def label_text(text: str | None) -> str:
     """A link or heading label without whitespace or decoration (»,·,：)."""
     return re.sub(r"\s+", "", strip_controls(text or "")).strip("·•>»|:：-—")
 
 
-def parse_html(text: str, base_url: str):
-    """An lxml tree with links resolved against the page URL."""
-    doc = lxml_html.fromstring(text or "<html></html>")
+def parse_html(text: str, base_url: str, document: Document | None = None):
+    """An lxml tree with links resolved against the page URL.
+
+    *document*, the page's shared parse of *text*, spares parsing it again.
+    """
+    doc = _tree(text, document)
     doc.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
     return doc
+
+
+def link_tree(document: Document, base_url: str):
+    """What the discovery functions read: :func:`parse_html`'s tree with the links they
+    follow resolved (``href`` and ``src``), and only those (``without_more_blocks`` wants
+    :func:`parse_html`'s own). Resolved as lxml's ``make_links_absolute`` does, one cached
+    join per distinct link: every page of a portal repeats its menus.
+    """
+    doc = _tree(document.html, document)
+    base_href = None
+    for base in doc.xpath("//base[@href]|//x:base[@href]", namespaces={"x": XHTML_NAMESPACE}):
+        base_href = base.get("href")
+        base.drop_tree()
+    # A <base href> first (a failure aborts, as in lxml), then the page URL (a failing
+    # link is dropped).
+    passes = [(base_href, False)] if base_href else []
+    passes.append((base_url, True))
+    for el in doc.iter(lxml_etree.Element):
+        if el.tag == "object":  # lxml resolves an object's own link attributes
+            continue
+        for name in _LINK_ATTRIBUTES:
+            link = el.get(name)
+            for base_link, discard in passes:
+                if link is None:
+                    break
+                try:
+                    resolved: str | None = join_url(base_link, link.strip())
+                except ValueError:
+                    if not discard:
+                        raise
+                    resolved = None
+                if resolved is None:
+                    del el.attrib[name]
+                elif resolved != link:
+                    el.set(name, resolved)
+                link = resolved
+    return doc
+
+
+# The link attributes discovery reads: <a href>, <frame/iframe src>, <img src> (更多 icons).
+_LINK_ATTRIBUTES = ("href", "src")
+# lxml.html.fromstring's test for a whole document (else it returns a fragment's element).
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+
+
+def _tree(text: str, document: Document | None):
+    """``lxml.html.fromstring(text)``: a copy of the document's parse when it is the same."""
+    if document is not None and _FULL_HTML.match(text) and document.root is not None:
+        return copy.deepcopy(document.root)
+    return lxml_html.fromstring(text or "<html></html>")
 
 
 def _attrs(el) -> str:
@@ -134,10 +191,43 @@ def _inside(el, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> bool:
     return any(anc.tag in tags or pattern.search(_attrs(anc)) for anc in el.iterancestors())
 
 
-def _is_dated_item(a) -> bool:
-    """The link sits in a list item that shows a date: an article or letter, not a column."""
+class _Within:
+    """``_inside(el, pattern, tags)`` for the links of one page: each container is tested
+    once, not once per link under it (keyed by element: lxml proxies are stable while
+    referenced, as here)."""
+
+    def __init__(self, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> None:
+        self.pattern, self.tags = pattern, tags
+        self.memo: dict = {}
+
+    def __call__(self, el) -> bool:
+        return self._at_or_above(el.getparent())
+
+    def _at_or_above(self, el) -> bool:
+        if el is None:
+            return False
+        hit = self.memo.get(el)
+        if hit is None:
+            hit = el.tag in self.tags or bool(self.pattern.search(_attrs(el)))
+            hit = hit or self._at_or_above(el.getparent())
+            self.memo[el] = hit
+        return hit
+
+
+def _is_dated_item(a, memo: dict | None = None) -> bool:
+    """The link sits in a list item that shows a date: an article or letter, not a column.
+
+    *memo* (item → answer) spares re-reading an item for each of its links.
+    """
     item = next((anc for anc in a.iterancestors("li", "dd", "tr")), None)
-    return item is not None and bool(DATED_ITEM.search(item.text_content() or ""))
+    if item is None:
+        return False
+    if memo is not None and item in memo:
+        return memo[item]
+    dated = bool(DATED_ITEM.search(item.text_content() or ""))
+    if memo is not None:
+        memo[item] = dated
+    return dated
 
 
 def in_page_furniture(el) -> bool:
@@ -150,7 +240,14 @@ def _link_text(a) -> str:
 
 
 def _href(a) -> str | None:
-    href = (a.get("href") or "").strip()
+    return _link_href(a.get("href"))
+
+
+@lru_cache(maxsize=16384)  # pure, and every page repeats its menus' links
+def _link_href(value: str | None) -> str | None:
+    """A link's target as followed: None for script, mail and in-page links; no fragment
+    unless it is an app's hash route."""
+    href = (value or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
         return None
     return href if is_hash_route(href) else href.split("#", 1)[0]
@@ -289,14 +386,21 @@ def _tab_heading(block, a, before: list):
 
 def is_more_link(a) -> bool:
     """A 更多 link: by its text, or an image (``<img alt=更多>``, ``more.gif``) alone."""
-    raw = re.sub(r"\s+", "", a.text_content() or "")
-    if raw:
-        return bool(MORE_TEXT.match(raw))
+    by_text = _more_text(a.text_content() or "")
+    if by_text is not None:
+        return by_text
     img = a.find(".//img")
     hints = [a.get("title") or ""]
     if img is not None:
         hints += [img.get("alt") or "", img.get("title") or "", img.get("src") or ""]
     return any(MORE_IMAGE.search(h) for h in hints)
+
+
+@lru_cache(maxsize=16384)  # pure, and every page repeats its menus' labels
+def _more_text(text: str) -> bool | None:
+    """Whether a link's text says 更多; None when it has no text."""
+    raw = re.sub(r"\s+", "", text)
+    return bool(MORE_TEXT.match(raw)) if raw else None
 
 
 def without_more_blocks(doc) -> str:
@@ -380,12 +484,14 @@ def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
     ``skip_urls`` are canonical URLs to leave out (the page's own list entries).
     """
     found = []
+    in_footer = _Within(FOOTER_CONTAINER, ("footer",))
+    dated: dict = {}
     for a in doc.iter("a"):
         href = _href(a)
         text = _link_text(a)
         if not href or not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
             continue
-        if is_more_link(a) or _inside(a, FOOTER_CONTAINER, ("footer",)) or _is_dated_item(a):
+        if is_more_link(a) or in_footer(a) or _is_dated_item(a, dated):
             continue
         if canonical_url(href) in skip_urls:
             continue

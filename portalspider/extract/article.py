@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..dates import date_at, date_in_url, is_update, parse_date
-from .htmlutil import element_text, metas, parse_html
+from .htmlutil import Document, element_text, metas, parse_html
 
 __all__ = ["ArticleDate", "parse_article_date"]
 
@@ -84,9 +84,13 @@ def _date_holder(root, today: date) -> date | None:
     return None
 
 
-def parse_article_date(html: str, url: str, today: date) -> ArticleDate | None:
-    """The article's publication date, or None when the page shows, declares and encodes none."""
-    root = parse_html(html)
+def parse_article_date(html: str | Document, url: str, today: date) -> ArticleDate | None:
+    """The article's publication date, or None when the page shows, declares and encodes none.
+
+    *html* may be the page's :class:`~.htmlutil.Document` (parsed once, shared).
+    """
+    # Modified below (page furniture dropped): a shared document lends a copy.
+    root = html.tree() if isinstance(html, Document) else parse_html(html)
     if root is not None:
         body = root.find("body")
         _drop_furniture(body if body is not None else root)

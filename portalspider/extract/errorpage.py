@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from portalspider.extract.htmlutil import clean_text, parse_html, visible_text
+from portalspider.extract.htmlutil import Document, clean_text, visible_text
 
 __all__ = ["challenge_reason", "error_page_reason", "script_list_reason"]
 
@@ -55,37 +55,36 @@ def _title(html: str) -> str:
     return clean_text(found.group(1)) if found else ""
 
 
-def _text(html: str) -> str:
-    root = parse_html(html)
-    return clean_text(visible_text(root)) if root is not None else ""
-
-
-def challenge_reason(html: str) -> str | None:
+def challenge_reason(page: str | Document) -> str | None:
     """An anti-bot JS challenge a crawler cannot pass, or None."""
+    doc = Document.of(page)
+    html = doc.html
     scripts = " ".join(_SCRIPT.findall(html))
     if _RUISHU.search(scripts):
         return "anti-bot challenge (Ruishu $_ts script)"
     if _JSL.search(scripts):
         return "anti-bot challenge (加速乐 __jsl_clearance cookie)"
-    if scripts and len(_text(html)) < SHORT_PAGE_CHARS and _CHALLENGE_TEXT.search(_text(html)):
+    text = doc.visible_text if scripts else ""
+    if scripts and len(text) < SHORT_PAGE_CHARS and _CHALLENGE_TEXT.search(text):
         return "anti-bot challenge (browser check)"
     return None
 
 
-def error_page_reason(html: str) -> str | None:
+def error_page_reason(page: str | Document) -> str | None:
     """Why this 200 page is an error, maintenance or challenge page; None for content.
 
     The title decides alone; the text only on a short page (a portal's list page carries
     its navigation and rows, far more than an error message).
     """
-    challenge = challenge_reason(html)
+    doc = Document.of(page)
+    challenge = challenge_reason(doc)
     if challenge:
         return challenge
-    title = _title(html)
+    title = _title(doc.html)
     hit = _TITLE_ERROR.search(title)
     if hit:
         return f"error page: {title[:80]}"
-    text = _text(html)
+    text = doc.visible_text
     if len(text) < SHORT_PAGE_CHARS:
         hit = _TEXT_ERROR.search(text)
         if hit:
@@ -93,33 +92,35 @@ def error_page_reason(html: str) -> str | None:
     return None
 
 
-def script_list_reason(html: str) -> str | None:
+def script_list_reason(page: str | Document) -> str | None:
     """Why a list page with no rows is not blank: its rows come by script or behind a check.
 
     For a page already read as listing nothing (no entries, no known CMS data store):
     a challenge, a captcha, or an empty list container with a script fetching rows
     (XHR, ``fetch``, ``$.ajax``, ``axios``) to a list API. None when the page is truly empty.
     """
-    challenge = challenge_reason(html)
+    doc = Document.of(page)
+    html = doc.html
+    challenge = challenge_reason(doc)
     if challenge:
         return challenge
-    if _CAPTCHA_TEXT.search(_text(html)) and (
+    if _CAPTCHA_TEXT.search(doc.visible_text) and (
         _CAPTCHA_IMG.search(html) or re.search(r"<input\b", html, re.IGNORECASE)
     ):
         return "list behind a captcha (no rows in the page)"
     scripts = [s for s in _SCRIPT.findall(html) if _XHR.search(s)]
     if not scripts:
         return None
-    names = _empty_containers(html)
+    names = _empty_containers(doc)
     code = " ".join(scripts)
     if any(name in code for name in names) or (names and _LIST_API.search(code)):
         return "list loaded by script (no rows in the page)"
     return None
 
 
-def _empty_containers(html: str) -> list[str]:
+def _empty_containers(doc: Document) -> list[str]:
     """ids and classes of list-like elements with no visible text: where a script puts rows."""
-    root = parse_html(html)
+    root = doc.root
     if root is None:
         return []
     names: list[str] = []

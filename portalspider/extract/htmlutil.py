@@ -6,14 +6,17 @@ scripts, styles and comments carry stale or template dates, so every text walk h
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from functools import cached_property, lru_cache
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 
 __all__ = [
+    "Document",
     "base_url",
     "clean_text",
     "element_text",
@@ -49,6 +52,37 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+class Document:
+    """A response's HTML parsed once: the tree its readers share (error-page checks, the
+    list reader, discovery, the article reader).
+
+    :attr:`root` is :func:`parse_html`'s tree and is never modified; a reader that modifies
+    a tree (the list reader drops scripts and templates, discovery resolves links) takes
+    :meth:`tree`, a copy, which costs far less than parsing again.
+    """
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    @classmethod
+    def of(cls, page: str | Document) -> Document:
+        """*page* as a document (HTML text is wrapped, parsed on first use)."""
+        return page if isinstance(page, Document) else cls(page)
+
+    @cached_property
+    def root(self) -> lxml.html.HtmlElement | None:
+        return parse_html(self.html)
+
+    def tree(self) -> lxml.html.HtmlElement | None:
+        """A copy of :attr:`root` to modify, or None when the page does not parse."""
+        return copy.deepcopy(self.root) if self.root is not None else None
+
+    @cached_property
+    def visible_text(self) -> str:
+        """The visible text of the body, whitespace collapsed ("" when it does not parse)."""
+        return clean_text(visible_text(self.root)) if self.root is not None else ""
+
+
 def parse_fragment(html: str) -> lxml.html.HtmlElement | None:
     """Parse a snippet (a Hanweb CDATA record) under a wrapper element."""
     if not html or not html.strip():
@@ -78,24 +112,43 @@ def clean_text(text: str | None) -> str:
     return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
 
 
-def _is_element(node: object) -> bool:
-    return isinstance(node, lxml.html.HtmlElement) and isinstance(node.tag, str)
+def _shown(node: object, skip: frozenset[int]) -> bool:
+    """An element whose text is visible: not a comment, script, style, … or skipped one."""
+    return (
+        isinstance(node, lxml.html.HtmlElement)
+        and isinstance(node.tag, str)
+        and node.tag not in _SKIP_TAGS
+        and id(node) not in skip
+    )
 
 
 def iter_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> Iterator[str]:
     """Visible text pieces under *element* in document order.
 
     Skips scripts, styles, comments, form options and any element whose ``id()`` is in
-    *skip*; the tail text after a skipped element is still yielded.
+    *skip*; the tail text after a skipped element is still yielded. One walk with an
+    explicit stack: nested generators would cost each piece the depth of the tree.
     """
-    if _is_element(element) and element.tag not in _SKIP_TAGS and id(element) not in skip:
-        if element.text:
-            yield element.text
-        for child in element:
-            yield from iter_text(child, skip)
-            if child.tail:
-                yield child.tail
-    # comments, processing instructions and skipped elements contribute nothing themselves
+    if not _shown(element, skip):
+        return  # comments, processing instructions and skipped elements contribute nothing
+    if element.text:
+        yield element.text
+    # (children left to visit, the element whose tail follows them)
+    stack: list[tuple[Iterator[lxml.html.HtmlElement], lxml.html.HtmlElement | None]]
+    stack = [(iter(element), None)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None and owner.tail:
+                yield owner.tail
+        elif _shown(child, skip):
+            if child.text:
+                yield child.text
+            stack.append((iter(child), child))
+        elif child.tail:
+            yield child.tail
 
 
 def element_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> str:
@@ -134,11 +187,38 @@ def absolute(base: str, href: str | None) -> str | None:
     """An absolute http(s) URL for a link, or None for ``javascript:``, ``#`` and mail links."""
     if not href:
         return None
+    return _absolute(base, href)
+
+
+@lru_cache(maxsize=8192)
+def _absolute(base: str, href: str) -> str | None:
     href = href.strip()
     lowered = href.lower()
     if not href or lowered.startswith(("javascript:", "#", "mailto:", "tel:", "data:", "about:")):
         return None
-    joined = urljoin(base, href)
+    joined = join_url(base, href)
     if not joined.lower().startswith(("http://", "https://")):
         return None
     return joined.split("#", 1)[0] if "#" in joined and "/gkmlpt/" not in joined else joined
+
+
+def join_url(base: str, href: str) -> str:
+    """``urljoin(base, href)``, cached: every page repeats its menus' links.
+
+    A root-relative link (``/a/b``) depends on the base's scheme and host alone, so it is
+    cached under that origin and shared by every page of the site.
+    """
+    if href[:1] == "/" and href[1:2] != "/":
+        return _join(_origin(base), href)
+    return _join(base, href)
+
+
+@lru_cache(maxsize=1024)
+def _origin(base: str) -> str:
+    parts = urlsplit(base)
+    if not parts.scheme or not parts.netloc:
+        return base  # nothing to share: join against the base itself
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+_join = lru_cache(maxsize=16384)(urljoin)

@@ -34,7 +34,7 @@ from .cms import (
     with_page,
 )
 from .entries import Entry, entry_from_element, link_elements
-from .htmlutil import absolute, base_url, clean_text, element_text, metas, parse_html
+from .htmlutil import Document, absolute, base_url, clean_text, element_text, metas, parse_html
 from .pager import read_pager
 from .years import resolve_years
 
@@ -276,23 +276,61 @@ def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return found
 
 
-def _signature(element: lxml.html.HtmlElement) -> tuple:
-    chain = tuple(
-        (a.tag, (a.get("class") or "").strip(), (a.get("id") or "").strip())
-        for a in _ancestors(element)
-    )
-    return (element.tag, *chain)
+class _Ancestry:
+    """Per-page memo of what items inherit from their containers: the (tag, class, id) chain
+    that groups items and whether a container is page furniture (:func:`_noisy`). Items
+    share their containers, so each container is looked at once.
+
+    Keyed by the element itself (lxml proxies are stable while referenced, as here).
+    """
+
+    def __init__(self) -> None:
+        self._chains: dict[lxml.html.HtmlElement, tuple] = {}
+        self._noisy: dict[lxml.html.HtmlElement, bool] = {}
+
+    def chain(self, element: lxml.html.HtmlElement | None) -> tuple:
+        """(tag, class, id) of *element* and each of its ancestors, nearest first."""
+        if element is None:
+            return ()
+        found = self._chains.get(element)
+        if found is None:
+            own = (
+                element.tag,
+                (element.get("class") or "").strip(),
+                (element.get("id") or "").strip(),
+            )
+            found = (own, *self.chain(element.getparent()))
+            self._chains[element] = found
+        return found
+
+    def signature(self, element: lxml.html.HtmlElement) -> tuple:
+        """What groups list items: the item's tag and its ancestors' (tag, class, id)."""
+        return (element.tag, *self.chain(element.getparent()))
+
+    def noisy(self, element: lxml.html.HtmlElement | None) -> bool:
+        """:func:`_noisy`, from the memo."""
+        if element is None:
+            return False
+        found = self._noisy.get(element)
+        if found is None:
+            found = _noisy_itself(element) or self.noisy(element.getparent())
+            self._noisy[element] = found
+        return found
 
 
 def _noisy(element: lxml.html.HtmlElement) -> bool:
     """Whether the item sits in a nav/menu/header/footer-like container."""
-    for ancestor in [element, *_ancestors(element)]:
-        if ancestor.tag in {"nav", "header", "footer"}:
+    return any(_noisy_itself(ancestor) for ancestor in [element, *_ancestors(element)])
+
+
+def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
+    """Whether this very element is a nav/menu/header/footer-like container."""
+    if element.tag in {"nav", "header", "footer"}:
+        return True
+    label = " ".join(element.get(name) or "" for name in ("class", "id", "role"))
+    for token in _TOKEN_SPLIT.split(label.lower()):
+        if token in _NOISE_TOKENS or any(stem in token for stem in _NOISE_STEMS):
             return True
-        label = " ".join(ancestor.get(name) or "" for name in ("class", "id", "role"))
-        for token in _TOKEN_SPLIT.split(label.lower()):
-            if token in _NOISE_TOKENS or any(stem in token for stem in _NOISE_STEMS):
-                return True
     return False
 
 
@@ -364,28 +402,37 @@ def _is_container(element: lxml.html.HtmlElement) -> bool:
 
 def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
     date_cells = _table_date_cells(root)
-    groups: dict[tuple, list[tuple[lxml.html.HtmlElement, Entry]]] = defaultdict(list)
-    for element in root.iter(*_ITEM_TAGS):
-        links = link_elements(element)
-        if not 1 <= len(links) <= 2 or _is_container(element):
+    memo = _Ancestry()
+    # Candidate items grouped by their ancestor chain, in document order. A group is judged
+    # by the container of its first item that reads as an entry: page furniture (menus,
+    # mega-menu boxes of letters and teasers, the header clock, footers) is never the list,
+    # dated or not, so its items are not read at all.
+    candidates: dict[tuple, list[tuple[int, lxml.html.HtmlElement]]] = defaultdict(list)
+    for position, element in enumerate(root.iter(*_ITEM_TAGS)):
+        candidates[memo.signature(element)].append((position, element))
+    # Judged by the container (a group shares its ancestors): an item's own class
+    # (``<li class="top">`` marks a pinned item) says nothing about page furniture.
+    groups: list[tuple[int, list[tuple[lxml.html.HtmlElement, Entry]]]] = []
+    for items in candidates.values():
+        if all(memo.noisy(_container(element)) for _, element in items):
             continue
-        # A paragraph of text around a link is no list item; a long title (over 300
-        # characters, the link's own text) is.
-        if len(element_text(element, frozenset(id(a) for a in links))) > MAX_ITEM_EXTRA_TEXT:
-            continue
-        entry = entry_from_element(element, base, today, date_cells.get(element))
-        if entry is None:
-            continue
-        if (
-            element.tag == "div"
-            and entry.date is None
-            and not _DIV_ITEM_CLASS.search(element.get("class") or "")
-        ):
-            continue
-        groups[_signature(element)].append((element, entry))
+        members: list[tuple[lxml.html.HtmlElement, Entry]] = []
+        first_position = 0
+        for position, element in items:
+            entry = _item_entry(element, base, today, date_cells)
+            if entry is None:
+                continue
+            if not members:
+                if memo.noisy(_container(element)):
+                    break
+                first_position = position
+            members.append((element, entry))
+        if members:
+            groups.append((first_position, members))
+    groups.sort(key=lambda group: group[0])  # ties go to the group that starts first
     best: list[Entry] = []
     best_key: tuple[bool, bool, float] = (False, False, 0.0)
-    for members in groups.values():
+    for _, members in groups:
         full = sum(1 for _, e in members if e.date is not None and e.date_has_year)
         yearless = sum(1 for _, e in members if e.date is not None and not e.date_has_year)
         articles = sum(1 for _, e in members if not is_section_url(e.url))
@@ -394,20 +441,42 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
         score = (
             3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (len(members) - articles)
         )
-        # Judged by the container (a group shares its ancestors): an item's own class
-        # (``<li class="top">`` marks a pinned item) says nothing about page furniture.
-        first = members[0][0]
-        container = first if first.tag == "div" else first.getparent()
-        noisy = container is not None and _noisy(container)
-        if noisy:
-            # Page furniture (menus, mega-menu boxes of letters and teasers, the header
-            # clock, footers) is never the list, dated or not.
-            continue
         # Any dated group beats every undated one (navigation lists are long but dateless).
         key = (True, full + yearless > 0, score)
         if key > best_key:
             best_key, best = key, [e for _, e in members]
     return best
+
+
+def _container(item: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """What a group of items is judged by: a ``div`` item itself, else its parent."""
+    return item if item.tag == "div" else item.getparent()
+
+
+def _item_entry(
+    element: lxml.html.HtmlElement,
+    base: str,
+    today: date,
+    date_cells: dict[lxml.html.HtmlElement, lxml.html.HtmlElement],
+) -> Entry | None:
+    """The entry a candidate list item holds, or None when it is no list item."""
+    links = link_elements(element)
+    if not 1 <= len(links) <= 2 or _is_container(element):
+        return None
+    # A paragraph of text around a link is no list item; a long title (over 300
+    # characters, the link's own text) is.
+    if len(element_text(element, frozenset(id(a) for a in links))) > MAX_ITEM_EXTRA_TEXT:
+        return None
+    entry = entry_from_element(element, base, today, date_cells.get(element))
+    if entry is None:
+        return None
+    if (
+        element.tag == "div"
+        and entry.date is None
+        and not _DIV_ITEM_CLASS.search(element.get("class") or "")
+    ):
+        return None
+    return entry
 
 
 def _mark_old_leaders(entries: list[Entry]) -> None:
@@ -504,13 +573,18 @@ def _article_like(root: lxml.html.HtmlElement, meta: dict[str, str], dated: int)
 # --------------------------------------------------------------------------- API
 
 
-def parse_list_page(html: str, url: str, today: date, scope: Scope | None = None) -> ListPage:
+def parse_list_page(
+    html: str | Document, url: str, today: date, scope: Scope | None = None
+) -> ListPage:
     """Read a column list page. *url* is the page's final URL (relative links resolve on it).
 
     Iframes outside ``scope`` (default: the portal of *url*) are widgets, not the list.
+    *html* may be the page's :class:`~.htmlutil.Document` (parsed once, shared).
     """
+    # Modified below (scripts and templates dropped): a shared document lends a copy.
+    root = html.tree() if isinstance(html, Document) else parse_html(html)
+    html = html.html if isinstance(html, Document) else html
     page = ListPage(cms=detect_cms(html or "", url))
-    root = parse_html(html)
     if root is None:
         return page
     base = base_url(root, url)
@@ -587,11 +661,17 @@ def _next_data_page(url: str, pages: int | None) -> str | None:
     return with_page(url, current + 1) if pages and current < pages else None
 
 
-def parse_data_response(body: str, url: str, today: date, scope: Scope | None = None) -> ListPage:
-    """Read a data reply: Hanweb dataproxy XML, gkmlpt or Fujian search JSON, else HTML."""
+def parse_data_response(
+    body: str | Document, url: str, today: date, scope: Scope | None = None
+) -> ListPage:
+    """Read a data reply: Hanweb dataproxy XML, gkmlpt or Fujian search JSON, else HTML.
+
+    *body* may be the reply's :class:`~.htmlutil.Document` (parsed once, shared).
+    """
     import json  # local: only data replies need it
 
-    stripped = (body or "").lstrip("\ufeff \r\n\t")
+    text = body.html if isinstance(body, Document) else body
+    stripped = (text or "").lstrip("\ufeff \r\n\t")
     if stripped[:1] in ("{", "["):
         try:
             data = json.loads(stripped)

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import weakref
 from collections import Counter
 from typing import Any
 
@@ -37,7 +38,7 @@ from portalspider.extract.articlestop import (
 )
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.errorpage import challenge_reason, error_page_reason, script_list_reason
-from portalspider.extract.htmlutil import strip_controls
+from portalspider.extract.htmlutil import Document, strip_controls
 from portalspider.extract.listpage import (
     ListPage,
     count_within,
@@ -97,6 +98,8 @@ class PortalSpider(scrapy.Spider):
         self.bounds_hit: Counter[str] = Counter()
         self.columns_found = 0
         self.page_copies: Counter[str] = Counter()  # body digest → URLs that served it
+        # Each response decoded and parsed once, shared by its readers (``_document``).
+        self._documents: weakref.WeakKeyDictionary[Response, Document] = weakref.WeakKeyDictionary()
 
     def mark_incomplete(self, reason: str) -> None:
         """Record why the crawl is incomplete (``context.discovery``), logged once."""
@@ -159,9 +162,9 @@ class PortalSpider(scrapy.Spider):
 
     def parse_home(self, response: Response):
         self.seen.add(self.home_key)
-        text = self._text(response)
-        doc = disc.parse_html(text, response.url)
-        landing = disc.landing_target(doc, text, response.url)
+        document = self._document(response)
+        doc = disc.link_tree(document, response.url)
+        landing = disc.landing_target(doc, document.html, response.url)
         if landing and not self.scope.allows(landing):
             self.logger.info(
                 "Landing target out of scope (%s): %s", self.scope.refusal(landing), landing
@@ -179,7 +182,7 @@ class PortalSpider(scrapy.Spider):
             )
             return
         self._copies(response)
-        error = error_page_reason(text)
+        error = error_page_reason(document)
         offsite = not self.scope.allows(response.url)
         self.site_up = True
         site = SiteItem(url=self.config.url, name=self.config.name, status="up")
@@ -282,7 +285,7 @@ class PortalSpider(scrapy.Spider):
         yield VerdictItem(rows=[row.as_dict() for row in rows])
 
     def parse_sitemap(self, response: Response):
-        doc = disc.parse_html(self._text(response), response.url)
+        doc = disc.link_tree(self._document(response), response.url)
         for cand in disc.sitemap_page_links(doc):
             yield from self._follow(cand, depth=response.meta.get("depth_d", 1) + 1)
 
@@ -391,8 +394,8 @@ class PortalSpider(scrapy.Spider):
             return
         self.parsed.add(landed)
         self.seen.add(landed)
-        text = self._text(response)
-        error = error_page_reason(text)
+        document = self._document(response)
+        error = error_page_reason(document)
         if error:  # a 200 "页面不存在" / 系统维护 / challenge page: no column, no links
             yield self._column_item(
                 url, cand, None, status="unreachable", http_status=response.status, error=error
@@ -406,9 +409,9 @@ class PortalSpider(scrapy.Spider):
                     f"the server answers many URLs with one same page (catch-all), e.g. {url}"
                 )
             return
-        doc = disc.parse_html(text, url)
+        doc = disc.link_tree(document, url)
         depth = response.meta.get("depth_d", 1) + 1
-        page = parse_list_page(text, url, self.today, self.scope)
+        page = parse_list_page(document, url, self.today, self.scope)
         more = [
             m
             for m in disc.more_links(doc)
@@ -421,7 +424,7 @@ class PortalSpider(scrapy.Spider):
         # Links that may lead to further columns: sub-columns of a hub sit under it. A
         # column's own list entries are its articles; a hub's are its sub-columns.
         child_path = [*path, name] if kind == "hub" and name else path
-        own = self._own_list(doc, url) if kind == "hub" else None
+        own = self._own_list(document, url) if kind == "hub" else None
         if own is not None:  # a channel that also lists items of its own
             kind, page = "column", own
         for m in more:
@@ -446,8 +449,9 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self._read_column(response, page, here, url)
 
-    def _own_list(self, doc, url: str) -> ListPage | None:
+    def _own_list(self, document: Document, url: str) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
+        doc = disc.parse_html(document.html, url, document)
         own = parse_list_page(disc.without_more_blocks(doc), url, self.today, self.scope)
         return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
@@ -515,7 +519,7 @@ class PortalSpider(scrapy.Spider):
             return
         if not page.entries and not page.placeholder:
             # Nothing listed: truly blank, or rows that only a browser would fetch.
-            hidden = script_list_reason(self._text(response))
+            hidden = script_list_reason(self._document(response))
             if hidden:
                 yield self._column_item(
                     column_url,
@@ -641,7 +645,9 @@ class PortalSpider(scrapy.Spider):
         return counted < rule.count and not page.window_seen(self.today, rule.days)
 
     def parse_next_page(self, response: Response):
-        following = parse_data_response(self._text(response), response.url, self.today, self.scope)
+        following = parse_data_response(
+            self._document(response), response.url, self.today, self.scope
+        )
         page = merge_next_page(response.meta["merge_with"], following)
         # hops=2: the first page's iframe or data store was settled before reading on.
         yield from self._read_column(
@@ -659,8 +665,8 @@ class PortalSpider(scrapy.Spider):
         )
 
     def parse_frame(self, response: Response):
-        text = self._text(response)
-        error = error_page_reason(text)
+        document = self._document(response)
+        error = error_page_reason(document)
         if error:
             yield self._column_item(
                 response.meta["column_url"],
@@ -671,11 +677,11 @@ class PortalSpider(scrapy.Spider):
                 error=error,
             )
             return
-        page = parse_list_page(text, response.url, self.today, self.scope)
+        page = parse_list_page(document, response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
 
     def parse_data(self, response: Response):
-        page = parse_data_response(self._text(response), response.url, self.today, self.scope)
+        page = parse_data_response(self._document(response), response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
 
     def _continue_column(self, response: Response, page: ListPage):
@@ -741,14 +747,14 @@ class PortalSpider(scrapy.Spider):
         state, index = response.meta["state"], response.meta["index"]
         entry = state["targets"][index]
         url_date = update_or_none(entry.url_date, self.today)
-        text = self._text(response)
-        error = error_page_reason(text)
+        document = self._document(response)
+        error = error_page_reason(document)
         if error:  # its dates are the error page's, not the article's: a failed read
             state["reads"].append(ArticleRead(FAILED, url_date=url_date))
             state["failed"] = error
             yield from self._next_article(state, index)
             return
-        found = parse_article_date(text, response.url, self.today)
+        found = parse_article_date(document, response.url, self.today)
         if found is None:
             read = ArticleRead(DATELESS, url_date=url_date)
         else:
@@ -853,6 +859,13 @@ class PortalSpider(scrapy.Spider):
         return item
 
     # Helpers ---------------------------------------------------------------------------
+
+    def _document(self, response: Response) -> Document:
+        """The response's HTML, decoded and parsed once for every reader of it."""
+        document = self._documents.get(response)
+        if document is None:
+            document = self._documents[response] = Document(self._text(response))
+        return document
 
     @staticmethod
     def _text(response: Response) -> str:
