@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from typing import Any
+from urllib.request import getproxies
 
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from portalspider.scope import Scope, address_kind, kind_refusal
+from portalspider.scope import Scope, address_kind, host_of, ip_of, kind_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,10 @@ class ScopedResolver(CachingThreadedResolver):
     def _checked(self, address: str, name: str) -> Deferred[str] | str:
         kind = address_kind(address)
         scopes = self.scopes()
-        if kind is None or not scopes:
+        # A literal address was judged on the URL (``Scope.refusal``); the proxy the
+        # environment names (``http_proxy``, as Scrapy's HttpProxyMiddleware reads it) is
+        # the way out, often an internal host, never a target.
+        if kind is None or not scopes or ip_of(name) is not None or name in _proxy_hosts():
             return address
         # The site's own kind: its literal address, else what its host name resolves to.
         kinds: list[Deferred[str | None]] = [
@@ -90,3 +94,7 @@ class ScopedResolver(CachingThreadedResolver):
             if stats is not None:
                 stats.inc_value("scope/dropped/dns")
         raise DNSLookupError(message)
+
+
+def _proxy_hosts() -> set[str]:
+    return {host_of(url) for url in getproxies().values() if "://" in url}

@@ -102,6 +102,16 @@ def test_a_name_is_held_to_the_scope_of_the_address_it_resolves_to(
     assert _resolve(site, hosts, name).startswith(answer)
 
 
+def test_the_environments_proxy_may_be_internal(monkeypatch: pytest.MonkeyPatch) -> None:
+    hosts = {**PUBLIC, "proxy.corp.test": "10.9.9.9"}
+    refused = _resolve("http://www.qx.gov.cn/", hosts, "proxy.corp.test")
+    assert refused.startswith("refused: proxy.corp.test resolves to the internal address")
+    monkeypatch.setenv("http_proxy", "http://proxy.corp.test:3128")
+    assert _resolve("http://www.qx.gov.cn/", hosts, "proxy.corp.test") == "10.9.9.9"
+    # A literal address was judged on its URL by the scope rule: the lookup passes it.
+    assert _resolve("http://www.qx.gov.cn/", hosts, "10.9.9.9") == "10.9.9.9"
+
+
 def test_the_literal_rule_keeps_link_local_out_of_an_internal_portal() -> None:
     scope = Scope.for_site("http://127.0.0.1:8000/")
     assert scope.refusal("http://169.254.169.254:8000/") == "link-local address 169.254.169.254"
