@@ -243,6 +243,20 @@ def test_small_list_beats_a_bigger_letter_box() -> None:
     assert [e.date for e in page.entries] == [date(2024, 9, 10), date(2024, 8, 1)]
 
 
+def test_div_rows_of_a_title_box_and_a_date_box_are_dated_items() -> None:
+    # inline synthetic page: each item a div holding its link's div and its date's div; read
+    # as undated title boxes, the column cost two article fetches and had no counts.
+    rows = "".join(
+        f'<div class="item"><div class="item-tit"><a href="/content/17/content_30700{n}.html"'
+        f' title="公告{n}">公告{n}</a></div><div class="item-rq">2024-09-1{9 - n}</div></div>'
+        for n in range(4)
+    )
+    html = f'<html><body><div class="lb-items">{rows}</div></body></html>'
+    page = parse_list_page(html, SITE + "/list.jsp?catid=17", TODAY)
+    assert [e.title for e in page.entries] == [f"公告{n}" for n in range(4)]
+    assert [e.date for e in page.entries] == [date(2024, 9, 19 - n) for n in range(4)]
+
+
 def test_undated_list_in_a_left_column_beats_the_menu() -> None:
     # inline synthetic page: an undated list inside "side-left" (token "left", not "ft") next
     # to a bigger drop-down menu; the menu must not win, the list must

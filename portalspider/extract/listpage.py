@@ -391,9 +391,11 @@ def _is_container(element: lxml.html.HtmlElement) -> bool:
     """An item that holds other linked items (a menu ``li`` with a sub-list, a layout row).
 
     Inner ``div``s only make a ``div`` a container: ``<li><div><a/></div><span/></li>``
-    is one item.
+    is one item, and so is a ``div`` of one link in a title box beside a date box
+    (``<div class="item"><div><a/></div><div>2024-01-02</div></div>``).
     """
-    for tag in _ITEM_TAGS if element.tag == "div" else _ITEM_TAGS[:-1]:
+    single = element.tag == "div" and len(link_elements(element)) == 1
+    for tag in _ITEM_TAGS[:-1] if element.tag != "div" or single else _ITEM_TAGS:
         for inner in element.iter(tag):
             if inner is not element and link_elements(inner):
                 return True
