@@ -117,3 +117,48 @@ class LinkItem:
     column_url: str | None = None  # the column the page belongs to (None: home page)
     unit: str | None = None  # who fixes it: the column's unit, else the webmaster
     type: str = "link"
+
+
+@dataclass
+class MessageItem:
+    """One letter (or 征集) of a consultation (or 征集调查) column (``portalspider.interaction``).
+
+    ``asked``/``replied`` are YYYY-MM-DD; ``days`` the wait: to the reply, or to today while
+    unanswered (None when the reply date is unknown). For a 征集 (``kind`` solicitation),
+    ``asked`` is its start, ``ends`` its end and ``feedback_url`` the 结果反馈 found.
+    """
+
+    column_url: str
+    url: str
+    title: str
+    asked: str | None = None
+    replied: str | None = None
+    days: int | None = None
+    type: str = "message"
+    # Additions: letter | solicitation; answered | late | unanswered | pending | unknown |
+    # open | feedback | no_feedback; overdue (a letter) or a 征集 without 结果反馈.
+    kind: str = "letter"
+    status: str = "unknown"
+    overdue: bool = False
+    ends: str | None = None
+    feedback_url: str | None = None
+    source: str = "list"  # list | page (its own page completed it)
+
+
+@dataclass
+class MessageColumnItem:
+    """One consultation or 征集调查 column's reading: counts, median wait, completeness."""
+
+    column_url: str
+    name: str
+    kind: str  # letters | solicitations
+    read: bool  # its list shows letters (or 征集) the check can judge
+    messages: int = 0  # within the last 365 days
+    overdue: int = 0  # overdue letters / 征集 without 结果反馈
+    unknown: int = 0  # letters whose reply date could not be established
+    median_days: float | None = None  # median days to a reply (answered letters)
+    reply_days: int = 90
+    complete: bool = True  # every list page of the 365-day window was read
+    pages_read: int = 0
+    details_read: int = 0
+    type: str = "message_column"

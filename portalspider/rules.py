@@ -193,6 +193,42 @@ def category_from_url(url: str) -> str | None:
     return None
 
 
+#: Interaction columns whose content the 互动回应差 check reads (``portalspider.interaction``):
+#: 征集/调查 columns list solicitations (each needs a 结果反馈 once closed); 政务咨询 columns
+#: list letters (each needs a reply within ``defaults.reply_days``). 访谈, 直播 and 开放日 are
+#: neither (the indicator leaves 在线访谈 out); 信访/举报 never reach here (category "other").
+LETTERS, SOLICITATIONS = "letters", "solicitations"
+_INTERACTION_KINDS = (
+    (None, re.compile(r"访谈|直播|开放日")),
+    (SOLICITATIONS, re.compile(r"征集|征求意见|网上调查|问卷调查|在线调查|民意调查|调查")),
+    (
+        LETTERS,
+        re.compile(r"信箱|咨询|投诉|写信|留言|信件|来信|问政|12345|热线|诉求|民声|民意|建言|建议"),
+    ),
+)
+_INTERACTION_SLUGS = {
+    **dict.fromkeys(("ldxx", "xzxx", "sjxx", "zxzx", "lyxd", "wyxx", "zxts", "wsly"), LETTERS),
+    **dict.fromkeys(("zjdc", "myzj", "dczj", "yjzj", "wsdc"), SOLICITATIONS),
+}
+
+
+def interaction_kind(
+    category: str, name: str, *, url: str = "", meta_name: str | None = None
+) -> str | None:
+    """``LETTERS``, ``SOLICITATIONS`` or None for a column of ``category`` (name, meta, slug)."""
+    if category != "interaction":
+        return None
+    for text in (name, meta_name):
+        for kind, pattern in _INTERACTION_KINDS:
+            if text and pattern.search(text):
+                return kind
+    segments = [s.rsplit(".", 1)[0] for s in urlsplit(url).path.lower().split("/") if s]
+    for segment in reversed(segments):
+        if segment in _INTERACTION_SLUGS:
+            return _INTERACTION_SLUGS[segment]
+    return None
+
+
 def threshold_for(category: str, override: int | None = None) -> int:
     """The freshness window in days: a config override, else the category default."""
     if override is not None:

@@ -186,13 +186,17 @@ def build_rows(
     availability: Availability | None,
     availability_error: str | None = None,
     incomplete_reason: str | None = None,
+    replies: Row | None = None,
 ) -> list[Row]:
-    """Every row, in ``ROW_NAMES`` order; ``incomplete_reason`` when the crawl missed part."""
+    """Every row, in ``ROW_NAMES`` order; ``incomplete_reason`` when the crawl missed part.
+
+    ``replies``: the 互动回应差 row (``interaction.replies_row``), unknown without one.
+    """
     counts = count_columns(columns)
     return [
         availability_row(availability, availability_error),
         home_row(site_up, home_newest, home_source, today, counts.judged),
         columns_row(counts, incomplete_reason),
         Row(SERIOUS_ERRORS, UNKNOWN, "暂无自动检查（错敏词、领导姓名职务须人工核对）"),
-        Row(POOR_REPLIES, UNKNOWN, "暂无留言答复检查"),
+        replies or Row(POOR_REPLIES, UNKNOWN, "未检查政务咨询类栏目的留言答复"),
     ]

@@ -45,7 +45,7 @@ from portalspider.vocab import CATEGORIES
 # Allowed keys per section, in the order the reference documents them.
 TOP_KEYS = ("site", "defaults", "units", "columns", "report")
 SITE_KEYS = ("name", "url", "allowed_domains", "webmaster", "contact")
-DEFAULTS_KEYS = ("unit", "deadline_days", "min_items")
+DEFAULTS_KEYS = ("unit", "deadline_days", "min_items", "reply_days")
 CONTACT_KEYS = ("name", "email", "wecom_webhook", "wecom_mobiles", "wecom_users", "wecom_parties")
 UNIT_KEYS = (*CONTACT_KEYS, "escalate_to", "columns")
 COLUMN_KEYS = (
@@ -79,6 +79,7 @@ for _section, _keys in (
 # store, the alerts' date arithmetic and the report never meet an absurd value.
 MAX_AGE_DAYS = (1, 3660)  # ten years
 DEADLINE_DAYS = (1, 365)
+REPLY_DAYS = (1, 365)  # 互动回应差: days a letter may wait for its reply
 MIN_ITEMS_COUNT = (1, 10000)
 MIN_ITEMS_DAYS = (1, 366)
 DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
@@ -363,6 +364,7 @@ class Checker:
             defaults, "deadline_days", ("defaults",), "days", DEADLINE_DAYS
         )
         min_items = self.min_items(defaults, ("defaults",))
+        reply_days = self.whole_number(defaults, "reply_days", ("defaults",), "days", REPLY_DAYS)
         report = self.mapping(top.get("report"), ("report",), REPORT_KEYS)
 
         units = [
@@ -385,6 +387,7 @@ class Checker:
             webmaster=webmaster,
             contact=self.contact_text(site, "contact", ("site",)),
             min_items=None if min_items is MinItems.OFF else min_items,
+            reply_days=reply_days if reply_days is not None else 90,
             report_requirements=self.text(
                 report, "requirements", ("report",), what="text (the report's 有关要求)"
             ),

@@ -103,6 +103,7 @@ class SiteConfig:
     contact: str | None = None  # site.contact: how the portal's admins reach the crawl's owner
     min_items: MinItems | None = None  # defaults.min_items; None: no 更新较少 rule
     report_requirements: str | None = None  # report.requirements: the report's 二、有关要求
+    reply_days: int = 90  # defaults.reply_days: 互动回应差, a letter's longest wait for a reply
 
     def unit(self, name: str) -> UnitConfig | None:
         """The ``units[]`` entry with this name, if any."""

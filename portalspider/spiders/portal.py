@@ -47,7 +47,8 @@ from portalspider.extract.listpage import (
     parse_list_page,
 )
 from portalspider.extract.pager import next_page_url
-from portalspider.items import ChannelItem, ColumnItem, SiteItem, VerdictItem
+from portalspider.interaction import InteractionReader, replies_row
+from portalspider.items import ChannelItem, ColumnItem, MessageColumnItem, SiteItem, VerdictItem
 from portalspider.localanswer import local_request
 from portalspider.rules import ColumnRules
 from portalspider.scope import Scope
@@ -100,6 +101,7 @@ class PortalSpider(scrapy.Spider):
         self.page_copies: Counter[str] = Counter()  # body digest → URLs that served it
         # Each response decoded and parsed once, shared by its readers (``_document``).
         self._documents: weakref.WeakKeyDictionary[Response, Document] = weakref.WeakKeyDictionary()
+        self.message_columns: list[MessageColumnItem] = []  # 互动回应差 (``interaction``)
 
     def mark_incomplete(self, reason: str) -> None:
         """Record why the crawl is incomplete (``context.discovery``), logged once."""
@@ -117,6 +119,7 @@ class PortalSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_judged, signal=signals.item_scraped)
         crawler.signals.connect(spider.crawl_drained, signal=signals.spider_idle)
         spider.bounds = CrawlBounds.from_settings(crawler.settings)
+        spider.interaction = InteractionReader(spider)
         return spider
 
     @property
@@ -240,6 +243,8 @@ class PortalSpider(scrapy.Spider):
 
     def item_judged(self, item: Any) -> None:
         """Each column as the pipelines judged it (``item_scraped``): the verdict's input."""
+        if isinstance(item, MessageColumnItem):
+            self.message_columns.append(item)
         if not isinstance(item, ColumnItem):
             return
         exempt = item.exempt_until is not None and exempt_on(
@@ -281,6 +286,7 @@ class PortalSpider(scrapy.Spider):
             availability=availability,
             availability_error=error,
             incomplete_reason=self.context.discovery.reason,
+            replies=replies_row(self.message_columns, self.context.discovery.reason),
         )
         yield VerdictItem(rows=[row.as_dict() for row in rows])
 
@@ -447,7 +453,22 @@ class PortalSpider(scrapy.Spider):
         if kind != "column":
             self.logger.debug("Not a column (%s): %s", kind, url)
             return
+        yield from self.interaction.column_page(document.html, page, name, path, url)
         yield from self._read_column(response, page, here, url)
+
+    # Letters and 征集 of interaction columns (``portalspider.interaction``) -------------
+
+    def parse_message_list(self, response: Response):
+        yield from self.interaction.next_list_page(response)
+
+    def message_list_failed(self, failure: Failure):
+        yield from self.interaction.list_failed(failure)
+
+    def parse_message_page(self, response: Response):
+        yield from self.interaction.own_page(response)
+
+    def message_page_failed(self, failure: Failure):
+        yield from self.interaction.own_page_failed(failure)
 
     def _own_list(self, document: Document, url: str) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
