@@ -10,7 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from demo.model import THRESHOLDS, Channel, Column, Entry, Portal, today_shanghai
+from demo.model import (
+    THRESHOLDS,
+    Channel,
+    Column,
+    Entry,
+    Letter,
+    Portal,
+    Solicitation,
+    today_shanghai,
+)
 from demo.themes import THEMES, Section
 
 # Columns with a forced markup or mode (each tuple is one column). The rest get GENERIC.
@@ -196,7 +205,107 @@ def build_portal(
     _assign(portal, rng)
     _theme_e_redirect(portal)
     _theme_f_hub_lists(portal, rng)
+    _interaction_setup(portal)
     return portal
+
+
+# 互动回应差 (issue 11): a mailbox's letters as (asked days ago, replied after N days or None,
+# reply date shown on the list). Late (> 90 days) or unanswered past 90 days: overdue; some
+# answers only their own page dates; the last three are over a year old (outside the check).
+LETTERS = (
+    (2, None, True),
+    (6, 3, True),
+    (15, 10, True),
+    (30, None, True),
+    (41, 5, False),  # young: answered in time whatever its date, its page is not needed
+    (58, 20, True),
+    (75, 12, True),
+    (96, None, True),  # unanswered for 96 days: overdue
+    (110, 30, False),  # its page shows the reply: in time
+    (130, 100, True),  # answered late: overdue
+    (150, 14, True),
+    (170, 120, False),  # its page shows the reply: late, overdue
+    (200, 25, True),
+    (220, 8, True),
+    (240, None, True),  # unanswered: overdue
+    (260, 60, False),
+    (300, 45, True),
+    (330, 95, True),  # answered late: overdue
+    (350, 20, True),
+    (380, None, True),
+    (400, 200, True),
+    (430, 10, True),
+)
+LETTER_TOPICS = ("道路破损", "路灯不亮", "噪音扰民", "农村饮水", "医保报销", "校车接送", "停车难")
+# 征集: (started days ago, open for N days, 结果反馈: "list" | "page" | None).
+SOLICITATIONS = (
+    (10, 30, None),  # still open
+    (60, 30, "list"),
+    (100, 20, None),  # ended without 结果反馈: a problem
+    (150, 30, "page"),  # its 结果反馈 is linked from its own page only
+    (250, 30, "list"),
+    (400, 30, None),  # over a year old: outside the check
+)
+SOLICIT_TOPICS = (
+    "养老服务条例",
+    "民生实事项目",
+    "城区停车收费标准",
+    "公交线路优化",
+    "老旧小区改造",
+)
+
+
+def _convertible(portal: Portal, col: Column) -> bool:
+    """A normal column whose markup another normal column also shows (no feature is lost)."""
+    if col.mode != "normal" or col.removed or col.style != "dir":
+        return False
+    if col.markup in GENERIC:
+        return True
+    return any(
+        c is not col and c.mode == "normal" and c.markup == col.markup for c in portal.columns
+    )
+
+
+def _interaction_setup(portal: Portal) -> None:
+    """Turn one 信箱 column into a mailbox and one 征集 column into a 征集 list."""
+    for pattern, setup in (("信箱", _mailbox), ("征集", _solicit)):
+        for col in portal.columns:
+            if col.category == "interaction" and pattern in col.name and _convertible(portal, col):
+                setup(portal, col)
+                break
+
+
+def _mailbox(portal: Portal, col: Column) -> None:
+    towns = portal.theme.layout["town"]
+    col.markup, col.spelling, col.per_page = "mailbox", "%Y-%m-%d", 10
+    col.entries, col.letters = [], []
+    for i, (age, after, on_list) in enumerate(LETTERS):
+        asked = portal.today - dt.timedelta(days=age)
+        path = f"{_dir(col)}content_{_docid(col, i)}.html"
+        title = f"关于{towns[i % len(towns)]}{LETTER_TOPICS[i % len(LETTER_TOPICS)]}问题的来信"
+        replied = asked + dt.timedelta(days=after) if after is not None else None
+        col.entries.append(Entry(title=title, path=path, shown=asked, visible=asked, meta=asked))
+        col.letters.append(Letter(path, asked, replied, on_list))
+
+
+def _solicit(portal: Portal, col: Column) -> None:
+    col.markup, col.spelling, col.per_page = "solicit", "%Y-%m-%d", 10
+    col.entries, col.solicitations = [], []
+    for i, (age, days, feedback) in enumerate(SOLICITATIONS):
+        start = portal.today - dt.timedelta(days=age)
+        path = f"{_dir(col)}content_{_docid(col, i)}.html"
+        title = f"{portal.theme.county}{SOLICIT_TOPICS[i % len(SOLICIT_TOPICS)]}公开征求意见"
+        back = f"{_dir(col)}feedback_{_docid(col, i)}.html" if feedback else None
+        col.entries.append(Entry(title=title, path=path, shown=start, visible=start, meta=start))
+        col.solicitations.append(
+            Solicitation(
+                path,
+                start,
+                start + dt.timedelta(days=days),
+                back,
+                feedback_on_list=feedback == "list",
+            )
+        )
 
 
 def _count(sections: list[Section]) -> int:

@@ -118,6 +118,43 @@ class Entry:
         return self.visible or self.meta or self.url_date
 
 
+#: 互动回应差 (indicators.md row 5): the days a letter may wait for its reply.
+REPLY_DAYS = 90
+#: The indicator's window: letters asked within the last year (``today - asked < 365``).
+MESSAGE_WINDOW = 365
+
+
+@dataclass
+class Letter:
+    """One letter of a mailbox column (markup ``mailbox``); its list row is ``entries[i]``."""
+
+    path: str
+    asked: dt.date
+    replied: dt.date | None  # None: unanswered (办理中 / 未回复)
+    reply_on_list: bool = True  # False: the list says 已回复 without the date (its page has it)
+
+    def overdue(self, today: dt.date, reply_days: int = REPLY_DAYS) -> bool:
+        """Unanswered after ``reply_days`` days, or answered after more than that."""
+        if self.replied is None:
+            return (today - self.asked).days > reply_days
+        return (self.replied - self.asked).days > reply_days
+
+
+@dataclass
+class Solicitation:
+    """One 征集 of a 征集调查 column (markup ``solicit``); its list row is ``entries[i]``."""
+
+    path: str
+    start: dt.date
+    ends: dt.date
+    feedback: str | None = None  # path of its 结果反馈 page; None: none published
+    feedback_on_list: bool = True  # False: only its own page links the 结果反馈
+
+    def problem(self, today: dt.date) -> bool:
+        """Ended without a published 结果反馈."""
+        return self.ends < today and self.feedback is None
+
+
 @dataclass
 class Column:
     """A column (栏目): one list page (plus pages 2..n, frames, data proxies)."""
@@ -144,6 +181,9 @@ class Column:
     style: str = "dir"
     ext: str = "html"  # extension of dir-style list pages (index.shtml, index_1.shtml)
     via: str = ""  # theme e: menus link a redirect page that forwards to the list
+    # Markups mailbox / solicit: the letters (征集) behind ``entries``, in the same order.
+    letters: list[Letter] = field(default_factory=list)
+    solicitations: list[Solicitation] = field(default_factory=list)
 
     @property
     def threshold(self) -> int:
@@ -327,6 +367,44 @@ class Portal:
                 for name, url in ch.pages
             )
             return out
+
+    def messages_truth(self, reply_days: int = REPLY_DAYS) -> list[dict[str, Any]]:
+        """Letters and 征集 of the last year as their pages show them, with the verdict."""
+        today = self.today
+        out: list[dict[str, Any]] = []
+        with self.lock:
+            for col in self.live_columns():
+                if col.mode != "normal":
+                    continue
+                for letter, e in zip(col.letters, col.entries, strict=False):
+                    if (today - letter.asked).days >= MESSAGE_WINDOW:
+                        continue
+                    out.append(
+                        {
+                            "kind": "letter",
+                            "column_url": col.url,
+                            "url": letter.path,
+                            "title": e.title,
+                            "asked": letter.asked.isoformat(),
+                            "replied": letter.replied.isoformat() if letter.replied else None,
+                            "overdue": letter.overdue(today, reply_days),
+                        }
+                    )
+                for item, e in zip(col.solicitations, col.entries, strict=False):
+                    if (today - item.start).days >= MESSAGE_WINDOW:
+                        continue
+                    out.append(
+                        {
+                            "kind": "solicitation",
+                            "column_url": col.url,
+                            "url": item.path,
+                            "title": e.title,
+                            "asked": item.start.isoformat(),
+                            "ends": item.ends.isoformat(),
+                            "overdue": item.problem(today),
+                        }
+                    )
+        return out
 
     def columns_truth(self, min_items: tuple[int, int] | None = None) -> list[dict[str, Any]]:
         return [t for t in self.truth(min_items) if t["kind"] == "column"]

@@ -204,7 +204,11 @@ class Renderer:
         self._index_articles()
         found = self._articles.get(path)
         if found:
+            if found[0].markup in ("mailbox", "solicit"):
+                return self.message_page(*found)
             return self.article(*found)
+        if "/feedback_" in path:
+            return self.feedback_page(path) or self.not_found()
         return self.not_found()
 
     def _column_route(self, col: Column, path: str) -> Page | None:
@@ -589,6 +593,8 @@ class Renderer:
                 for e in col.page(index)
             ]
         )
+        if col.markup in ("mailbox", "solicit"):
+            self._message_views(col, index, entries)
         if col.markup == "hanweb_pinned" and entries:  # theme f: only the pinned records
             entries = [_entry_view(col, e, spelling) for e in col.entries if e.pinned]
         if col.markup == "xxgk_wh":  # theme e: 文号 such as 青政发〔2026〕12号 (a year, no date)
@@ -648,6 +654,62 @@ class Renderer:
                 **extra,
             )
         )
+
+    def _message_views(self, col: Column, index: int, entries: list[dict[str, Any]]) -> None:
+        """A mailbox row's state and reply date, a 征集 row's period and 结果反馈 link."""
+        first = index * col.per_page
+        for k, view in enumerate(entries):
+            if col.markup == "mailbox":
+                letter = col.letters[first + k]
+                view["state"] = "已回复" if letter.replied else ("办理中" if k % 2 else "未回复")
+                shown = letter.replied if letter.replied and letter.reply_on_list else None
+                view["replied"] = fmt_date("%Y-%m-%d", shown) if shown else ""
+            else:
+                item = col.solicitations[first + k]
+                view["period"] = f"{item.start:%Y-%m-%d} 至 {item.ends:%Y-%m-%d}"
+                view["state"] = "已结束" if item.ends < self.portal.today else "进行中"
+                view["feedback"] = item.feedback if item.feedback_on_list else None
+
+    def message_page(self, col: Column, e: Entry) -> Page:
+        """A letter's page (来信内容, 回复内容) or a 征集's page (征集时间, 结果反馈)."""
+        i = col.entries.index(e)
+        context: dict[str, Any] = {
+            "e": e,
+            "col": col,
+            "crumbs": self._crumbs(col.path, (col.name, link(col, "crumb"))),
+        }
+        if col.markup == "mailbox":
+            letter = col.letters[i]
+            context["letter"] = letter
+            context["asked"] = fmt_date("%Y-%m-%d %H:%M", letter.asked, e.hour, e.minute)
+            context["replied"] = fmt_date("%Y-%m-%d", letter.replied) if letter.replied else None
+        else:
+            context["item"] = col.solicitations[i]
+        text = (
+            _env(self.portal.theme.key)
+            .get_template("message.html")
+            .render(**self._base(f"{e.title}_{self.portal.theme.site_name}"), **context)
+        )
+        return self._html(text)
+
+    def feedback_page(self, path: str) -> Page | None:
+        """A 征集's 结果反馈 page."""
+        for col in self.portal.live_columns():
+            for item, e in zip(col.solicitations, col.entries, strict=False):
+                if item.feedback == path:
+                    text = (
+                        _env(self.portal.theme.key)
+                        .get_template("message.html")
+                        .render(
+                            **self._base(f"{e.title}结果反馈_{self.portal.theme.site_name}"),
+                            e=e,
+                            col=col,
+                            feedback_of=item,
+                            crumbs=self._crumbs(col.path, (col.name, link(col, "crumb"))),
+                        )
+                    )
+                    return self._html(text)
+        return None
 
     def _section_tree(self, col: Column) -> dict[str, Any]:
         """The column's whole top-level section (all columns, all sub-channels): a big side nav."""

@@ -322,6 +322,8 @@ def parse_solicitation_list(html: str, url: str, today: date) -> list[Solicitati
             continue
         if start is None and end is None:
             start = parse_date(text, today)
+            if start is None:  # a menu or side-navigation entry, no 征集
+                continue
         out.setdefault(link_url, Solicitation(link_url, title, start, end, feedback))
     rows = list(out.values())
     # A plain dated list (no period, no 结果反馈 anywhere) is no 征集 list: nothing to judge.
