@@ -101,6 +101,11 @@ PORTALSPIDER_TODAY = None
 # they can change a 更新较少 decision, or, with FULL_COUNTS, the 365-day count.
 PORTALSPIDER_MAX_LIST_PAGES = 5
 PORTALSPIDER_FULL_COUNTS = False
+# 互动回应差 (portalspider/interaction.py): list pages read per consultation or 征集 column,
+# back to the last 365 days, and letters' own pages opened per column (only where the list
+# leaves the verdict open).
+PORTALSPIDER_MAX_MESSAGE_PAGES = 10
+PORTALSPIDER_MAX_MESSAGE_DETAILS = 20
 # Seconds before a probe of the availability spider fails (站点无法访问 counts 15 s).
 PORTALSPIDER_PROBE_TIMEOUT = 15
 # The links spider (broken links, spiders/links.py): article pages read per column list, the

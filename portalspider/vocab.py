@@ -35,10 +35,23 @@ NOT_UPDATED = frozenset({"stale", "undated"})
 #: (链接不可用): the store opens a finding of this kind on the second such observation,
 #: and the column keeps the status ``unreachable`` while it lasts.
 UNREACHABLE = "unreachable"
+#: 互动回应差 (``portalspider.interaction``): a consultation column with overdue letters, a
+#: 征集调查 column with a 征集 ended without 结果反馈. Findings of their own on the column,
+#: beside its freshness finding; opened and closed from the column's message check, never
+#: from its status (``store.messages``).
+REPLY_OVERDUE = "reply_overdue"
+NO_FEEDBACK = "no_feedback"
+MESSAGE_FINDING_KINDS = frozenset({REPLY_OVERDUE, NO_FEEDBACK})
 #: What a finding (one problem episode, ``store.models.Finding.kind``) can be.
-FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE}
+FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE} | MESSAGE_FINDING_KINDS
+#: Finding kinds that follow the column's status (``store.recorder.transition``).
+COLUMN_FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE}
 #: The indicator's name for each finding kind, where it differs from the status label.
-PROBLEM_LABELS = {UNREACHABLE: "链接不可用"}
+PROBLEM_LABELS = {
+    UNREACHABLE: "链接不可用",
+    REPLY_OVERDUE: "互动回应差",
+    NO_FEEDBACK: "征集无结果反馈",
+}
 #: Statuses that end a problem episode as fixed (the column was updated within threshold).
 FIXED_STATUSES = frozenset({"ok", "warning"})
 

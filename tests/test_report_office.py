@@ -207,7 +207,14 @@ def test_docx_fonts_fall_back_to_songti(setup):
 
 
 def test_xlsx_problem_sheet_first_frozen_and_filtered(workbook):
-    assert workbook.sheetnames == ["存在问题", "全部栏目", "已整改", "建议合并删减"]
+    assert workbook.sheetnames == [
+        "存在问题",
+        "全部栏目",
+        "已整改",
+        "建议合并删减",
+        "互动回应",
+        "互动栏目",
+    ]
     sheet = workbook["存在问题"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (

@@ -21,6 +21,7 @@ from portalspider.dates import age_days, shanghai_time
 from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.report.links import LinkSection, link_section
+from portalspider.report.replies import Replies, build_replies
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
 from portalspider.verdict import (
     BLANK_LIMIT,
@@ -43,6 +44,7 @@ from portalspider.verdict import (
     count_columns,
 )
 from portalspider.vocab import (
+    COLUMN_FINDING_KINDS,
     GONE,
     IGNORED,
     UNREACHABLE,
@@ -331,6 +333,7 @@ class Report:
     resolved: list[ClosedFinding] = field(default_factory=list)
     candidates: list[MergeCandidate] = field(default_factory=list)
     links: LinkSection | None = None  # 链接可用性 (report/links.py); None: never link-checked
+    replies: Replies = field(default_factory=Replies)  # 互动回应 (``report.replies``)
 
     @property
     def candidate_days(self) -> int:
@@ -423,7 +426,9 @@ def build_report(
     open_kinds = dict(
         session.execute(
             select(Finding.column_id, Finding.kind).where(
-                Finding.site_id == site.id, Finding.is_open.is_(True)
+                Finding.site_id == site.id,
+                Finding.is_open.is_(True),
+                Finding.kind.in_(COLUMN_FINDING_KINDS),  # 互动回应差 findings: their own section
             )
         ).all()
     )
@@ -461,6 +466,7 @@ def build_report(
         resolved=_resolved(session, site, today, default_unit),
         candidates=merge_candidates(session, site, today, default_unit),
         links=link_section(session, site.id, today, default_unit),
+        replies=build_replies(session, site, default_unit),
     )
 
 

@@ -38,6 +38,15 @@ COLUMNS_HEADER = (
     "近30天更新条数", "近90天更新条数", "近一年更新条数", "责任单位", "报备至",
 )  # fmt: skip
 CANDIDATES_HEADER = ("序号", "栏目", "责任单位", "检测情况", "首次", "最近", "检测次数")
+# 互动回应差 (``report.replies``): each overdue letter or 征集 without 结果反馈, and each column.
+REPLIES_HEADER = (
+    "序号", "栏目", "标题", "链接", "问题", "状态", "留言（征集开始）日期", "答复（征集结束）日期",
+    "天数", "整改责任单位",
+)  # fmt: skip
+REPLY_COLUMNS_HEADER = (
+    "序号", "栏目", "类型", "近一年留言（征集）", "超期未回应（未反馈）", "答复用时中位数（天）",
+    "答复时限（天）", "说明", "责任单位",
+)  # fmt: skip
 RESOLVED_HEADER = ("序号", "栏目", "原问题", "发现日期", "整改日期", "整改方式", "整改责任单位")
 
 
@@ -110,6 +119,45 @@ def render_xlsx(report: Report, extras: OfficeExtras) -> bytes:
     if report.links is not None:
         header, rows = link_table(report.links)
         _fill(book.create_sheet("链接可用性"), header, rows, wrap=("链接文字",))
+    _fill(
+        book.create_sheet("互动回应"),
+        REPLIES_HEADER,
+        [
+            (
+                number,
+                m.column,
+                m.title,
+                m.url,
+                m.problem,
+                m.status_label,
+                m.asked,
+                m.replied or m.ends,
+                m.days,
+                m.unit,
+            )
+            for number, m in enumerate(report.replies.overdue, start=1)
+        ],
+        wrap=("标题", "问题"),
+    )
+    _fill(
+        book.create_sheet("互动栏目"),
+        REPLY_COLUMNS_HEADER,
+        [
+            (
+                number,
+                office_path(c.path, c.name),
+                c.kind_label,
+                c.messages,
+                c.overdue,
+                c.median_days,
+                c.reply_days,
+                c.note,
+                c.unit,
+            )
+            for number, c in enumerate(report.replies.columns, start=1)
+        ],
+        wrap=("说明",),
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from portalspider import csvsafe
 from portalspider.report.data import Report
 from portalspider.report.links import links_csv
-from portalspider.vocab import PROBLEM_STATUSES, status_label
+from portalspider.vocab import PROBLEM_STATUSES, category_label, status_label
 
 # Only what can start markup mid-line: a cell never begins a line, so "#", "+", ">" stay.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -127,6 +127,27 @@ def render_csv(report: Report) -> str:
                 row.newest_url,
                 row.deadline,
                 row.exempt_until,
+            )
+        )
+    # 互动回应差: each overdue letter or 征集 without 结果反馈 is a problem row of its own.
+    first = len(report.problems) + 1
+    for number, m in enumerate(report.replies.overdue, start=first):
+        writer.writerow(
+            csvsafe.cell(value)
+            for value in (
+                number,
+                m.unit,
+                m.column,
+                "",
+                category_label("interaction"),
+                f"互动回应差:{m.problem}",
+                m.asked,
+                m.days,
+                None,
+                m.title,
+                m.url,
+                report.deadline,
+                None,
             )
         )
     links_csv(writer, report.links)

@@ -56,7 +56,7 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
     _para(doc, _intro(report, len(rows)))
 
     _heading(doc, "一、存在问题")
-    if not rows:
+    if not rows and not report.replies.overdue:
         _para(doc, "本次自查未发现需整改的栏目。")
     groups: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
@@ -73,7 +73,14 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
                 f"{number}.{office_path(row.path, row.name)}:{row.problem_text}。"
                 f"(整改责任单位:{row.unit})",
             )
-    if rows:
+    if report.replies.overdue:  # 互动回应差: overdue letters, 征集 without 结果反馈
+        overdue = report.replies.overdue
+        title = f"({ORDINALS[len(groups)]})互动回应差({len(overdue)}条)"
+        _heading(doc, title, SUBHEADING_FONT)
+        for m in overdue:
+            number += 1
+            _para(doc, f"{number}.{m.column}:{m.title}——{m.problem}。(整改责任单位:{m.unit})")
+    if rows or report.replies.overdue:
         _para(doc, f"上述整改责任单位请于{cn_date(report.deadline)}前整改到位。")
     if exempt := exempted(report):
         names = "、".join(

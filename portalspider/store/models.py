@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -250,6 +251,52 @@ class Probe(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageCheck(Base):
+    """One run's reading of one consultation (or 征集调查) column: 互动回应差 (issue 11.4)."""
+
+    __tablename__ = "message_check"
+    __table_args__ = (UniqueConstraint("run_id", "column_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("site_column.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # letters | solicitations
+    read: Mapped[bool] = mapped_column(Boolean)  # its list showed letters (征集) to judge
+    messages: Mapped[int] = mapped_column(Integer, default=0)  # within the last 365 days
+    overdue: Mapped[int] = mapped_column(Integer, default=0)  # overdue / without 结果反馈
+    unknown: Mapped[int] = mapped_column(Integer, default=0)  # reply date not established
+    median_days: Mapped[float | None] = mapped_column(Float)
+    reply_days: Mapped[int] = mapped_column(Integer, default=90)
+    complete: Mapped[bool] = mapped_column(Boolean, default=True)  # the year's pages all read
+
+
+class Message(Base):
+    """One letter (or 征集) as one run saw it: the history of its reply."""
+
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("run_id", "column_id", "url_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(
+        ForeignKey("site_column.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # letter | solicitation
+    url_key: Mapped[str] = mapped_column(String(700))
+    url: Mapped[str] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(Text)
+    asked: Mapped[dt.date | None] = mapped_column(Date)  # a 征集's start
+    replied: Mapped[dt.date | None] = mapped_column(Date)
+    days: Mapped[int | None] = mapped_column(Integer)
+    # answered | late | unanswered | pending | unknown | open | feedback | no_feedback
+    status: Mapped[str] = mapped_column(String(20))
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    ends: Mapped[dt.date | None] = mapped_column(Date)
+    feedback_url: Mapped[str | None] = mapped_column(String(1000))
 
 
 # The link check's tables live in their own module, registered on the same metadata.

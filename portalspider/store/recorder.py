@@ -47,12 +47,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from portalspider.context import Baseline
 from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
+from portalspider.store.messages import record_messages
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
 from portalspider.urls import canonical_url as url_key
 from portalspider.vocab import (
     FIXED_STATUSES,
     GONE,
     IGNORED,
+    MESSAGE_FINDING_KINDS,
     PROBLEM_STATUSES,
     SPARSE_STATUSES,
     UNREACHABLE,
@@ -300,6 +302,9 @@ class RunRecorder:
         self.baseline: Baseline | None = None  # the last complete run, read at start
         self._buffer: dict[str, dict[str, Any]] = {}
         self._seen_keys: set[str] = set()
+        # 互动回应差 (``store.messages``): this run's letters/征集 and column checks.
+        self._messages: list[dict[str, Any]] = []
+        self._message_checks: list[dict[str, Any]] = []
         self.channels = 0
         self.store_seconds = 0.0  # time spent writing (flushes and finish)
         self.finished = False
@@ -327,6 +332,10 @@ class RunRecorder:
             return
         if kind == "verdict":  # kept with the run (summary["verdict"]) for the report
             self.verdict = list(adapter.get("rows") or [])
+            return
+        if kind in ("message", "message_column"):
+            target = self._messages if kind == "message" else self._message_checks
+            target.append(dict(adapter.asdict()))
             return
         if kind != "column":
             self.channels += kind == "channel"
@@ -512,7 +521,11 @@ class RunRecorder:
         open_findings = {
             f.column_id: f
             for f in session.scalars(
-                select(Finding).where(Finding.site_id == self.site_id, Finding.is_open.is_(True))
+                select(Finding).where(
+                    Finding.site_id == self.site_id,
+                    Finding.is_open.is_(True),
+                    Finding.kind.not_in(MESSAGE_FINDING_KINDS),  # store.messages keeps these
+                )
             )
         }
         site_up = self._site_was_up(observed)
@@ -646,7 +659,16 @@ class RunRecorder:
                 [{"site_id": self.site_id, "name": _limit(u, 200)} for u in units],
             )
 
+        messages = record_messages(
+            session,
+            site_id=cast(int, self.site_id),
+            run_id=cast(int, run_id),
+            today=today,
+            messages=self._messages,
+            checks=self._message_checks,
+        )
         summary = self._summary(observed, new_findings, closed, newly, site_up, mark_gone, stats)
+        summary["messages"] = messages.as_dict()
         summary["unreachable_problems"] = sorted(broken)
         summary["incomplete_reason"] = reason
         session.execute(
