@@ -118,6 +118,12 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
         lambda s, t: _links_spider(s, t).links.host_delay,
         2.5,
     ),
+    "PORTALSPIDER_MAX_MESSAGE_PAGES": ("3", lambda s, t: _spider(s, t).interaction.max_pages, 3),
+    "PORTALSPIDER_MAX_MESSAGE_DETAILS": (
+        "4",
+        lambda s, t: _spider(s, t).interaction.max_details,
+        4,
+    ),
 }
 
 
