@@ -90,7 +90,7 @@ def test_findings_follow_the_message_checks(store: sessionmaker[Session]) -> Non
             today=D0,
             reach=Reach(config, None),
         )
-        told = [(d.recipient, d.notice.problem, d.notice.kind) for d in decisions]
+        told = [(d.recipient, d.notice.problem, d.notice.kind) for d in decisions.decisions]
         assert ("县信访局", "reply_overdue", "alert") in told
 
     # A run that did not check the mailbox (list not reached) closes nothing.
