@@ -21,13 +21,13 @@ from portalspider.interaction import judge_letter, replies_row
 from portalspider.rules import LETTERS, SOLICITATIONS, interaction_kind
 from tests.crawlutil import crawl, serving, write_site
 
-FIXTURES = Path(__file__).parent / "fixtures" / "synthetic" / "messages"
+FIXTURES = Path(__file__).parent / "fixtures" / "synthetic"
 TODAY = dt.date(2026, 12, 1)
 D = dt.date
 
 
 def _read(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (FIXTURES / f"messages_{name}").read_text(encoding="utf-8")
 
 
 def test_table_with_ask_status_and_reply_columns():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
+import docx
+import openpyxl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,7 +15,10 @@ from alerts.lifecycle import decide
 from alerts.recipients import Reach
 from portalspider.items import MessageColumnItem, MessageItem
 from portalspider.report.data import build_report
+from portalspider.report.excel import render_xlsx
+from portalspider.report.office import OfficeExtras
 from portalspider.report.render import render_csv, render_html, render_markdown
+from portalspider.report.word import render_docx
 from portalspider.siteconfig import UnitConfig
 from portalspider.store.models import Finding, Message, MessageCheck, Site
 from tests.test_alerts_support import site_config
@@ -142,5 +148,12 @@ def test_report_lists_columns_and_overdue_messages(store: sessionmaker[Session])
         assert "来信1" in text
         assert "已153天未答复" in text
     assert "互动回应差:留言2026-07-01，已153天未答复" in csv
+    word = docx.Document(io.BytesIO(render_docx(report, OfficeExtras())))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "互动回应差(1条)" in text
+    assert "来信1——留言2026-07-01，已153天未答复" in text
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(report, OfficeExtras())))
+    assert [c.value for c in book["互动回应"][2]][2] == "来信1"
+    assert [c.value for c in book["互动栏目"][2]][4] == 1  # overdue count of 领导信箱
     # The column's own row is not a problem: its freshness is fine.
     assert "领导信箱" not in [row.name for row in report.problems]

@@ -1,6 +1,6 @@
 """Letters of a consultation column (领导信箱, 在线咨询, 留言) and 征集 of a 征集调查 column.
 
-Three common markups (fixtures in ``tests/fixtures/synthetic/messages/``):
+Three common markups (fixtures ``tests/fixtures/synthetic/messages_*.html``):
 
 * a table whose header names the ask date (留言时间, 提问时间, 来信时间…) and usually a status
   (状态, 办理状态) and a reply date (回复时间, 答复时间, 办结时间);
