@@ -10,7 +10,7 @@ from scrapy import signals
 
 from portalspider.context import crawl_context
 from portalspider.dates import today_shanghai
-from portalspider.items import ColumnItem, SiteItem
+from portalspider.items import ColumnItem, MessageColumnItem, SiteItem
 from portalspider.vocab import UNREACHABLE, count_problems, status_label, tally
 
 logger = logging.getLogger("portalspider.summary")
@@ -59,6 +59,24 @@ def column_log_line(item: ColumnItem) -> str:
     )
 
 
+def message_summary(columns: list[MessageColumnItem]) -> list[str]:
+    """互动回应差 in the SUMMARY: letters and 征集 of the columns read, and their problems."""
+    lines = []
+    for kind, what, bad in (
+        ("letters", "letters", "overdue"),
+        ("solicitations", "征集", "no_feedback"),
+    ):
+        read = [c for c in columns if c.kind == kind and c.read]
+        if not columns or not any(c.kind == kind for c in columns):
+            continue
+        extra = sum(c.pages_read - 1 + c.details_read for c in read)
+        lines.append(
+            f"SUMMARY replies {kind}: columns={len(read)} {what}={sum(c.messages for c in read)} "
+            f"{bad}={sum(c.overdue for c in read)} requests={extra}"
+        )
+    return lines
+
+
 class CrawlSummary:
     """Logs each judged column, then counts by status and by unit when the crawl ends."""
 
@@ -69,6 +87,7 @@ class CrawlSummary:
         # (status, exempt_until, url) per unit: counted at close with ``vocab.count_problems``.
         self.judged: dict[str, list[tuple[str, dt.date | None, str]]] = defaultdict(list)
         self.site: SiteItem | None = None
+        self.messages: list[MessageColumnItem] = []  # 互动回应差 (``interaction``)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -86,6 +105,8 @@ class CrawlSummary:
                 item.url,
                 item.home_last_update or "-",
             )
+        elif isinstance(item, MessageColumnItem):
+            self.messages.append(item)
         elif isinstance(item, ColumnItem):
             logger.info(column_log_line(item))
             self.by_status[item.status] += 1
@@ -137,6 +158,7 @@ class CrawlSummary:
                 f"errors={stats.get_value('store/errors')} "
                 f"duration={stats.get_value('store/duration')}s"
             )
+        lines.extend(message_summary(self.messages))
         incomplete = stats.get_value("store/incomplete_reason") if stats is not None else None
         if not incomplete and context is not None:
             incomplete = context.discovery.reason

@@ -158,6 +158,7 @@ class _Reading:
     details: list[str] = field(default_factory=list)  # URLs whose own page is to be read
     details_read: int = 0
     from_page: set[str] = field(default_factory=set)
+    needed: set[str] = field(default_factory=set)  # keys whose own page had to decide
 
 
 class InteractionReader:
@@ -273,7 +274,8 @@ class InteractionReader:
 
     def _plan_details(self, reading: _Reading) -> Iterator[Any]:
         keys = list(reading.letters if reading.kind == LETTERS else reading.solicitations)
-        reading.details = [k for k in keys if self._needs_page(reading, k)][: self.max_details]
+        reading.needed = {k for k in keys if self._needs_page(reading, k)}
+        reading.details = [k for k in keys if k in reading.needed][: self.max_details]
         yield from self._next_detail(reading)
 
     def _next_detail(self, reading: _Reading) -> Iterator[Any]:
@@ -373,6 +375,8 @@ class InteractionReader:
                 continue
             ended = row.ends is not None and row.ends < self.today
             status = FEEDBACK if row.feedback_url else NO_FEEDBACK if ended else OPEN
+            if status != FEEDBACK and key in reading.needed and key not in reading.from_page:
+                status = UNKNOWN_REPLY  # its page had to tell and was not read: no verdict
             days = (self.today - row.ends).days if ended and row.ends else None
             out.append(
                 MessageItem(

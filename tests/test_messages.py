@@ -293,3 +293,19 @@ def test_plain_dated_list_is_no_solicitation_list():
         + "</ul>"
     )
     assert parse_solicitation_list(html, "http://x/hdjl/zjdc/", TODAY) == []
+
+
+def test_a_solicitation_whose_page_was_not_read_is_no_problem(tmp_path):
+    """With no own page read (bound 0), the 征集 the list cannot settle are unknown."""
+    with serving(Handler) as url:
+        site = write_site(tmp_path / "site.yaml", url)
+        result = crawl(
+            site, tmp_path, "PORTALSPIDER_TODAY=2026-12-01", "PORTALSPIDER_MAX_MESSAGE_DETAILS=0"
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {m["title"]: m for m in result.of_type("message") if m["kind"] == "solicitation"}
+    assert rows["停车收费标准意见征集"]["status"] == "unknown"
+    assert not any(m["overdue"] for m in rows.values())
+    letters = {m["title"]: m for m in result.of_type("message") if m["kind"] == "letter"}
+    assert letters["来信5"]["status"] == "unknown"  # answered, date only on its page
+    assert {t for t, m in letters.items() if m["overdue"]} == {"来信3", "来信4"}
