@@ -32,25 +32,31 @@ logger = logging.getLogger(__name__)
 BROKEN, FIXED = "link_broken", "link_fixed"
 
 
-def _notice(finding: LinkFinding, kind: str) -> Notice:
-    reason = f"HTTP {finding.http_status}" if finding.http_status else finding.error or "无法打开"
-    where = "首页" if finding.on_home else "页面"
+def _notice(findings: list[LinkFinding], kind: str) -> Notice:
+    """One notice per broken URL: a menu link broken on every page is one thing to fix."""
+    first = findings[0]
+    reason = f"HTTP {first.http_status}" if first.http_status else first.error or "无法打开"
+    where = "首页" if first.on_home else "页面"
+    pages = f"{where} {first.page_url}"
+    if len(findings) > 1:
+        pages += f" 等{len(findings)}个页面"
     return Notice(
         kind=kind,
         column_id=0,
-        name=finding.text or finding.url,
-        url=finding.url,
+        name=first.text or first.url,
+        url=first.url,
         status="unreachable",
-        owner_unit=finding.unit,
-        since=finding.opened_on,
-        detail=f"{where} {finding.page_url} 上的链接；{reason}",
+        owner_unit=first.unit,
+        since=first.opened_on,
+        detail=f"{pages}上的链接；{reason}",
     )
 
 
 def link_notices(
     session: Session, config: SiteConfig, site_id: int, run_id: int, reach: Reach
 ) -> list[Decision]:
-    """The alerts (opened) and resolved notices (closed) of one link run, per recipient."""
+    """The alerts (opened) and resolved notices (closed) of one link run: per recipient, one
+    notice per broken URL (with the pages that show it)."""
     run = session.get(LinkRun, run_id)
     if run is None or run.site_id != site_id:
         return []
@@ -60,9 +66,9 @@ def link_notices(
             LinkFinding.site_id == site_id,
             or_(LinkFinding.opened_run_id == run_id, LinkFinding.closed_run_id == run_id),
         )
-        .order_by(LinkFinding.id)
+        .order_by(LinkFinding.on_home.desc(), LinkFinding.id)
     ).all()
-    decisions = []
+    groups: dict[tuple[str, str, str], list[LinkFinding]] = {}
     unreached = 0
     for finding in findings:
         kind = FIXED if finding.closed_run_id == run_id else BROKEN
@@ -70,15 +76,18 @@ def link_notices(
         if recipient is None:
             unreached += 1
             continue
-        key = f"links:{site_id}:{run_id}"
-        decisions.append(Decision(None, _notice(finding, kind), recipient, site_key=key))
+        groups.setdefault((recipient, kind, finding.url_key), []).append(finding)
     if unreached:
         logger.warning(
             "alerts: %d broken-link notice(s) have no reachable recipient: give their unit, "
             "defaults.unit or site.webmaster an email or WeCom contact",
             unreached,
         )
-    return decisions
+    key = f"links:{site_id}:{run_id}"
+    return [
+        Decision(None, _notice(group, kind), recipient, site_key=key)
+        for (recipient, kind, _), group in groups.items()
+    ]
 
 
 def after_links(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from demo.linkplant import plant_links
 from demo.model import (
     THRESHOLDS,
     Channel,
@@ -206,6 +207,7 @@ def build_portal(
     _theme_e_redirect(portal)
     _theme_f_hub_lists(portal, rng)
     _interaction_setup(portal)
+    plant_links(portal)  # own hash draws: the rest of the portal is unchanged by it
     return portal
 
 

@@ -100,6 +100,15 @@ def status_for(
 
 
 @dataclass
+class PlantedLink:
+    """A link an article shows under its text: an attachment or a related page (``linkplant``)."""
+
+    target: str  # a path on the portal, or ``ext:<host>/<path>`` on an external demo host
+    text: str
+    broken: bool  # its answer is an error (a 404 on the portal, the failing host's 500)
+
+
+@dataclass
 class Entry:
     """One list item and what its article page shows."""
 
@@ -112,6 +121,7 @@ class Entry:
     pinned: bool = False
     hour: int = 9
     minute: int = 30
+    links: list[PlantedLink] = field(default_factory=list)  # 附件 and 相关链接 on its page
 
     def article_date(self) -> dt.date | None:
         """The date a careful reader takes from the article: visible, then meta, then URL."""
@@ -303,6 +313,7 @@ class Portal:
     columns: list[Column]
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     version: int = 0  # bumped by mutations so caches (article index) can refresh
+    external: dict[str, str] = field(default_factory=dict)  # demo host → base URL, while served
 
     # -- lookups ---------------------------------------------------------------
     def column(self, url: str) -> Column:
@@ -408,6 +419,43 @@ class Portal:
 
     def columns_truth(self, min_items: tuple[int, int] | None = None) -> list[dict[str, Any]]:
         return [t for t in self.truth(min_items) if t["kind"] == "column"]
+
+    def link_url(self, link: PlantedLink) -> str | None:
+        """Where a planted link points as its page shows it (None: its host is not served)."""
+        if not link.target.startswith("ext:"):
+            return link.target
+        host, _, path = link.target[4:].partition("/")
+        base = self.external.get(host)
+        return base + path if base else None
+
+    def served_files(self) -> set[str]:
+        """The attachments the portal serves (the planted ones not missing)."""
+        return {
+            link.target
+            for col in self.live_columns()
+            for e in col.entries
+            for link in e.links
+            if not link.broken and link.target.endswith(".pdf")
+        }
+
+    def links_truth(self, base: str) -> set[tuple[str, str]]:
+        """(broken link URL, article URL) for every planted broken link the pages show.
+
+        ``base``: the portal's URL as served. Only articles of live, normal columns (a
+        removed column's articles are no longer linked).
+        """
+        root = base.rstrip("/")
+        with self.lock:
+            pairs = set()
+            for col in self.live_columns():
+                if col.mode != "normal":
+                    continue
+                for e in col.entries:
+                    for link in e.links:
+                        url = self.link_url(link)
+                        if link.broken and url:
+                            pairs.add((url if "://" in url else root + url, root + e.path))
+            return pairs
 
     def home_items(self) -> list[tuple[Column, Entry]]:
         """Dated items the home page shows (latest-news block first, then column blocks)."""

@@ -209,6 +209,8 @@ class Renderer:
             return self.article(*found)
         if "/feedback_" in path:
             return self.feedback_page(path) or self.not_found()
+        if path in portal.served_files():  # a planted attachment (demo/linkplant.py)
+            return Page(200, b"%PDF-1.4\n" + b"0" * 2048, "application/pdf")
         return self.not_found()
 
     def _column_route(self, col: Column, path: str) -> Page | None:
@@ -818,6 +820,14 @@ class Renderer:
                 org=view["org"],
                 index_no=view["index_no"],
                 xxgk=col.markup == "xxgk_table",
+                attachments=[
+                    (self.portal.link_url(x), x.text) for x in e.links if x.target.endswith(".pdf")
+                ],
+                related=[
+                    (url, x.text)
+                    for x in e.links
+                    if not x.target.endswith(".pdf") and (url := self.portal.link_url(x))
+                ],
                 views=(col.cid * 37 + len(e.title) * 11) % 900 + 31,
                 crumbs=self._crumbs(col.path, (col.name, link(col, "crumb"))),
             )

@@ -20,6 +20,7 @@ import yaml
 
 from demo.compare import Report, compare, load_items, normalize_url
 from demo.generator import build_portal
+from demo.linkplant import serve_link_hosts
 from demo.model import Portal, status_for
 from demo.server import DemoServer, serve
 
@@ -54,12 +55,14 @@ def crawl(
     env: dict[str, str] | None = None,
     log: Path | None = None,
     timeout: float = 900,
+    spider: str = "portal",
 ) -> int:
-    """Run the portal spider once; return its exit status (output streamed or logged)."""
+    """Run the portal (or another) spider once; return its exit status (output streamed or
+    logged)."""
     out.unlink(missing_ok=True)
     cmd = scrapy_cmd(
         "crawl",
-        "portal",
+        spider,
         "-a",
         f"site={site_yaml}",
         "-O",
@@ -238,6 +241,7 @@ def _run_served(portal: Portal, server: DemoServer, root: Path, out: Path) -> No
         status = crawl(site_yaml, jsonl, db_url, env, log=crawl_log)
         requests = server.request_count
         _print_webmaster_log(crawl_log)
+        links = _links(portal, server, site_yaml, out, db_url, env)
         report_ok = _report(site_yaml, report_html, env)
         delivered = (len(getattr(smtp, "messages", [])), len(getattr(wecom, "received", [])))
     items = load_items(jsonl)
@@ -245,8 +249,10 @@ def _run_served(portal: Portal, server: DemoServer, root: Path, out: Path) -> No
     truth = apply_overrides(portal.truth(), {normalize_url(strict["url"]): 30}, portal.today)
     result = compare(items, truth)
     _print_summary(result, portal, items, requests, status)
+    print(links)
     print("outputs:")
     print(f"  columns   {jsonl.relative_to(root)}")
+    print(f"  links     {(out / 'links.jsonl').relative_to(root)}")
     print(f"  database  {db.relative_to(root)}")
     print(f"  report    {report_html.relative_to(root) if report_ok else '(scrapy report failed)'}")
     mails = sorted(maildir.rglob("*")) if maildir.exists() else []
@@ -260,6 +266,27 @@ def _run_served(portal: Portal, server: DemoServer, root: Path, out: Path) -> No
     print("query the demo's database (from the checkout, venv active: . .venv/bin/activate):")
     for hint in query_hints(str(site_yaml.relative_to(root)), db_url):
         print(f"  {hint}")
+
+
+def _links(
+    portal: Portal, server: DemoServer, site_yaml: Path, out: Path, db_url: str, env: dict[str, str]
+) -> str:
+    """``scrapy crawl links`` on the demo (its slow and failing external hosts served), after
+    the portal crawl (whose columns it reads); one line comparing it with the planted truth."""
+    jsonl = out / "links.jsonl"
+    # The external hosts are the demo's own: a short delay keeps `make demo` quick.
+    quick = {**env, "PORTALSPIDER_LINKS_HOST_DELAY": "0.25"}
+    with serve_link_hosts(portal):
+        status = crawl(site_yaml, jsonl, db_url, quick, log=out / "links.log", spider="links")
+        truth = portal.links_truth(server.url)
+    items = [i for i in load_items(jsonl) if i.get("type") == "link"]
+    found = truth & {(i.get("url"), i.get("page_url")) for i in items}
+    home = sum(1 for i in items if i.get("on_home"))
+    return (
+        f"links crawl exit status {status}: {len(items)} broken links reported "
+        f"({home} on the home page); planted broken links found with their page "
+        f"{len(found)}/{len(truth)}"
+    )
 
 
 def _report(site_yaml: Path, target: Path, env: dict[str, str]) -> bool:

@@ -37,6 +37,11 @@ class BrokenLinkRow:
     error: str | None
     since: dt.date
     days: int
+    pages: int = 1  # pages showing it (``page_url`` is the first)
+
+    @property
+    def page_text(self) -> str:
+        return self.page_url if self.pages == 1 else f"{self.page_url} 等{self.pages}个页面"
 
     @property
     def where(self) -> str:
@@ -65,6 +70,9 @@ class LinkSection:
     broken: list[BrokenLinkRow] = field(default_factory=list)
     fixed: list[BrokenLinkRow] = field(default_factory=list)
     history: list[LinkRunRow] = field(default_factory=list)
+
+    open_home: int = 0  # broken links (link and page) still open on the home page
+    open_other: int = 0  # and on other pages
 
     @property
     def home(self) -> list[BrokenLinkRow]:
@@ -136,11 +144,21 @@ def link_section(
         )
         .order_by(LinkFinding.closed_on.desc(), LinkFinding.url)
     ).all()
+    # One row per broken URL (home page apart): a menu link broken on every page is one fix.
+    grouped: dict[tuple[bool, str], BrokenLinkRow] = {}
+    for finding in open_rows:
+        key = (finding.on_home, finding.url_key)
+        if key in grouped:
+            grouped[key].pages += 1
+        else:
+            grouped[key] = _row(finding, today, default_unit)
     return LinkSection(
         latest=_run_row(runs[0]),
-        broken=[_row(f, today, default_unit) for f in open_rows],
+        broken=list(grouped.values()),
         fixed=[_row(f, today, default_unit) for f in fixed_rows],
         history=[_run_row(run) for run in runs],
+        open_home=sum(1 for f in open_rows if f.on_home),
+        open_other=sum(1 for f in open_rows if not f.on_home),
     )
 
 
@@ -153,7 +171,7 @@ def _cells(number: int, row: BrokenLinkRow) -> tuple[str | int | dt.date, ...]:
     return (
         number,
         row.where,
-        row.page_url,
+        row.page_text,
         row.url,
         row.text,
         row.reason,
@@ -176,7 +194,8 @@ def links_csv(writer: Any, section: LinkSection | None) -> None:
         return
     header, rows = link_table(section)
     writer.writerow(())
-    writer.writerow((f"链接可用性：首页 {len(section.home)} 处，其他页面 {len(section.other)} 处",))
+    counts = f"首页 {section.open_home} 处，其他页面 {section.open_other} 处"
+    writer.writerow((f"链接可用性：{counts}",))
     writer.writerow(header)
     for row in rows:
         writer.writerow(csvsafe.cell(value) for value in row)
@@ -187,11 +206,11 @@ def link_paragraphs(section: LinkSection) -> list[str]:
     latest = section.latest
     lines = [
         f"最近一次链接检查读取页面{latest.pages}个、检查链接{latest.links}个，"
-        f"首页不可用链接{len(section.home)}处，其他页面不可用链接{len(section.other)}处。"
+        f"首页不可用链接{section.open_home}处，其他页面不可用链接{section.open_other}处。"
     ]
     for number, row in enumerate(section.broken, start=1):
         lines.append(
-            f"{number}.{row.where}{row.page_url}中的链接“{row.text or row.url}”"
+            f"{number}.{row.where}{row.page_text}中的链接“{row.text or row.url}”"
             f"（{row.url}）无法打开（{row.reason}），自{row.since.isoformat()}起。"
             f"(整改责任单位:{row.unit})"
         )

@@ -289,7 +289,9 @@ class LinksSpider(PortalSpider):
 
     def _article_request(self, url: str, column_url: str, unit) -> scrapy.Request | None:
         key = canonical_url(url)
-        if key in self.checks or key in self.seen or is_attachment(url) or is_section_url(url):
+        if key in self.deferred and self.scope.allows(url) and not is_section_url(url):
+            del self.deferred[key]  # linked before (the home page's news): read it now
+        elif key in self.checks or key in self.seen or is_attachment(url) or is_section_url(url):
             return None
         if not self.scope.allows(url):
             return None
