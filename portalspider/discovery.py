@@ -148,9 +148,7 @@ def link_tree(document: Document, base_url: str):
     # link is dropped).
     passes = [(base_href, False)] if base_href else []
     passes.append((base_url, True))
-    for el in doc.iter(lxml_etree.Element):
-        if el.tag == "object":  # lxml resolves an object's own link attributes
-            continue
+    for el in _LINKING(doc):  # lxml resolves an object's own link attributes
         for name in _LINK_ATTRIBUTES:
             link = el.get(name)
             for base_link, discard in passes:
@@ -172,6 +170,7 @@ def link_tree(document: Document, base_url: str):
 
 # The link attributes discovery reads: <a href>, <frame/iframe src>, <img src> (更多 icons).
 _LINK_ATTRIBUTES = ("href", "src")
+_LINKING = lxml_etree.XPath("descendant-or-self::*[(@href or @src) and not(self::object)]")
 # lxml.html.fromstring's test for a whole document (else it returns a fragment's element).
 _FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 

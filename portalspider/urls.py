@@ -99,6 +99,7 @@ def same_page(a: str, b: str) -> bool:
     return canonical_url(a) == canonical_url(b)
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and every page's pager and menus repeat
 def page_number(url: str) -> int | None:
     """The 1-based page of a paged list this URL names, or None when it names no page.
 

@@ -108,8 +108,17 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
+    return _clean_short(text) if len(text) <= _SHORT_TEXT else _clean(text)
+
+
+def _clean(text: str) -> str:
     text = strip_controls(text)
     return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
+
+
+# Labels, titles and dates repeat from page to page (menus, pagers): cached when short.
+_SHORT_TEXT = 200
+_clean_short = lru_cache(maxsize=32768)(_clean)
 
 
 def _shown(node: object, skip: frozenset[int]) -> bool:
