@@ -52,11 +52,6 @@ def main(argv: list[str] | None = None) -> int:
         metavar="COUNT/DAYS",
         help="crawl with defaults.min_items {count, days} (the 更新较少 rule), e.g. 1/30",
     )
-    p_bench.add_argument(
-        "--full-counts",
-        action="store_true",
-        help="read list pages on for exact 365-day counts (PORTALSPIDER_FULL_COUNTS)",
-    )
     p_links = sub.add_parser(
         "links-bench", help="the broken-links check on a crafted portal (recall, cost, politeness)"
     )
@@ -100,7 +95,6 @@ def main(argv: list[str] | None = None) -> int:
         args.flaky,
         scale=scale,
         min_items=rule,
-        full_counts=args.full_counts,
     )
 
 

@@ -23,7 +23,6 @@ def bench_one(
     flaky: float,
     out: Path,
     min_items: tuple[int, int] | None = None,
-    full_counts: bool = False,
 ) -> dict[str, Any]:
     """Serve one portal (flaky as asked), crawl it once with a two-line config (plus
     ``defaults.min_items`` when given), score it."""
@@ -39,8 +38,6 @@ def bench_one(
             config["defaults"] = {"min_items": {"count": min_items[0], "days": min_items[1]}}
         write_yaml(site_yaml, config)
         settings = {"ALERTS_ENABLED": "false"}
-        if full_counts:
-            settings["PORTALSPIDER_FULL_COUNTS"] = "true"
         started = time.monotonic()
         status = crawl(
             site_yaml,
@@ -88,7 +85,6 @@ def run_bench(
     out_dir: str = "var/bench",
     scale: list[int] | None = None,
     min_items: tuple[int, int] | None = None,
-    full_counts: bool = False,
 ) -> int:
     """Benchmark every layout and seed, print the tables and write ``results.json``.
 
@@ -97,11 +93,10 @@ def run_bench(
     must hold; its retries are counted and shown, not held to the clean budget). Then the
     ``scale`` portals (column counts) against a bare Scrapy spider (``demo/scalebench.py``).
     ``min_items`` ``(count, days)`` crawls with that 更新较少 rule and checks ``sparse``;
-    ``full_counts`` reads list pages on for exact 365-day counts.
     """
     themes = [themes] if isinstance(themes, str) else list(themes)
     out = project_root() / out_dir
-    opts = {"min_items": min_items, "full_counts": full_counts}
+    opts = {"min_items": min_items}
     results: dict[str, Any] = {}
     accurate = True
     for theme in themes:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portalspider.dates import today_shanghai
-from portalspider.projectsettings import get_bool, get_date, get_int
+from portalspider.projectsettings import get_date, get_int
 from portalspider.siteconfig import SiteConfig
 
 
@@ -76,7 +76,6 @@ class CrawlContext:
     today: dt.date
     article_fallback: int = 3
     max_list_pages: int = 5  # list pages read per column at most (update volume)
-    full_counts: bool = False  # read list pages on for exact 365-day counts
     job_id: str | None = None
     discovery: Discovery = field(default_factory=Discovery)
 
@@ -86,7 +85,6 @@ class CrawlContext:
         get_date(settings, "PORTALSPIDER_TODAY")
         get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3)
         get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", 5)
-        get_bool(settings, "PORTALSPIDER_FULL_COUNTS", False)
 
     @classmethod
     def from_settings(
@@ -99,7 +97,6 @@ class CrawlContext:
             today=get_date(settings, "PORTALSPIDER_TODAY") or today_shanghai(),
             article_fallback=get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3),
             max_list_pages=max(1, get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", 5)),
-            full_counts=get_bool(settings, "PORTALSPIDER_FULL_COUNTS", False),
             job_id=str(job) if job else None,
         )
 

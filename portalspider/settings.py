@@ -97,10 +97,10 @@ PORTALSPIDER_DATABASE_URL = DEFAULT_DATABASE_URL
 PORTALSPIDER_ARTICLE_FALLBACK = 3
 # YYYY-MM-DD: judge as of this Asia/Shanghai date instead of today (demo, tests, replays).
 PORTALSPIDER_TODAY = None
-# List pages read per column at most (page 1 included): further pages are read only while
-# they can change a 更新较少 decision, or, with FULL_COUNTS, the 365-day count.
+# List pages read per column at most (page 1 included): later pages are read only while
+# they can change a 更新较少 decision or make the 30/90/365-day counts exact (the page where
+# a window ends, reached by its number).
 PORTALSPIDER_MAX_LIST_PAGES = 5
-PORTALSPIDER_FULL_COUNTS = False
 # 互动回应差 (portalspider/interaction.py): list pages read per consultation or 征集 column,
 # back to the last 365 days, and letters' own pages opened per column (only where the list
 # leaves the verdict open).

@@ -29,8 +29,8 @@ def test_make_bench_measures_the_unseen_layouts(monkeypatch: pytest.MonkeyPatch)
     assert called["themes"] == list(UNSEEN_THEMES) == ["c", "d", "e", "f"]
     assert called["scale"] == [500, 2000]  # and the 2,000-column portal against a bare spider
     assert called["min_items"] is None  # no 更新较少 rule unless asked (--min-items 1/30)
-    assert main(["bench", "--min-items", "1/30", "--full-counts"]) == 0
-    assert (called["min_items"], called["full_counts"]) == ((1, 30), True)
+    assert main(["bench", "--min-items", "1/30"]) == 0
+    assert called["min_items"] == (1, 30)
     recipe = subprocess.run(
         ["make", "-n", "bench"], cwd=REPO, capture_output=True, text=True, check=False
     ).stdout

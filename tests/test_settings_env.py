@@ -104,7 +104,6 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
     "PORTALSPIDER_STORE_BATCH": ("7", _store_batch, 7),
     "PORTALSPIDER_PROBE_TIMEOUT": ("4", lambda s, t: _probe_spider(s, t).timeout, 4),
     "PORTALSPIDER_MAX_LIST_PAGES": ("8", lambda s, t: _spider(s, t).context.max_list_pages, 8),
-    "PORTALSPIDER_FULL_COUNTS": ("yes", lambda s, t: _spider(s, t).context.full_counts, True),
     "PORTALSPIDER_LINKS_ARTICLES": ("4", lambda s, t: _links_spider(s, t).links.articles, 4),
     "PORTALSPIDER_LINKS_TIMEOUT": ("9", lambda s, t: _links_spider(s, t).links.timeout, 9.0),
     "PORTALSPIDER_LINKS_RETRY_TIMES": ("5", lambda s, t: _links_spider(s, t).links.retry_times, 5),

@@ -5,7 +5,8 @@ a TRS paging script and the pager it rendered is counted once):
 
 1. TRS ``createPageHTML(total, current, "index", "html")`` — page k ≥ 2 is ``index_{k-1}.html``.
 2. TRS ``var countPage = N`` (no semicolon required).
-3. Fujian ``pageChnlInfo{recordCount, prepage}`` → ceil(recordCount / prepage).
+3. Fujian ``pageChnlInfo{recordCount, prepage}`` → ceil(recordCount / prepage); with TRS
+   动静结合's ``maxStaticIndex`` at least that count, page k ≥ 2 is ``index_{k-1}.html``.
 4. Visible ``共N页`` text.
 5. The rendered pager: the 尾页 link, else the largest page number in the links
    (``urls.page_number``: TRS ``index_N.html`` is 0-based, PowerEasy ``Index_N.aspx``
@@ -34,6 +35,8 @@ _CREATE_PAGE = re.compile(
 _COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*['\"]?(\d+)")
 _RECORD_COUNT = re.compile(r"\brecordCount\s*[:=]\s*['\"]?(\d+)")
 _PREPAGE = re.compile(r"\bprepage\s*[:=]\s*['\"]?(\d+)")
+_MAX_STATIC = re.compile(r"\bmaxStaticIndex\s*[:=]\s*['\"]?(\d+)")
+_INDEX_FILE = re.compile(r"/index(?:_\d+)?\.(\w+)$")
 _TOTAL_TEXT = re.compile(r"共\s*(\d+)\s*页")
 
 
@@ -109,7 +112,7 @@ def read_pager(
     root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str, here: str = ""
 ) -> PagerInfo:
     """Page count, last-page and next-page URLs from the page's scripts, text and links."""
-    info = _read_count(root, scripts, text, base)
+    info = _read_count(root, scripts, text, base, here or base)
     match = _CREATE_PAGE.search(scripts)
     if match and match.group(1) and int(match.group(2)) + 1 < int(match.group(1)):
         name, ext = match.group(3) or "index", match.group(4) or "html"
@@ -120,7 +123,7 @@ def read_pager(
 
 
 def _read_count(
-    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str
+    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str, here: str
 ) -> PagerInfo:
     match = _CREATE_PAGE.search(scripts)
     if match:
@@ -136,7 +139,13 @@ def _read_count(
     records, per_page = _RECORD_COUNT.search(scripts), _PREPAGE.search(scripts)
     if records and per_page and int(per_page.group(1)) > 0:
         count = math.ceil(int(records.group(1)) / int(per_page.group(1)))
-        return PagerInfo(count, None)  # later pages exist only behind a POST API
+        # TRS 动静结合 (avalon): pages up to maxStaticIndex are also published as static
+        # files (index_1.html …); later ones exist only behind the POST API.
+        static = _MAX_STATIC.search(scripts)
+        if static and 1 < count <= int(static.group(1)):
+            ext = _INDEX_FILE.search(here.split("?", 1)[0])
+            return PagerInfo(count, _trs_page_url(base, "index", ext[1] if ext else "html", count))
+        return PagerInfo(count, None)
     links = _from_links(root, base) if root is not None else PagerInfo()
     match = _TOTAL_TEXT.search(text)
     if match:

@@ -39,14 +39,13 @@ from portalspider.extract.articlestop import (
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.errorpage import challenge_reason, error_page_reason, script_list_reason
 from portalspider.extract.htmlutil import Document, strip_controls
+from portalspider.extract.listcount import PagedList
 from portalspider.extract.listpage import (
     ListPage,
     count_within,
-    merge_next_page,
     parse_data_response,
     parse_list_page,
 )
-from portalspider.extract.pager import next_page_url
 from portalspider.interaction import InteractionReader, replies_row
 from portalspider.items import ChannelItem, ColumnItem, MessageColumnItem, SiteItem, VerdictItem
 from portalspider.localanswer import local_request
@@ -137,10 +136,6 @@ class PortalSpider(scrapy.Spider):
     @property
     def max_list_pages(self) -> int:
         return self.context.max_list_pages
-
-    @property
-    def full_counts(self) -> bool:
-        return self.context.full_counts
 
     async def start(self):
         for warning in getattr(self.config, "warnings", []):
@@ -523,14 +518,19 @@ class PortalSpider(scrapy.Spider):
         cand: disc.LinkCandidate,
         column_url: str,
         hops: int = 0,
+        paged: PagedList | None = None,
     ):
-        """Date the column from its list page, else from its iframe, data store or articles."""
+        """Date the column from its list page, else from its iframe, data store or articles.
+
+        ``paged``: the later list pages read so far (update volume), page 1 being *page*.
+        """
         if hops < 2:
             request = self._further_source(page, cand, column_url, hops)
             if request is not None:
                 yield request
                 return
-        request = self._next_list_page(page, cand, column_url, response.status)
+        paged = paged or PagedList(page)
+        request = self._next_list_page(paged, cand, column_url, response.status)
         if request is not None:
             yield request
             return
@@ -551,7 +551,7 @@ class PortalSpider(scrapy.Spider):
                     error=hidden,
                 )
                 return
-        yield self._column_item(column_url, cand, page, http_status=response.status)
+        yield self._column_item(column_url, cand, page, http_status=response.status, paged=paged)
 
     def _further_source(
         self, page: ListPage, cand: disc.LinkCandidate, column_url: str, hops: int
@@ -614,22 +614,26 @@ class PortalSpider(scrapy.Spider):
     # Further list pages (update volume) ------------------------------------------------
 
     def _next_list_page(
-        self, page: ListPage, cand: disc.LinkCandidate, column_url: str, http_status: int
+        self, paged: PagedList, cand: disc.LinkCandidate, column_url: str, http_status: int
     ) -> scrapy.Request | None:
-        """The list's next page when it can change what is reported, else None.
+        """A later list page when it can change what is reported, else None.
 
-        Never past ``PORTALSPIDER_MAX_LIST_PAGES`` pages; see :meth:`_next_page_matters`.
+        The next page while it can change a 更新较少 decision (:meth:`_next_page_matters`),
+        else the page that makes the counts exact (:meth:`PagedList.next_page`: the
+        window's boundary page, reached by its number). Never past
+        ``PORTALSPIDER_MAX_LIST_PAGES`` pages; a list whose dates rise (oldest first) is
+        counted from what page 1 and its last page show.
         """
-        if page.pages_read >= self.max_list_pages or not page.more_pages() or _ascending(page):
+        page = paged.first
+        if paged.failed or paged.pages_read >= self.max_list_pages or _ascending(page):
             return None
-        url = page.next_page_url or next_page_url(
-            page.last_page_url, page.page_count, page.pages_read + 1
-        )
-        if not url or not self.scope.allows(url):
-            return None
-        if canonical_url(url) == canonical_url(column_url):
-            return None
-        if not self._next_page_matters(page, cand, column_url):
+        view = paged.contiguous()
+        if view.more_pages() and self._next_page_matters(view, cand, column_url):
+            number: int | None = view.pages_read + 1
+        else:
+            number = paged.next_page(self.today, self.max_list_pages)
+        url = paged.page_url(number) if number else None
+        if not url or not self.scope.allows(url) or canonical_url(url) == canonical_url(column_url):
             return None
         return scrapy.Request(
             url,
@@ -638,15 +642,16 @@ class PortalSpider(scrapy.Spider):
             meta={
                 "cand": cand,
                 "column_url": column_url,
-                "merge_with": page,
+                "paged": paged,
+                "number": number,
                 "http_status": http_status,
             },
             dont_filter=True,
         )
 
     def _next_page_matters(self, page: ListPage, cand: disc.LinkCandidate, column_url: str) -> bool:
-        """Whether reading on can change a decision (or, with ``PORTALSPIDER_FULL_COUNTS``,
-        the 365-day count).
+        """Whether the next page can change a 更新较少 decision (*page*: the pages read one
+        after another from page 1).
 
         The 更新较少 rule is the only decision more pages can change, and only for a column
         within its threshold whose newest item is inside the rule's window, that shows fewer
@@ -655,8 +660,6 @@ class PortalSpider(scrapy.Spider):
         newest = page.newest(self.today)
         if newest is None or newest.date is None:
             return False  # no list dates: nothing to count
-        if self.full_counts and not page.window_seen(self.today, 365):
-            return True
         res = self.rules.resolve(column_url, cand.name, cand.path)
         rule = res.min_items
         age = (self.today - newest.date).days
@@ -666,23 +669,33 @@ class PortalSpider(scrapy.Spider):
         return counted < rule.count and not page.window_seen(self.today, rule.days)
 
     def parse_next_page(self, response: Response):
+        paged: PagedList = response.meta["paged"]
         following = parse_data_response(
             self._document(response), response.url, self.today, self.scope
         )
-        page = merge_next_page(response.meta["merge_with"], following)
+        paged.more[response.meta["number"]] = following
         # hops=2: the first page's iframe or data store was settled before reading on.
         yield from self._read_column(
-            response, page, response.meta["cand"], response.meta["column_url"], hops=2
+            response,
+            paged.first,
+            response.meta["cand"],
+            response.meta["column_url"],
+            hops=2,
+            paged=paged,
         )
 
     def next_page_failed(self, failure: Failure):
-        """A further page failed: report what the pages read show (counts stay lower bounds)."""
+        """A later page failed: report what the pages read show (counts stay lower bounds)."""
         meta = failure.request.meta
         self.logger.info("List page %s failed: %s", failure.request.url, _reason(failure))
-        page: ListPage = meta["merge_with"]
-        page = dataclasses.replace(page, pages_read=self.max_list_pages)
+        paged: PagedList = meta["paged"]
+        paged.failed = True
         yield self._column_item(
-            meta["column_url"], meta["cand"], page, http_status=meta["http_status"]
+            meta["column_url"],
+            meta["cand"],
+            paged.first,
+            http_status=meta["http_status"],
+            paged=paged,
         )
 
     def parse_frame(self, response: Response):
@@ -715,6 +728,7 @@ class PortalSpider(scrapy.Spider):
                 partial=False,
                 next_page_url=page.next_page_url,
                 page_count=first.page_count or page.page_count,
+                last_page_url=first.last_page_url or page.last_page_url,
             )
         yield from self._read_column(
             response,
@@ -741,7 +755,9 @@ class PortalSpider(scrapy.Spider):
             # What looked like a list only links to other columns: the column lists nothing.
             item = self._column_item(column_url, cand, page, http_status=response.status)
             if all(canonical_url(e.url) in self.seen for e in page.entries):
-                item.items_found = 0
+                item.items_found = 0  # and so none in any window
+                item.items_30d = item.items_90d = item.items_365d = 0
+                item.counts_complete, item.recent_dates = True, []
             yield item
             return
         state = {
@@ -842,6 +858,7 @@ class PortalSpider(scrapy.Spider):
         article_dates=None,
         http_status=None,
         error: str | None = None,
+        paged: PagedList | None = None,
     ) -> ColumnItem:
         item = ColumnItem(
             url=clean_url(column_url),
@@ -870,13 +887,14 @@ class PortalSpider(scrapy.Spider):
             item.date_source = "article"
         item.meta_column_name = page.meta.get("columnname")
         item.meta_column_type = page.meta.get("columntype")
-        volume = page.volume(self.today)
+        paged = paged or PagedList(page)
+        volume = paged.volume(self.today)
         item.items_30d, item.items_90d, item.items_365d = (volume.counts[d] for d in (30, 90, 365))
         item.counts_complete = volume.complete
         if volume.recent_dates is not None:
             item.recent_dates = [d.isoformat() for d in volume.recent_dates]
         item.counts_seen_days = volume.seen_days
-        item.pages_read = page.pages_read
+        item.pages_read = paged.pages_read
         return item
 
     # Helpers ---------------------------------------------------------------------------
