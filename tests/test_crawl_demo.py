@@ -52,7 +52,7 @@ def test_every_column_matches_truth(portal_a, tmp_path):
     )
     assert messages <= 10, f"{messages} requests for letters and 征集"
     counts = sum((c.get("pages_read") or 1) - 1 for c in result.columns)
-    assert counts / truth_columns <= 0.15, f"{counts} count pages for {truth_columns} columns"
+    assert counts / truth_columns <= 0.25, f"{counts} count pages for {truth_columns} columns"
     columns_cost = requests - messages - counts
     assert columns_cost / truth_columns <= 1.5, f"{columns_cost} requests for {truth_columns}"
 
