@@ -21,6 +21,7 @@ from demo.model import (
     Solicitation,
     today_shanghai,
 )
+from demo.policies import link_policies
 from demo.themes import THEMES, Section
 
 # Columns with a forced markup or mode (each tuple is one column). The rest get GENERIC.
@@ -208,6 +209,7 @@ def build_portal(
     _theme_f_hub_lists(portal, rng)
     _interaction_setup(portal)
     plant_links(portal)  # own hash draws: the rest of the portal is unchanged by it
+    link_policies(portal)
     return portal
 
 

@@ -122,6 +122,9 @@ class Entry:
     hour: int = 9
     minute: int = 30
     links: list[PlantedLink] = field(default_factory=list)  # 附件 and 相关链接 on its page
+    # Related-link blocks on the article page: (heading, [(link text, target path)]); a
+    # heading ending in ： is an inline label (demo/policies.py, 解读回应).
+    related: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
     def article_date(self) -> dt.date | None:
         """The date a careful reader takes from the article: visible, then meta, then URL."""

@@ -162,3 +162,52 @@ class MessageColumnItem:
     pages_read: int = 0
     details_read: int = 0
     type: str = "message_column"
+
+
+@dataclass
+class PolicyItem:
+    """One policy document of the last 365 days and its interpretation (解读回应).
+
+    ``portalspider.interpretation`` explains ``state`` (two_way, doc_only, interp_only,
+    missing, unverified); one-way and missing are problems of the column's unit.
+    """
+
+    url: str
+    title: str
+    date: str  # YYYY-MM-DD
+    interpretation_url: str | None = None
+    linked_back: bool | None = None  # the interpretation links the document (None: unknown)
+    type: str = "policy"
+    # Additions: the document links an interpretation; the verdict; where it is listed.
+    linked_forward: bool = False
+    state: str = "missing"
+    column_url: str | None = None
+    column_name: str | None = None
+    unit: str | None = None
+
+
+@dataclass
+class InterpretationsItem:
+    """The crawl's 解读回应 summary: two-way share and interpretations against documents."""
+
+    documents_365d: int | None = None  # items of the last 365 days in document columns
+    interpretations_365d: int | None = None  # … in interpretation columns (政策解读)
+    counts_complete: bool = False  # False: the lists read ended early (lower bounds)
+    ratio: float | None = None  # interpretations / documents
+    min_ratio: float = 0.5  # 偏少 below this (PORTALSPIDER_INTERPRETATION_RATIO)
+    result: str | None = None  # "偏少" | "ok" | None (nothing to count)
+    document_columns: list[str] = field(default_factory=list)
+    interpretation_columns: list[str] = field(default_factory=list)
+    checked: int = 0  # documents read (one policy item each)
+    two_way: int = 0
+    doc_only: int = 0
+    interp_only: int = 0
+    missing: int = 0
+    unverified: int = 0
+    two_way_share: float | None = None  # two_way / (documents judged)
+    unread_documents: int = 0  # over the crawl's cap: checked by a later crawl
+    unread_interpretations: int = 0
+    pages: int = 0  # requests made by the check
+    cap: int = 0
+    stopped_by: str | None = None
+    type: str = "interpretations"

@@ -21,6 +21,14 @@ from portalspider.vocab import DEFAULT_THRESHOLDS, exempt_on
 
 _T = TypeVar("_T")
 
+#: 解读回应 column names (政策解读, 图解, 新闻发布会 …): policy columns that hold the
+#: interpretations of the policy documents (``portalspider.interpretation``).
+INTERPRETATION_NAMES = (
+    r"政策解读|解读|图解|一图读懂|图说|问答解读|政策问答|新闻发布|发布会|回应关切|热点回应|"
+    r"舆情回应|辟谣"
+)
+_INTERPRETATION = re.compile(INTERPRETATION_NAMES)
+
 # Name keyword rules, most specific first: the first rule whose pattern occurs in the text
 # decides.  The order carries the judgement calls, e.g. 新闻发布会 is an interpretation
 # (policy) before 新闻 makes it news; 招聘公告 is personnel before 公告 makes it a notice;
@@ -32,11 +40,7 @@ _NAME_RULES: tuple[tuple[str, str], ...] = (
     # Statistics releases have their own cadence; 数据解读 is not a policy interpretation.
     ("other", r"数据发布|统计数据|统计公报|统计信息|统计年鉴|数据开放|数据解读"),
     # 解读回应: interpretations belong with the policies they explain.
-    (
-        "policy",
-        r"政策解读|解读|图解|一图读懂|图说|问答解读|政策问答|新闻发布|发布会|回应关切|热点回应|"
-        r"舆情回应|辟谣",
-    ),
+    ("policy", INTERPRETATION_NAMES),
     (
         "personnel",
         r"人事|任免|任前公示|公务员(招录|考录|招考|录用)|事业单位(公开)?招聘|招考|招录|"
@@ -435,3 +439,9 @@ def _first(values: Iterable[_T | None]) -> _T | None:
         if value is not None:
             return value
     return None
+
+
+def is_interpretation_name(name: str | None) -> bool:
+    """A 解读回应 column (政策解读, 图解 …) by its name; 数据解读 is statistics, not this."""
+    text = name or ""
+    return bool(_INTERPRETATION.search(text)) and categorize(text) == "policy"

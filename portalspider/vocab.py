@@ -43,14 +43,33 @@ REPLY_OVERDUE = "reply_overdue"
 NO_FEEDBACK = "no_feedback"
 MESSAGE_FINDING_KINDS = frozenset({REPLY_OVERDUE, NO_FEEDBACK})
 #: What a finding (one problem episode, ``store.models.Finding.kind``) can be.
-FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE} | MESSAGE_FINDING_KINDS
+#: Findings a check of its own opens and closes on a column, whatever the column's status:
+#: the 解读回应 check's one-way or missing interpretation links (``store/policies.py``).
+POLICY_LINKS = "policy_links"
+CHECK_KINDS = frozenset({POLICY_LINKS})
+FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE} | MESSAGE_FINDING_KINDS | CHECK_KINDS
 #: Finding kinds that follow the column's status (``store.recorder.transition``).
 COLUMN_FINDING_KINDS = PROBLEM_STATUSES | {UNREACHABLE}
+#: 解读回应 (``portalspider.interpretation``): the window of documents checked, each
+#: document's link state, which states are problems, and their labels.
+POLICY_WINDOW_DAYS = 365
+POLICY_STATES = ("two_way", "doc_only", "interp_only", "missing", "unverified")
+POLICY_PROBLEM_STATES = frozenset({"doc_only", "interp_only", "missing"})
+POLICY_STATE_LABELS = {
+    "two_way": "双向关联",
+    "doc_only": "单向关联（解读未链接回原文）",
+    "interp_only": "单向关联（原文未链接解读）",
+    "missing": "未关联解读",
+    "unverified": "解读页面无法打开，未判定",
+}
+#: 偏少: interpretations far fewer than documents (the summary's result word).
+FEW_INTERPRETATIONS = "偏少"
 #: The indicator's name for each finding kind, where it differs from the status label.
 PROBLEM_LABELS = {
     UNREACHABLE: "链接不可用",
     REPLY_OVERDUE: "互动回应差",
     NO_FEEDBACK: "征集无结果反馈",
+    POLICY_LINKS: "政策解读未双向关联",
 }
 #: Statuses that end a problem episode as fixed (the column was updated within threshold).
 FIXED_STATUSES = frozenset({"ok", "warning"})
@@ -145,8 +164,13 @@ class ProblemCount:
 
 
 def is_problem(status: str, finding_kind: str | None = None) -> bool:
-    """A problem status, or ``unreachable`` with its open ``unreachable`` finding."""
-    return status in PROBLEM_STATUSES or (status == UNREACHABLE and finding_kind == UNREACHABLE)
+    """A problem status, or ``unreachable`` with its open ``unreachable`` finding, or an
+    open finding of a check of its own (``CHECK_KINDS``) whatever the column's status."""
+    return (
+        status in PROBLEM_STATUSES
+        or (status == UNREACHABLE and finding_kind == UNREACHABLE)
+        or finding_kind in CHECK_KINDS
+    )
 
 
 #: ``(status, exempt_until)`` or ``(status, exempt_until, open_finding_kind)``.

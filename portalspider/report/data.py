@@ -259,7 +259,7 @@ class OpenFinding:
 
     @property
     def kind_label(self) -> str:
-        return status_label(self.kind)
+        return problem_label(self.kind)
 
 
 @dataclass(frozen=True)

@@ -47,11 +47,13 @@ from portalspider.extract.listpage import (
     parse_list_page,
 )
 from portalspider.interaction import InteractionReader, replies_row
+from portalspider.interpretation import PolicyCheck, PolicySettings
 from portalspider.items import ChannelItem, ColumnItem, MessageColumnItem, SiteItem, VerdictItem
 from portalspider.localanswer import local_request
 from portalspider.rules import ColumnRules
 from portalspider.scope import Scope
 from portalspider.siteconfig import SiteConfig, load_site_config
+from portalspider.store.policies import read_last_checked
 from portalspider.store.probes import read_availability
 from portalspider.urls import canonical_url, clean_url, is_attachment, is_section_url
 from portalspider.verdict import ColumnFacts, build_rows
@@ -101,6 +103,13 @@ class PortalSpider(scrapy.Spider):
         # Each response decoded and parsed once, shared by its readers (``_document``).
         self._documents: weakref.WeakKeyDictionary[Response, Document] = weakref.WeakKeyDictionary()
         self.message_columns: list[MessageColumnItem] = []  # 互动回应差 (``interaction``)
+        self.policy = PolicyCheck(
+            PolicySettings(enabled=False),
+            self.today,
+            allows=self.scope.allows,
+            over_budget=lambda n: True,
+            known_pages=self.seen,
+        )
 
     def mark_incomplete(self, reason: str) -> None:
         """Record why the crawl is incomplete (``context.discovery``), logged once."""
@@ -119,7 +128,20 @@ class PortalSpider(scrapy.Spider):
         crawler.signals.connect(spider.crawl_drained, signal=signals.spider_idle)
         spider.bounds = CrawlBounds.from_settings(crawler.settings)
         spider.interaction = InteractionReader(spider)
+        spider.policy = spider._policy_check(crawler.settings)
         return spider
+
+    def _policy_check(self, settings: Any) -> PolicyCheck:
+        """The 解读回应 check (``portalspider.interpretation``), run once the columns are read."""
+        sent = lambda: self.crawler.stats.get_value("downloader/request_count", 0)  # noqa: E731
+        return PolicyCheck(
+            PolicySettings.from_settings(settings),
+            self.today,
+            allows=self.scope.allows,
+            over_budget=lambda n: sent() + n > self.bounds.budget(self.columns_found),
+            known_pages=self.seen,
+            last_checked=lambda: read_last_checked(settings, self.config.url),
+        )
 
     @property
     def config(self) -> SiteConfig:
@@ -247,6 +269,7 @@ class PortalSpider(scrapy.Spider):
         )
         self.judged.append(ColumnFacts(item.status, item.category, item.top_level, exempt))
         self.judged_urls.add(item.url)
+        self.policy.note_column(item)
         if item.top_level and item.last_update:
             self.top_level_dates.append(dt.date.fromisoformat(item.last_update))
 
@@ -254,6 +277,11 @@ class PortalSpider(scrapy.Spider):
         """Once, when nothing is left to fetch: one in-process request yields the verdict."""
         if self.finished:
             return
+        requests = self.policy.next_requests(self.columns_found)  # 解读回应, phase by phase
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
         self.finished = True
         self.crawler.engine.crawl(local_request(self.config.url, self.finish))
         raise DontCloseSpider
@@ -283,6 +311,7 @@ class PortalSpider(scrapy.Spider):
             incomplete_reason=self.context.discovery.reason,
             replies=replies_row(self.message_columns, self.context.discovery.reason),
         )
+        yield from self.policy.items()
         yield VerdictItem(rows=[row.as_dict() for row in rows])
 
     def parse_sitemap(self, response: Response):
@@ -895,6 +924,7 @@ class PortalSpider(scrapy.Spider):
             item.recent_dates = [d.isoformat() for d in volume.recent_dates]
         item.counts_seen_days = volume.seen_days
         item.pages_read = paged.pages_read
+        self.policy.note_page(column_url, page)
         return item
 
     # Helpers ---------------------------------------------------------------------------

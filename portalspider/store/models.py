@@ -299,5 +299,46 @@ class Message(Base):
     feedback_url: Mapped[str | None] = mapped_column(String(1000))
 
 
+class PolicyDoc(Base):
+    """A policy document of a site and its interpretation link, as last checked (解读回应)."""
+
+    __tablename__ = "policy_doc"
+    __table_args__ = (UniqueConstraint("site_id", "url_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    url_key: Mapped[str] = mapped_column(String(700))
+    url: Mapped[str] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    column_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site_column.id", ondelete="SET NULL"), index=True
+    )
+    unit: Mapped[str | None] = mapped_column(String(200))
+    # two_way | doc_only | interp_only | missing | unverified (portalspider.interpretation)
+    state: Mapped[str] = mapped_column(String(20))
+    interpretation_url: Mapped[str | None] = mapped_column(String(1000))
+    linked_back: Mapped[bool | None] = mapped_column(Boolean)
+    linked_forward: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    last_checked_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+    state_since_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_run.id"))
+
+
+class PolicyCheck(Base):
+    """What one run found for one policy document (the history behind ``PolicyDoc``)."""
+
+    __tablename__ = "policy_check"
+    __table_args__ = (UniqueConstraint("run_id", "doc_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"), index=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("policy_doc.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    interpretation_url: Mapped[str | None] = mapped_column(String(1000))
+    linked_back: Mapped[bool | None] = mapped_column(Boolean)
+    linked_forward: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # The link check's tables live in their own module, registered on the same metadata.
 from portalspider.store import linkmodels as _linkmodels  # noqa: E402, F401

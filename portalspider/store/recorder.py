@@ -49,8 +49,10 @@ from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
 from portalspider.store.messages import record_messages
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
+from portalspider.store.policies import record_policies
 from portalspider.urls import canonical_url as url_key
 from portalspider.vocab import (
+    CHECK_KINDS,
     FIXED_STATUSES,
     GONE,
     IGNORED,
@@ -300,6 +302,8 @@ class RunRecorder:
         self.site_item: dict[str, Any] | None = None
         self.verdict: list[dict[str, str]] | None = None
         self.baseline: Baseline | None = None  # the last complete run, read at start
+        self.policies: list[dict[str, Any]] = []
+        self.interpretations: dict[str, Any] | None = None
         self._buffer: dict[str, dict[str, Any]] = {}
         self._seen_keys: set[str] = set()
         # 互动回应差 (``store.messages``): this run's letters/征集 and column checks.
@@ -336,6 +340,12 @@ class RunRecorder:
         if kind in ("message", "message_column"):
             target = self._messages if kind == "message" else self._message_checks
             target.append(dict(adapter.asdict()))
+            return
+        if kind == "policy":  # 解读回应 (store/policies.py), written when the run finishes
+            self.policies.append(dict(adapter.asdict()))
+            return
+        if kind == "interpretations":
+            self.interpretations = dict(adapter.asdict())
             return
         if kind != "column":
             self.channels += kind == "channel"
@@ -524,7 +534,9 @@ class RunRecorder:
                 select(Finding).where(
                     Finding.site_id == self.site_id,
                     Finding.is_open.is_(True),
-                    Finding.kind.not_in(MESSAGE_FINDING_KINDS),  # store.messages keeps these
+                    Finding.kind.not_in(
+                        MESSAGE_FINDING_KINDS | CHECK_KINDS
+                    ),  # kept by their checks
                 )
             )
         }
@@ -667,8 +679,20 @@ class RunRecorder:
             messages=self._messages,
             checks=self._message_checks,
         )
+        policies = None
+        if self.policies or self.interpretations is not None:
+            policies = record_policies(
+                session,
+                site_id=cast(int, self.site_id),
+                run_id=cast(int, run_id),
+                today=today,
+                items=self.policies,
+                key=_key,
+            )
         summary = self._summary(observed, new_findings, closed, newly, site_up, mark_gone, stats)
         summary["messages"] = messages.as_dict()
+        if policies is not None:  # 解读回应: the crawl's summary item and its findings
+            summary["interpretations"] = {**(self.interpretations or {}), "findings": policies}
         summary["unreachable_problems"] = sorted(broken)
         summary["incomplete_reason"] = reason
         session.execute(
