@@ -27,7 +27,7 @@ COLUMN = f"{SITE}zwgk/zcwj/"
 def doc(n: int, state: str, **kw: Any) -> PolicyItem:
     return PolicyItem(
         url=f"{SITE}zwgk/zcwj/202610/t202610{n:02d}_{n}.html",
-        title=f"文件{n}",
+        title=kw.pop("title", f"文件{n}"),
         date=f"2026-10-{n:02d}",
         state=state,
         column_url=COLUMN,

@@ -212,6 +212,7 @@ def test_xlsx_problem_sheet_first_frozen_and_filtered(workbook):
         "全部栏目",
         "已整改",
         "建议合并删减",
+        "政策解读",
         "互动回应",
         "互动栏目",
     ]

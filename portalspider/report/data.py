@@ -21,6 +21,7 @@ from portalspider.dates import age_days, shanghai_time
 from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.report.links import LinkSection, link_section
+from portalspider.report.policies import PolicySection, policy_section
 from portalspider.report.replies import Replies, build_replies
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
 from portalspider.verdict import (
@@ -334,6 +335,7 @@ class Report:
     candidates: list[MergeCandidate] = field(default_factory=list)
     links: LinkSection | None = None  # 链接可用性 (report/links.py); None: never link-checked
     replies: Replies = field(default_factory=Replies)  # 互动回应 (``report.replies``)
+    policies: PolicySection | None = None  # 解读回应 (report/policies.py)
 
     @property
     def candidate_days(self) -> int:
@@ -467,6 +469,7 @@ def build_report(
         candidates=merge_candidates(session, site, today, default_unit),
         links=link_section(session, site.id, today, default_unit),
         replies=build_replies(session, site, default_unit),
+        policies=policy_section(session, site, today, default_unit),
     )
 
 

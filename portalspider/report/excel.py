@@ -1,7 +1,8 @@
 """The report as an Excel workbook the office tracks rectification in.
 
 Sheets: 存在问题 (first: one row per problem, 整改措施 and 完成情况 left for the unit),
-全部栏目 (every column, its status and counts), 已整改. Every sheet has a frozen header,
+全部栏目 (every column, its status and counts), 已整改, 建议合并删减, 政策解读 (each policy
+document of the last 365 days and its interpretation link). Every sheet has a frozen header,
 an auto-filter and widths that fit Chinese text (a CJK character is two columns wide).
 Text cells pass through ``csvsafe.cell`` (formula injection) and are stored as strings,
 so openpyxl never writes a crawled ``=...`` as a formula.
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portalspider import csvsafe
+from portalspider.report import policies
 from portalspider.report.data import ColumnRow, Report
 from portalspider.report.links import link_table
 from portalspider.report.office import OfficeExtras, office_path, to_rectify, xml_text
@@ -115,6 +117,12 @@ def render_xlsx(report: Report, extras: OfficeExtras) -> bytes:
             for number, item in enumerate(report.candidates, start=1)
         ],
         wrap=(),
+    )
+    _fill(
+        book.create_sheet("政策解读"),
+        policies.SHEET_HEADER,
+        policies.sheet_rows(report.policies, report.deadline),
+        wrap=("政策文件", "整改措施", "完成情况"),
     )
     if report.links is not None:
         header, rows = link_table(report.links)

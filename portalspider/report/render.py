@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from portalspider import csvsafe
 from portalspider.report.data import Report
 from portalspider.report.links import links_csv
+from portalspider.report.policies import csv_rows
 from portalspider.vocab import PROBLEM_STATUSES, category_label, status_label
 
 # Only what can start markup mid-line: a cell never begins a line, so "#", "+", ">" stay.
@@ -146,6 +147,27 @@ def render_csv(report: Report) -> str:
                 None,
                 m.title,
                 m.url,
+                report.deadline,
+                None,
+            )
+        )
+    # 解读回应: one row per document whose interpretation link is one-way or missing.
+    start = len(report.problems) + len(report.replies.overdue) + 1
+    for number, doc in enumerate(csv_rows(report.policies), start=start):
+        writer.writerow(
+            csvsafe.cell(value)
+            for value in (
+                number,
+                doc.unit,
+                doc.column,
+                doc.column_url,
+                category_label("policy"),
+                doc.state_label,
+                doc.date,
+                None,
+                None,
+                doc.title,
+                doc.url,
                 report.deadline,
                 None,
             )

@@ -23,6 +23,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from portalspider.report import policies
 from portalspider.report.data import Report
 from portalspider.report.links import link_paragraphs
 from portalspider.report.office import (
@@ -80,7 +81,13 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
         for m in overdue:
             number += 1
             _para(doc, f"{number}.{m.column}:{m.title}——{m.problem}。(整改责任单位:{m.unit})")
-    if rows or report.replies.overdue:
+    if policy := policies.word_lines(report.policies):  # 解读回应
+        heading = f"({ORDINALS[len(groups) + bool(report.replies.overdue)]}){policies.WORD_HEADING}"
+        _heading(doc, heading, SUBHEADING_FONT)
+        for line in policy:
+            number += 1
+            _para(doc, f"{number}.{line}")
+    if rows or report.replies.overdue or policy:
         _para(doc, f"上述整改责任单位请于{cn_date(report.deadline)}前整改到位。")
     if exempt := exempted(report):
         names = "、".join(
