@@ -246,7 +246,14 @@ class PolicyCheck:
                 listed = self.interps.get(key) or Listed(link.url, key, link.text, None, "")
                 self.interps.setdefault(key, listed)
                 linked.append(listed)
-        listed_only = [e for e in self.interps.values() if e.key not in self.requested]
+        # Then the interpretation columns' own items, round-robin like the documents: the
+        # newest of each column first, where an interpretation that alone links its
+        # document (interp_only) is likeliest.
+        by_column: dict[str, list[Listed]] = {}
+        for e in self.interps.values():
+            if e.key not in self.requested and e.column_url:
+                by_column.setdefault(e.column_url, []).append(e)
+        listed_only = _round_robin(list(by_column.values()))
         order: list[Listed] = []
         seen: set[str] = set()
         for e in [*linked, *listed_only]:
