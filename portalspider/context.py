@@ -86,7 +86,7 @@ class CrawlContext:
         get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3)
         get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", 5)
         # The 解读回应 check's knobs (portalspider.interpretation.PolicySettings).
-        get_bool(settings, "PORTALSPIDER_POLICY_CHECK", True)
+        get_bool(settings, "PORTALSPIDER_POLICY_CHECK", False)
         get_int(settings, "PORTALSPIDER_POLICY_PAGES", 100)
         get_float(settings, "PORTALSPIDER_POLICY_PAGES_PER_COLUMN", 0.2)
         get_float(settings, "PORTALSPIDER_INTERPRETATION_RATIO", 0.5)

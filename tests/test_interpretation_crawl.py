@@ -15,6 +15,7 @@ from portalspider.store.models import Finding, PolicyCheck, PolicyDoc
 from tests.crawlutil import crawl, write_site
 
 pytestmark = pytest.mark.slow
+ON = "PORTALSPIDER_POLICY_CHECK=true"  # off by default (README)
 
 
 def _by_path(items: list[dict]) -> dict[str, dict]:
@@ -68,7 +69,7 @@ def test_demo_policies_match_truth_and_are_stored(portal_a, tmp_path):
     db = f"sqlite:///{tmp_path / 'ps.db'}"
     with serve(portal_a) as server:
         site = write_site(tmp_path / "site.yaml", server.url)
-        result = crawl(site, tmp_path, db_url=db)
+        result = crawl(site, tmp_path, ON, db_url=db)
         requests = server.request_count
     _assert_matches(result, portal_a)
     (summary,) = result.of_type("interpretations")
@@ -102,7 +103,7 @@ def test_unseen_portals_with_failures(seed, theme, tmp_path):
     portal = build_portal(seed=seed, theme=theme)
     with serve(portal, flaky=0.2, seed=seed) as server:
         site = write_site(tmp_path / "site.yaml", server.url)
-        result = crawl(site, tmp_path)
+        result = crawl(site, tmp_path, ON)
     _assert_matches(result, portal)
 
 
@@ -110,7 +111,7 @@ def test_cap_spreads_over_crawls(portal_a, tmp_path):
     """A cap below the documents: later crawls check the ones not checked before first."""
     truth = policy_truth(portal_a)
     total = len(truth["documents"])
-    cap = ["PORTALSPIDER_POLICY_PAGES=8", "PORTALSPIDER_POLICY_PAGES_PER_COLUMN=0"]
+    cap = [ON, "PORTALSPIDER_POLICY_PAGES=8", "PORTALSPIDER_POLICY_PAGES_PER_COLUMN=0"]
     checked: set[str] = set()
     with serve(portal_a) as server:
         site = write_site(tmp_path / "site.yaml", server.url)

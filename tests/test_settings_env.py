@@ -123,7 +123,7 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
         lambda s, t: _spider(s, t).interaction.max_details,
         4,
     ),
-    "PORTALSPIDER_POLICY_CHECK": ("off", lambda s, t: _spider(s, t).policy.settings.enabled, False),
+    "PORTALSPIDER_POLICY_CHECK": ("on", lambda s, t: _spider(s, t).policy.settings.enabled, True),
     "PORTALSPIDER_POLICY_PAGES": ("40", lambda s, t: _spider(s, t).policy.settings.pages, 40),
     "PORTALSPIDER_POLICY_PAGES_PER_COLUMN": (
         "0.5",
