@@ -9,6 +9,7 @@ the committed run. A crawl whose run was not recorded (database unavailable) dec
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Self
 
 from scrapy import signals
@@ -51,61 +52,31 @@ class AlertsExtension:
         probe_site = stats.get_value("store/site_id") if stats is not None else None
         link_run = stats.get_value("store/link_run_id") if stats is not None else None
         if run_id is None and link_run is not None and context is not None:
-            self._after_links(context, int(link_run))  # the links spider
+            self._decide(after_links, context, run_id=int(link_run))  # the links spider
             return
         if run_id is None and probe_site is not None and context is not None:
-            self._after_probe(context, int(probe_site))  # the availability spider
+            self._decide(after_probe, context, site_id=int(probe_site))  # availability
             return
         if run_id is None or context is None:
             logger.info("alerts: no crawl run was recorded (%s); nothing decided", reason)
             return
+        self._decide(after_crawl, context, run_id=int(run_id))
+
+    def _decide(self, decider: Callable[..., None], context: Any, **run: int) -> None:
+        """Run one decider on its own engine; the deciders log their own failures."""
         settings = self.crawler.settings
         try:
             engine = make_engine(database_url(settings))
-        except Exception as exc:  # after_crawl logs its own failures; this is the engine's
+        except Exception as exc:
             logger.error("alerts: cannot open the database: %s", str(exc).splitlines()[0])
             return
         try:
-            after_crawl(
+            decider(
                 settings=settings,
                 config=context.config,
                 session_factory=session_factory(engine),
-                run_id=int(run_id),
                 today=context.today,
-            )
-        finally:
-            engine.dispose()
-
-    def _after_links(self, context: Any, run_id: int) -> None:
-        try:
-            engine = make_engine(database_url(self.crawler.settings))
-        except Exception as exc:
-            logger.error("alerts: cannot open the database: %s", str(exc).splitlines()[0])
-            return
-        try:
-            after_links(
-                settings=self.crawler.settings,
-                config=context.config,
-                session_factory=session_factory(engine),
-                run_id=run_id,
-                today=context.today,
-            )
-        finally:
-            engine.dispose()
-
-    def _after_probe(self, context: Any, site_id: int) -> None:
-        try:
-            engine = make_engine(database_url(self.crawler.settings))
-        except Exception as exc:
-            logger.error("alerts: cannot open the database: %s", str(exc).splitlines()[0])
-            return
-        try:
-            after_probe(
-                settings=self.crawler.settings,
-                config=context.config,
-                session_factory=session_factory(engine),
-                site_id=site_id,
-                today=context.today,
+                **run,
             )
         finally:
             engine.dispose()
