@@ -16,14 +16,12 @@ import logging
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.channels import make_channels
 from alerts.digest import Notice
 from alerts.lifecycle import Decision
-from alerts.options import AlertOptions
 from alerts.recipients import Reach
+from alerts.service import decide_site_notices
 from portalspider.siteconfig import SiteConfig
 from portalspider.store.linkmodels import LinkFinding, LinkRun
 
@@ -98,39 +96,19 @@ def after_links(
     run_id: int,
     today: dt.date,
 ) -> None:
-    """After a ``links`` run: record and deliver its notices; log, never raise."""
-    from alerts.service import _log_dry_run, _write_outbox, deliver_pending
+    """After a ``links`` run: record and deliver its notices."""
 
-    options = AlertOptions.from_settings(settings)
-    if not options.enabled:
-        return
-    channels = make_channels(options)
-    try:
-        with session_factory() as session:
-            run = session.get(LinkRun, run_id)
-            if run is None:
-                return
-            site_id = run.site_id
-            decisions = link_notices(session, config, site_id, run_id, Reach(config, channels))
-            result = _write_outbox(
-                session,
-                decisions,
-                config=config,
-                site_id=site_id,
-                run_id=None,
-                today=today,
-                options=options,
-                channels=channels,
-            )
-            if options.dry_run:
-                session.rollback()
-                _log_dry_run(result)
-                return
-            session.commit()
-        if result.deliveries:
-            logger.info("alerts: %d broken-link digest(s) queued", len(result.deliveries))
-            deliver_pending(settings=settings, config=config, session_factory=session_factory)
-    except IntegrityError:
-        logger.info("alerts: another process decided these broken-link notices already")
-    except Exception:
-        logger.exception("alerts: could not process the broken-link alerts")
+    def decider(session: Session, reach: Reach) -> tuple[int, list[Decision]] | None:
+        run = session.get(LinkRun, run_id)
+        if run is None:
+            return None
+        return run.site_id, link_notices(session, config, run.site_id, run_id, reach)
+
+    decide_site_notices(
+        decider,
+        "broken-link",
+        settings=settings,
+        config=config,
+        session_factory=session_factory,
+        today=today,
+    )

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,15 @@ from portalspider.urls import canonical_url as url_key
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DeliveryReport", "Plan", "after_crawl", "after_probe", "deliver_pending", "plan"]
+__all__ = [
+    "DeliveryReport",
+    "Plan",
+    "after_crawl",
+    "after_probe",
+    "decide_site_notices",
+    "deliver_pending",
+    "plan",
+]
 
 
 @dataclass
@@ -306,25 +314,28 @@ def after_crawl(
         )
 
 
-def after_probe(
+def decide_site_notices(
+    decider: Callable[[Session, Reach], tuple[int, list[Decision]] | None],
+    what: str,
     *,
     settings: Any,
     config: SiteConfig,
     session_factory: sessionmaker[Session],
-    site_id: int,
     today: dt.date,
 ) -> None:
-    """After an availability probe: warn or alert the webmaster on the week's ratio; log,
-    never raise (a probe that ran is recorded whatever happens here)."""
+    """Record the site notices ``decider`` returns (site id, decisions; ``None``: nothing to
+    decide) in one transaction, then deliver them; log, never raise (the probe or link run
+    that called is recorded whatever happens here). ``what`` names them in the log."""
     options = AlertOptions.from_settings(settings)
     if not options.enabled:
         return
     channels = make_channels(options)
     try:
         with session_factory() as session:
-            decisions = availability_notices(
-                session, config, site_id, today, Reach(config, channels)
-            )
+            decided = decider(session, Reach(config, channels))
+            if decided is None:
+                return
+            site_id, decisions = decided
             result = _write_outbox(
                 session,
                 decisions,
@@ -341,12 +352,35 @@ def after_probe(
                 return
             session.commit()
         if result.deliveries:
-            logger.info("alerts: %d availability digest(s) queued", len(result.deliveries))
+            logger.info("alerts: %d %s digest(s) queued", len(result.deliveries), what)
             deliver_pending(settings=settings, config=config, session_factory=session_factory)
     except IntegrityError:
-        logger.info("alerts: another process decided this availability notice already")
+        logger.info("alerts: another process decided these %s notices already", what)
     except Exception:
-        logger.exception("alerts: could not process the availability alerts")
+        logger.exception("alerts: could not process the %s alerts", what)
+
+
+def after_probe(
+    *,
+    settings: Any,
+    config: SiteConfig,
+    session_factory: sessionmaker[Session],
+    site_id: int,
+    today: dt.date,
+) -> None:
+    """After an availability probe: warn or alert the webmaster on the week's ratio."""
+
+    def decider(session: Session, reach: Reach) -> tuple[int, list[Decision]]:
+        return site_id, availability_notices(session, config, site_id, today, reach)
+
+    decide_site_notices(
+        decider,
+        "availability",
+        settings=settings,
+        config=config,
+        session_factory=session_factory,
+        today=today,
+    )
 
 
 def deliver_pending(
