@@ -16,7 +16,7 @@ from jinja2 import PackageLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from alerts.markdown import escape_markdown, one_line, safe_link, split_parts
-from portalspider.vocab import count_problems, status_label
+from portalspider.vocab import GONE, count_problems, status_label
 
 # Order in a digest: what needs action first, the good news last.
 KIND_ORDER = {
@@ -34,6 +34,8 @@ KIND_ORDER = {
     "site_up": 5,
     "crawl_complete": 5,
 }
+# A finding closed because its column left the site: no 整改, but its unit hears of it.
+CLOSED_GONE_LABEL = "已关闭"
 ACTION_KINDS = frozenset({"escalation", "alert", "reminder"})
 SITE_KINDS = frozenset(
     {
@@ -96,6 +98,8 @@ class Notice:
 
     @property
     def kind_label(self) -> str:
+        if self.kind == "resolved" and self.status == GONE:
+            return CLOSED_GONE_LABEL
         return KIND_LABELS.get(self.kind, self.kind)
 
     @property
@@ -163,7 +167,12 @@ class Digest:
 
     @property
     def resolved_count(self) -> int:
-        return sum(n.kind == "resolved" for n in self.notices)
+        return sum(n.kind == "resolved" and n.status != GONE for n in self.notices)
+
+    @property
+    def closed_gone_count(self) -> int:
+        """Findings closed because their column left the site: closed, not 整改."""
+        return sum(n.kind == "resolved" and n.status == GONE for n in self.notices)
 
     @property
     def link_count(self) -> int:

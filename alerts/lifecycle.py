@@ -44,6 +44,10 @@ from portalspider.vocab import MESSAGE_FINDING_KINDS, UNREACHABLE, exempt_on, is
 logger = logging.getLogger(__name__)
 
 RESOLVED_LOOKBACK_DAYS = 90  # closed findings older than this are history, not news
+# Closings the told hear of: fixed, or the column left the site (two complete crawls
+# without it). Not ``ignored`` (the config switched it off: the office knows) nor
+# ``superseded`` (the next finding of the same column goes on).
+CLOSED_TOLD = frozenset({"fixed", "gone"})
 
 
 @dataclass
@@ -249,7 +253,8 @@ class _Decider:
         self.add(column, episode, "pre_alert", recipient, notice)
 
     def closed_finding(self, column: Column, finding: Finding) -> None:
-        """Everyone who was told of the problem hears that it is fixed, once."""
+        """Everyone who was told of the problem hears that it is fixed (or its column
+        gone), once."""
         episode = f"finding:{finding.id}"
         evs = self.events[(column.id, episode)]
         told = [e.unit for e in evs if e.kind in ("alert", "escalation") and e.unit]
@@ -310,7 +315,7 @@ def decide(
             continue
         if finding.is_open:
             d.open_finding(column, finding)
-        elif finding.resolution == "fixed":
+        elif finding.resolution in CLOSED_TOLD:
             d.closed_finding(column, finding)
     for column in columns.values():
         if column.status == "warning" and not is_exempt(column, today):

@@ -11,6 +11,7 @@ import openpyxl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.digest import Digest, Notice, render_email, render_subject
 from alerts.lifecycle import decide
 from alerts.recipients import Reach
 from portalspider.items import MessageColumnItem, MessageItem
@@ -157,3 +158,53 @@ def test_report_lists_columns_and_overdue_messages(store: sessionmaker[Session])
     assert [c.value for c in book["互动栏目"][2]][4] == 1  # overdue count of 领导信箱
     # The column's own row is not a problem: its freshness is fine.
     assert "领导信箱" not in [row.name for row in report.problems]
+
+
+def test_message_findings_close_when_their_column_is_gone(store: sessionmaker[Session]) -> None:
+    # Before: a mailbox removed from the site kept its reply_overdue finding open for ever
+    # (its check never ran again to close it), and its unit was never told.
+    others = [col(s) for s in ("a", "b", "c")]
+    s1 = run(
+        store,
+        [*columns(), *others, letter(1, overdue=True), check("letters", MAILBOX, overdue=1)],
+        D0,
+    )
+    config = site_config([UnitConfig(name="县信访局", email=["xf@qx.gov.cn"])])
+
+    def told(run_id: int, day: dt.date) -> list[tuple[str | None, str, str, str]]:
+        with store() as s:
+            decided = decide(
+                s,
+                config=config,
+                site_id=s.scalar(select(Site.id)),
+                run_id=run_id,
+                today=day,
+                reach=Reach(config, None),
+            )
+            s.commit()
+        return [
+            (d.recipient, d.notice.kind, d.notice.kind_label, str(d.notice.problem))
+            for d in decided.decisions
+            if d.notice.problem == "reply_overdue"
+        ]
+
+    assert told(s1["run_id"], D0) == [("县信访局", "alert", "需整改", "reply_overdue")]
+    gone_site = [columns()[1], *others]  # the mailbox is no longer on the site
+    # Runs that judged nothing close nothing: site down, an incomplete crawl (a bound hit).
+    run(store, [], D0 + dt.timedelta(days=1), site="down")
+    run(store, gone_site, D0 + dt.timedelta(days=2), discovery_complete=False)
+    run(store, gone_site, D0 + dt.timedelta(days=3), discovery_complete=False)
+    # One complete crawl without it: not gone yet (a bad day must not erase history).
+    run(store, gone_site, D0 + dt.timedelta(days=4))
+    assert ("领导信箱", "reply_overdue", True, None) in findings(store)
+    # A second complete crawl without it: the column is gone, and its finding with it.
+    last = run(store, gone_site, D0 + dt.timedelta(days=5))
+    assert ("领导信箱", "reply_overdue", False, "gone") in findings(store)
+    assert last["gone_findings"] == 1
+    got = told(last["run_id"], D0 + dt.timedelta(days=5))
+    assert got == [("县信访局", "resolved", "已关闭", "reply_overdue")]
+    notice = Notice("resolved", 1, "领导信箱", MAILBOX, "gone", problem="reply_overdue")
+    digest = Digest("青溪县", SITE, "县信访局", D0, D0, [notice])
+    assert "1个栏目已撤销，问题已关闭" in render_subject(digest)
+    assert "已整改" not in render_subject(digest)
+    assert "栏目已从网站撤销" in render_email(digest)[0]

@@ -6,7 +6,9 @@ The spider yields a ``message`` item per letter (or 征集) of the last year and
 (``read``) decides its finding: overdue letters (``REPLY_OVERDUE``) or 征集 ended without
 结果反馈 (``NO_FEEDBACK``) open one (alerted to the column's unit by the lifecycle like any
 finding); none closes it as fixed. A column not checked this run (not reached, list not a
-letter list, crawl down) changes nothing: a run that judged nothing closes nothing.
+letter list, crawl down) changes nothing: a run that judged nothing closes nothing. A
+column that left the site closes them as ``gone`` by the column's own rule (two complete
+crawls without it: ``store.recorder.transition``), never here.
 """
 
 from __future__ import annotations

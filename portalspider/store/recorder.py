@@ -540,6 +540,17 @@ class RunRecorder:
                 )
             )
         }
+        # Findings of the column's own checks (互动回应差, 解读回应): their checks open and
+        # close them, but a column gone (or ignored) takes them along, by the same rule.
+        check_findings: dict[int, list[Finding]] = defaultdict(list)
+        for f in session.scalars(
+            select(Finding).where(
+                Finding.site_id == self.site_id,
+                Finding.is_open.is_(True),
+                Finding.kind.in_(MESSAGE_FINDING_KINDS | CHECK_KINDS),
+            )
+        ):
+            check_findings[f.column_id].append(f)
         site_up = self._site_was_up(observed)
         unreachable_before = self._unreachable_last_run(session)
         broken: list[str] = []  # columns unreachable in two consecutive crawls
@@ -583,6 +594,8 @@ class RunRecorder:
             )
             if finding is not None and step.finding in ("fixed", "gone", "ignored", "superseded"):
                 closed.append(self._close(finding, step.finding))
+            if step.status in (GONE, IGNORED):
+                closed.extend(self._close(f, step.status) for f in check_findings[col.id])
             change: dict[str, Any] = {"id": col.id}
             if obs is not None:
                 change["last_seen_run_id"] = run_id
