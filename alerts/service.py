@@ -36,8 +36,8 @@ from alerts.options import AlertOptions
 from alerts.outbox import DeliveryReport, Outbox, idempotency_key
 from alerts.recipients import Reach
 from portalspider.siteconfig import SiteConfig, UnitConfig
-from portalspider.store.models import AlertDelivery, CrawlRun, Site
-from portalspider.urls import canonical_url as url_key
+from portalspider.store.models import AlertDelivery, CrawlRun
+from portalspider.store.queries import get_site, latest_run
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ class Plan:
 
 
 def find_site_id(session: Session, config: SiteConfig) -> int | None:
-    return session.scalar(select(Site.id).where(Site.url_key == url_key(config.url)))
+    site = get_site(session, config.url)
+    return site.id if site is not None else None
 
 
 def _payload(
@@ -205,16 +206,10 @@ def plan(
     with session_factory() as session:
         if run_id is None:
             site_id = find_site_id(session, config)
-            if site_id is None:
+            latest = latest_run(session, site_id) if site_id is not None else None
+            if latest is None:
                 return Plan()
-            run_id = session.scalar(
-                select(CrawlRun.id)
-                .where(CrawlRun.site_id == site_id)
-                .order_by(CrawlRun.id.desc())
-                .limit(1)
-            )
-            if run_id is None:
-                return Plan()
+            run_id = latest.id
         run = session.get(CrawlRun, run_id)
         if run is None:
             raise ValueError(f"no crawl run {run_id}")

@@ -14,21 +14,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portalspider.context import crawl_context
+from portalspider.context import CrawlContext, crawl_context
 from portalspider.projectsettings import database_url
-from portalspider.store.db import make_engine, session_factory, upgrade
+from portalspider.store.db import StoreError, open_store
 from portalspider.store.linkmodels import BrokenLink, LinkFinding, LinkRun
-from portalspider.store.models import Column, CrawlRun, Observation, Site, utcnow
-from portalspider.store.pipeline import STORE_UNAVAILABLE
-from portalspider.store.recorder import FINISHED, INCOMPLETE, upsert_site
+from portalspider.store.models import Column, Observation, utcnow
+from portalspider.store.pipeline import SitePipeline
+from portalspider.store.queries import get_site, latest_run
+from portalspider.store.recorder import FINISHED, INCOMPLETE
 from portalspider.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -50,21 +50,14 @@ class StoredColumn:
 
 def latest_columns(session: Session, site_url: str) -> list[StoredColumn] | None:
     """The columns the latest ``finished`` crawl of the site observed, or None."""
-    site_id = session.scalar(select(Site.id).where(Site.url_key == canonical_url(site_url)))
-    if site_id is None:
-        return None
-    run_id = session.scalar(
-        select(CrawlRun.id)
-        .where(CrawlRun.site_id == site_id, CrawlRun.outcome == FINISHED)
-        .order_by(CrawlRun.id.desc())
-        .limit(1)
-    )
-    if run_id is None:
+    site = get_site(session, site_url)
+    run = latest_run(session, site.id, outcome=FINISHED) if site is not None else None
+    if run is None:
         return None
     rows = session.execute(
         select(Column.url, Column.name, Column.path, Observation.unit)
         .join(Observation, Observation.column_id == Column.id)
-        .where(Observation.run_id == run_id)
+        .where(Observation.run_id == run.id)
         .order_by(Column.id)
     ).all()
     columns = [StoredColumn(url, name, tuple(path or ()), unit) for url, name, path, unit in rows]
@@ -74,18 +67,13 @@ def latest_columns(session: Session, site_url: str) -> list[StoredColumn] | None
 def stored_columns(settings: Any, site_url: str) -> list[StoredColumn] | None:
     """``latest_columns`` from the configured database; None when it cannot be read."""
     try:
-        engine = make_engine(database_url(settings))
-    except Exception as exc:
-        logger.warning("Store unreadable, columns discovered: %s", str(exc).splitlines()[0])
-        return None
-    try:
-        with session_factory(engine)() as session:
+        with open_store(database_url(settings), migrate=False) as sessions, sessions() as session:
             return latest_columns(session, site_url)
+    except StoreError as exc:
+        logger.warning("Store unreadable, columns discovered: %s", exc)
     except Exception as exc:  # e.g. a database never migrated
         logger.info("No stored columns (%s)", (str(exc).splitlines() or ["?"])[0][:200])
-        return None
-    finally:
-        engine.dispose()
+    return None
 
 
 def _key(url: str) -> str:
@@ -140,42 +128,21 @@ def record_findings(
     return opened, closed
 
 
-class LinkStorePipeline:
+class LinkStorePipeline(SitePipeline):
     """Store each ``link`` item of the ``links`` spider in its run; findings at the end."""
 
+    what = "link check"
+
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.engine: Any = None
-        self.sessions: Any = None
-        self.site_id: int | None = None
+        super().__init__(crawler)
         self.run_id: int | None = None
         self.items: list[dict[str, Any]] = []
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        context = crawl_context(self.crawler)
-        if context is None:
-            raise CloseSpider(STORE_UNAVAILABLE)
-        try:
-            self.engine = make_engine(database_url(self.crawler.settings))
-            upgrade(self.engine)
-            self.sessions = session_factory(self.engine)
-            with self.sessions() as session, session.begin():
-                site = upsert_site(session, context.config.url, context.config.name)
-                run = LinkRun(site_id=site.id, outcome="running", job_id=context.job_id)
-                session.add(run)
-                session.flush()
-                self.site_id, self.run_id = site.id, run.id
-        except Exception as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            logger.error("Store unavailable, link check not recorded: %s", message)
-            if self.crawler.stats is not None:
-                self.crawler.stats.set_value("store/error", message)
-            self.close_spider()
-            raise CloseSpider(STORE_UNAVAILABLE) from None
+    def started(self, session: Session, context: CrawlContext) -> None:
+        run = LinkRun(site_id=self.site_id, outcome="running", job_id=context.job_id)
+        session.add(run)
+        session.flush()
+        self.run_id = run.id
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -188,9 +155,7 @@ class LinkStorePipeline:
             if self.sessions is not None and self.run_id is not None:
                 self._finish()
         finally:
-            if self.engine is not None:
-                self.engine.dispose()
-                self.engine = None
+            super().close_spider()
 
     def _finish(self) -> None:
         context = crawl_context(self.crawler)

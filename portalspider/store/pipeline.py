@@ -18,16 +18,17 @@ as a multi-screen asyncio traceback.
 from __future__ import annotations
 
 import logging
-from typing import Any, NoReturn, Self
+from typing import Any, ClassVar, NoReturn, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
+from sqlalchemy.orm import Session
 
-from portalspider.context import crawl_context
+from portalspider.context import CrawlContext, crawl_context
 from portalspider.projectsettings import database_url, get_int
 from portalspider.rules import ColumnRules
 from portalspider.store.db import StoreError, make_engine, session_factory, upgrade
-from portalspider.store.recorder import RunRecorder
+from portalspider.store.recorder import RunRecorder, upsert_site
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,51 @@ class StorePipeline:
             self.crawler.stats.set_value(key, value)
 
     def _dispose(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
+
+class SitePipeline:
+    """What the ``links`` and ``availability`` spiders' pipelines share: the database opened
+    and migrated at spider open, the site upserted (``site_id``), the engine disposed at close.
+    A database that cannot be opened stops the spider as the store pipeline does."""
+
+    what: ClassVar[str] = "nothing"  # named in the error line: "<what> not recorded"
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.engine: Any = None
+        self.sessions: Any = None
+        self.site_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        context = crawl_context(self.crawler)
+        if context is None:
+            raise CloseSpider(STORE_UNAVAILABLE)
+        try:
+            self.engine = make_engine(database_url(self.crawler.settings))
+            upgrade(self.engine)
+            self.sessions = session_factory(self.engine)
+            with self.sessions() as session, session.begin():
+                self.site_id = upsert_site(session, context.config.url, context.config.name).id
+                self.started(session, context)
+        except Exception as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            logger.error("Store unavailable, %s not recorded: %s", self.what, message)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("store/error", message)
+            self.close_spider()
+            raise CloseSpider(STORE_UNAVAILABLE) from None
+
+    def started(self, session: Session, context: CrawlContext) -> None:
+        """What the spider's record starts with, in the transaction that upserts the site."""
+
+    def close_spider(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None

@@ -21,19 +21,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portalspider.projectsettings import database_url
-from portalspider.store.db import make_engine, session_factory
-from portalspider.store.models import Column, Finding, PolicyCheck, PolicyDoc, Site
-from portalspider.urls import canonical_url
+from portalspider.store.db import open_store
+from portalspider.store.models import Column, Finding, PolicyCheck, PolicyDoc
+from portalspider.store.queries import get_site
 from portalspider.vocab import POLICY_LINKS, POLICY_PROBLEM_STATES, POLICY_WINDOW_DAYS
 
 
 def last_checked(session: Session, site_url: str) -> dict[str, int]:
     """Document URL key → the run that last checked it (the cap's rotation order)."""
-    site_id = session.scalar(select(Site.id).where(Site.url_key == canonical_url(site_url)))
-    if site_id is None:
+    site = get_site(session, site_url)
+    if site is None:
         return {}
     rows = session.execute(
-        select(PolicyDoc.url_key, PolicyDoc.last_checked_run_id).where(PolicyDoc.site_id == site_id)
+        select(PolicyDoc.url_key, PolicyDoc.last_checked_run_id).where(PolicyDoc.site_id == site.id)
     )
     return {key: run or 0 for key, run in rows}
 
@@ -41,16 +41,10 @@ def last_checked(session: Session, site_url: str) -> dict[str, int]:
 def read_last_checked(settings: Any, site_url: str) -> dict[str, int]:
     """``last_checked`` from the configured database; {} when it cannot be read."""
     try:
-        engine = make_engine(database_url(settings))
-    except Exception:
-        return {}
-    try:
-        with session_factory(engine)() as session:
+        with open_store(database_url(settings), migrate=False) as sessions, sessions() as session:
             return last_checked(session, site_url)
-    except Exception:  # a database never migrated: every document is new
+    except Exception:  # unreadable, or a database never migrated: every document is new
         return {}
-    finally:
-        engine.dispose()
 
 
 def _date(value: Any) -> dt.date | None:

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Self
+from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portalspider.context import crawl_context
 from portalspider.dates import days_window
 from portalspider.projectsettings import database_url
-from portalspider.store.db import make_engine, session_factory, upgrade
-from portalspider.store.models import Probe, Site, utcnow
-from portalspider.store.pipeline import STORE_UNAVAILABLE
-from portalspider.store.recorder import upsert_site
-from portalspider.urls import canonical_url
+from portalspider.store.db import StoreError, open_store
+from portalspider.store.models import Probe, utcnow
+from portalspider.store.pipeline import SitePipeline
+from portalspider.store.queries import get_site
 from portalspider.verdict import PROBE_WINDOW_DAYS, Availability
 
 logger = logging.getLogger(__name__)
@@ -34,13 +30,13 @@ logger = logging.getLogger(__name__)
 def availability(session: Session, site_url: str, today: dt.date) -> Availability | None:
     """Probes and failures of the ``PROBE_WINDOW_DAYS`` days up to *today* (the judging date,
     ``dates.days_window``); None for an unknown site."""
-    site_id = session.scalar(select(Site.id).where(Site.url_key == canonical_url(site_url)))
-    if site_id is None:
+    site = get_site(session, site_url)
+    if site is None:
         return None
     since, until = days_window(today, PROBE_WINDOW_DAYS)
     total, failed = session.execute(
         select(func.count(Probe.id), func.count(Probe.id).filter(Probe.ok.is_(False))).where(
-            Probe.site_id == site_id, Probe.checked_at >= since, Probe.checked_at < until
+            Probe.site_id == site.id, Probe.checked_at >= since, Probe.checked_at < until
         )
     ).one()
     return Availability(probes=int(total or 0), failures=int(failed or 0))
@@ -51,48 +47,18 @@ def read_availability(
 ) -> tuple[Availability | None, str | None]:
     """``availability`` from the configured database: (window, None) or (None, one-line error)."""
     try:
-        engine = make_engine(database_url(settings))
-    except Exception as exc:
-        return None, str(exc).splitlines()[0]
-    try:
-        with session_factory(engine)() as session:
+        with open_store(database_url(settings), migrate=False) as sessions, sessions() as session:
             return availability(session, site_url, today), None
+    except StoreError as exc:
+        return None, str(exc)
     except Exception as exc:  # e.g. a database never migrated: no probe table
         return None, (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-    finally:
-        engine.dispose()
 
 
-class ProbePipeline:
+class ProbePipeline(SitePipeline):
     """Store each ``probe`` item of the ``availability`` spider, with its site."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.engine: Any = None
-        self.sessions: Any = None
-        self.site_id: int | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        context = crawl_context(self.crawler)
-        if context is None:
-            raise CloseSpider(STORE_UNAVAILABLE)
-        try:
-            self.engine = make_engine(database_url(self.crawler.settings))
-            upgrade(self.engine)
-            self.sessions = session_factory(self.engine)
-            with self.sessions() as session, session.begin():
-                self.site_id = upsert_site(session, context.config.url, context.config.name).id
-        except Exception as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            logger.error("Store unavailable, probe not recorded: %s", message)
-            if self.crawler.stats is not None:
-                self.crawler.stats.set_value("store/error", message)
-            self.close_spider()
-            raise CloseSpider(STORE_UNAVAILABLE) from None
+    what = "probe"
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -115,8 +81,3 @@ class ProbePipeline:
             self.crawler.stats.set_value("store/probe_id", probe_id)
             self.crawler.stats.set_value("store/site_id", self.site_id)
         return item
-
-    def close_spider(self) -> None:
-        if self.engine is not None:
-            self.engine.dispose()
-            self.engine = None

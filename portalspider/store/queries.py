@@ -25,11 +25,17 @@ def get_site(session: Session, site_url: str) -> Site | None:
     return session.scalars(select(Site).where(Site.url_key == url_key(site_url))).one_or_none()
 
 
-def latest_run(session: Session, site_id: int) -> CrawlRun | None:
-    """The newest crawl run of a site (finished or not)."""
-    return session.scalars(
-        select(CrawlRun).where(CrawlRun.site_id == site_id).order_by(CrawlRun.id.desc()).limit(1)
-    ).first()
+def latest_run(
+    session: Session, site_id: int | None, *, outcome: str | None = None, before: int | None = None
+) -> CrawlRun | None:
+    """The newest crawl run of a site: any (running too), or of one ``outcome``, before run
+    ``before`` when given."""
+    query = select(CrawlRun).where(CrawlRun.site_id == site_id)
+    if outcome is not None:
+        query = query.where(CrawlRun.outcome == outcome)
+    if before is not None:
+        query = query.where(CrawlRun.id < before)
+    return session.scalars(query.order_by(CrawlRun.id.desc()).limit(1)).first()
 
 
 def column_row(column: Column, today: dt.date) -> dict[str, Any]:

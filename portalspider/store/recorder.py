@@ -50,6 +50,7 @@ from portalspider.store.db import StoreError
 from portalspider.store.messages import record_messages
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
 from portalspider.store.policies import record_policies
+from portalspider.store.queries import latest_run
 from portalspider.urls import canonical_url as url_key
 from portalspider.vocab import (
     CHECK_KINDS,
@@ -164,10 +165,7 @@ def _baseline(last_complete: CrawlRun | None) -> Baseline | None:
 
 def _last_complete(session: Session, site_id: int | None, before: int | None) -> CrawlRun | None:
     """The site's latest ``finished`` run before run ``before`` (any, when None)."""
-    query = select(CrawlRun).where(CrawlRun.site_id == site_id, CrawlRun.outcome == FINISHED)
-    if before is not None:
-        query = query.where(CrawlRun.id < before)
-    return session.scalars(query.order_by(CrawlRun.id.desc()).limit(1)).first()
+    return latest_run(session, site_id, outcome=FINISHED, before=before)
 
 
 def _missed_before(col: Column, last_complete: CrawlRun | None) -> bool:
