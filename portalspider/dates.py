@@ -23,6 +23,7 @@ __all__ = [
     "has_year",
     "infer_year",
     "is_update",
+    "last_days",
     "parse_date",
     "shanghai_date",
     "shanghai_time",
@@ -97,14 +98,22 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), SHANGHAI).astimezone(UTC).replace(tzinfo=None)
 
 
+def last_days(today: date, days: int) -> tuple[date, date]:
+    """The first and the last (*today*) of the last *days* Asia/Shanghai days, both included:
+    what "the last N days" means for a stored date (report windows); ``days_window`` gives
+    the same days as timestamps."""
+    return today - timedelta(days=days - 1), today
+
+
 def days_window(today: date, days: int) -> tuple[datetime, datetime]:
-    """The last *days* Asia/Shanghai days up to *today* included, as DB timestamps
-    ``[start, end)``: what "the last week" of stored measurements (probes) means.
+    """The last *days* Asia/Shanghai days up to *today* included (``last_days``), as DB
+    timestamps ``[start, end)``: what "the last week" of stored measurements (probes) means.
 
     *today* is the crawl's judging date (``PORTALSPIDER_TODAY`` or ``today_shanghai()``),
     never the host clock, so a replayed or demo date reads the week before it.
     """
-    return day_start(today - timedelta(days=days - 1)), day_start(today + timedelta(days=1))
+    first, last = last_days(today, days)
+    return day_start(first), day_start(last + timedelta(days=1))
 
 
 def is_update(day: date | None, today: date) -> bool:

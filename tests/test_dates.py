@@ -10,6 +10,7 @@ from portalspider.dates import (
     day_start,
     days_window,
     find_dates,
+    last_days,
     parse_date,
     today_shanghai,
 )
@@ -119,3 +120,5 @@ def test_days_window_is_the_shanghai_days_up_to_the_judging_date() -> None:
     assert start == datetime(2026, 6, 23, 16, 0)
     assert end == datetime(2026, 6, 30, 16, 0)
     assert day_start(date(2026, 6, 30)) == datetime(2026, 6, 29, 16, 0)
+    # The same days as dates, both ends included (report windows over stored dates).
+    assert last_days(date(2026, 6, 30), 7) == (date(2026, 6, 24), date(2026, 6, 30))

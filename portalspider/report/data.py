@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from portalspider.dates import age_days, shanghai_time
+from portalspider.dates import age_days, last_days, shanghai_time
 from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.report.links import LinkSection, link_section
@@ -483,7 +483,7 @@ def merge_candidates(
     set: a bound hit, a failed hub) may have seen a column wrongly or not at all, so it
     counts neither for nor against.
     """
-    since = today - dt.timedelta(days=CANDIDATE_DAYS)
+    since, _ = last_days(today, CANDIDATE_DAYS)
     query = (
         select(Column, Observation.status, CrawlRun.started_at)
         .join(Observation, Observation.column_id == Column.id)
@@ -498,7 +498,7 @@ def merge_candidates(
     seen: dict[int, tuple[Column, list[tuple[dt.date, str]]]] = {}
     for column, status, started in session.execute(query):
         day = shanghai_time(started).date()
-        if since < day <= today:
+        if since <= day <= today:
             seen.setdefault(column.id, (column, []))[1].append((day, status))
     found = []
     for column, history in seen.values():
@@ -804,8 +804,7 @@ def _resolved(
         site,
         Finding.is_open.is_(False),
         Finding.resolution.in_(tuple(RESOLUTION_LABELS)),
-        Finding.closed_on > today - dt.timedelta(days=RESOLVED_DAYS),
-        Finding.closed_on <= today,
+        Finding.closed_on.between(*last_days(today, RESOLVED_DAYS)),
     ).order_by(Finding.closed_on.desc(), Finding.id)
     return [
         ClosedFinding(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portalspider.dates import last_days
 from portalspider.store.models import Column, CrawlRun, PolicyDoc, Site
 from portalspider.vocab import (
     FEW_INTERPRETATIONS,
@@ -126,7 +127,7 @@ def policy_section(
         .outerjoin(Column, Column.id == PolicyDoc.column_id)
         .where(PolicyDoc.site_id == site.id)
     )
-    since = today - dt.timedelta(days=POLICY_WINDOW_DAYS - 1)
+    since, _ = last_days(today, POLICY_WINDOW_DAYS)
     rows = [
         PolicyRow(
             title=doc.title,
