@@ -19,7 +19,7 @@ from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 from lxml.html import XHTML_NAMESPACE
 
-from portalspider.extract.htmlutil import Document, join_url, strip_controls
+from portalspider.extract.htmlutil import PARSER, Document, join_url, strip_controls
 from portalspider.urls import canonical_url, is_attachment, is_hash_route, is_later_page
 
 # Article URLs by CMS family: TRS t20240910_N, Hanweb /art/2024/9/10/art_, dated folders
@@ -179,7 +179,7 @@ def _tree(text: str, document: Document | None):
     """``lxml.html.fromstring(text)``: a copy of the document's parse when it is the same."""
     if document is not None and _FULL_HTML.match(text) and document.root is not None:
         return copy.deepcopy(document.root)
-    return lxml_html.fromstring(text or "<html></html>")
+    return lxml_html.fromstring(text or "<html></html>", parser=PARSER)
 
 
 def _attrs(el) -> str:
