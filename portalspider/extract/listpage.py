@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import lxml.etree
 import lxml.html
 
 from portalspider.dates import is_update
@@ -34,7 +35,16 @@ from .cms import (
     with_page,
 )
 from .entries import Entry, entry_from_element, link_elements
-from .htmlutil import Document, absolute, base_url, clean_text, element_text, metas, parse_html
+from .htmlutil import (
+    Document,
+    absolute,
+    base_url,
+    clean_text,
+    element_text,
+    metas,
+    parse_html,
+    visible_text,
+)
 from .pager import read_pager
 from .years import resolve_years
 
@@ -334,20 +344,24 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _drop_templates(root: lxml.html.HtmlElement) -> None:
-    """Remove scripts, styles and avalon templates (``ms-repeat`` items with empty bindings)."""
-    doomed = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            if element.getparent() is not None:
-                doomed.append(element)  # comments
-            continue
-        template = any(name.startswith("ms-repeat") or name == "ms-for" for name in element.attrib)
-        if template or element.tag in {"script", "style", "noscript", "template"}:
-            doomed.append(element)
-    for element in doomed:
+def _drop_templates(root: lxml.html.HtmlElement) -> bool:
+    """Remove scripts, styles, comments and avalon templates (``ms-repeat`` items with empty
+    bindings); whether a template was among them (its text was visible text)."""
+    templates = _TEMPLATES(root)
+    for element in [*_SCRIPTS_AND_COMMENTS(root), *templates]:
         if element.getparent() is not None:
             element.drop_tree()
+    return bool(templates)
+
+
+# Found in C: a Python walk over every element of every page cost more than the rest.
+_TEMPLATES = lxml.etree.XPath(
+    "descendant::*[@*[starts-with(name(), 'ms-repeat') or name() = 'ms-for']]"
+)
+_SCRIPTS_AND_COMMENTS = lxml.etree.XPath(
+    "descendant::comment() | descendant::processing-instruction() | descendant::script"
+    " | descendant::style | descendant::noscript | descendant::template"
+)
 
 
 def _table_date_cells(
@@ -565,11 +579,14 @@ def _iframes(root: lxml.html.HtmlElement, base: str, url: str, scope: Scope) -> 
     return found
 
 
-def _article_like(root: lxml.html.HtmlElement, meta: dict[str, str], dated: int) -> bool:
+def _article_like(root: lxml.html.HtmlElement, meta: dict[str, str], dated: int, text: str) -> bool:
+    """*text*: the page's visible text."""
     if any(key in meta for key in ("articletitle", "pubdate", "firstpublishedtime")):
         return True
+    if dated >= 5:
+        return False
     body_text = sum(len(clean_text(p.text_content())) for p in root.iter("p"))
-    return dated < 5 and body_text > 600 and bool(_ARTICLE_LABEL.search(element_text(root)))
+    return body_text > 600 and bool(_ARTICLE_LABEL.search(text))
 
 
 # --------------------------------------------------------------------------- API
@@ -584,8 +601,9 @@ def parse_list_page(
     *html* may be the page's :class:`~.htmlutil.Document` (parsed once, shared).
     """
     # Modified below (scripts and templates dropped): a shared document lends a copy.
-    root = html.tree() if isinstance(html, Document) else parse_html(html)
-    html = html.html if isinstance(html, Document) else html
+    html_doc = html if isinstance(html, Document) else None
+    root = html_doc.tree() if html_doc else parse_html(html)  # type: ignore[arg-type]
+    html = html_doc.html if html_doc else html
     page = ListPage(cms=detect_cms(html or "", url))
     if root is None:
         return page
@@ -596,8 +614,10 @@ def parse_list_page(
 
     stores = find_hanweb_stores(html, base, today)
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
-    _drop_templates(root)
-    text = element_text(root)
+    templates = _drop_templates(root)
+    # The body's visible text (the error-page check read it already) unless templates held
+    # some of it.
+    text = html_doc.visible_text if html_doc and not templates else visible_text(root)
     pager = read_pager(root, scripts, text, base, url)
     page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
     page.next_page_url = pager.next_page_url
@@ -652,7 +672,7 @@ def parse_list_page(
     page.placeholder = not dated and _has_placeholder(root)
     if page.placeholder and not any(e.date for e in entries):
         page.entries = []
-    page.article_like = _article_like(root, page.meta, dated)
+    page.article_like = _article_like(root, page.meta, dated, text)
     return page
 
 
