@@ -218,7 +218,7 @@ def _is_dated_item(a, memo: dict | None = None) -> bool:
 
     *memo* (item → answer) spares re-reading an item for each of its links.
     """
-    item = next((anc for anc in a.iterancestors("li", "dd", "tr")), None)
+    item = next(a.iterancestors("li", "dd", "tr"), None)
     if item is None:
         return False
     if memo is not None and item in memo:
@@ -383,9 +383,12 @@ def _tab_heading(block, a, before: list):
     return before[-1]
 
 
-def is_more_link(a) -> bool:
-    """A 更多 link: by its text, or an image (``<img alt=更多>``, ``more.gif``) alone."""
-    by_text = _more_text(a.text_content() or "")
+def is_more_link(a, text: str | None = None) -> bool:
+    """A 更多 link: by its text, or an image (``<img alt=更多>``, ``more.gif``) alone.
+
+    *text*: the link's ``text_content()`` when the caller has it.
+    """
+    by_text = _more_text((a.text_content() if text is None else text) or "")
     if by_text is not None:
         return by_text
     img = a.find(".//img")
@@ -428,8 +431,8 @@ def without_more_blocks(doc) -> str:
 def more_links(doc) -> list[LinkCandidate]:
     """更多 links, named after the block they close."""
     found = []
-    for a in doc.iter("a"):
-        href = _href(a)
+    for a in _HREF_LINKS(doc):
+        href = _link_href(a.get("href"))
         if not href or not is_more_link(a):
             continue
         found.append(LinkCandidate(href, _block_heading(a) or "", [], "more"))
@@ -485,17 +488,24 @@ def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
     found = []
     in_footer = _Within(FOOTER_CONTAINER, ("footer",))
     dated: dict = {}
-    for a in doc.iter("a"):
-        href = _href(a)
-        text = _link_text(a)
-        if not href or not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
+    for a in _HREF_LINKS(doc):
+        href = _link_href(a.get("href"))
+        if not href:
             continue
-        if is_more_link(a) or in_footer(a) or _is_dated_item(a, dated):
+        shown = a.text_content()
+        text = label_text(shown or a.get("title"))
+        if not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
+            continue
+        if is_more_link(a, shown) or in_footer(a) or _is_dated_item(a, dated):
             continue
         if canonical_url(href) in skip_urls:
             continue
         found.append(LinkCandidate(href, text, [], "subnav"))
     return found
+
+
+# Links with an ``href`` (the others lead nowhere), found in C.
+_HREF_LINKS = lxml_etree.XPath("descendant-or-self::a[@href]")
 
 
 SCRIPT_REDIRECT = re.compile(

@@ -49,12 +49,12 @@ class Entry:
 
 def link_elements(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Links under *element* that lead to a page (not ``javascript:``/``#``)."""
-    return [
-        a
-        for a in element.iter("a")
-        if (a.get("href") or "").strip()
-        and not (a.get("href") or "").strip().lower().startswith(("javascript:", "#"))
-    ]
+    found = []
+    for a in element.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.lower().startswith(("javascript:", "#")):
+            found.append(a)
+    return found
 
 
 def _main_link(links: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
@@ -119,9 +119,14 @@ def shown_date(
     element: lxml.html.HtmlElement,
     links: list[lxml.html.HtmlElement],
     today: date,
+    text: str | None = None,
 ) -> tuple[date | None, bool]:
-    """The date shown in an item outside its links, else in a date element inside a link."""
-    text = element_text(element, frozenset(id(a) for a in links))
+    """The date shown in an item outside its links, else in a date element inside a link.
+
+    *text*: the item's visible text outside its links, when the caller has it.
+    """
+    if text is None:
+        text = element_text(element, frozenset(id(a) for a in links))
     if _CLOCK.search(text):
         return None, False  # the header clock (今天是…星期六) is no publication date
     value = parse_date(text, today)
@@ -145,12 +150,17 @@ def entry_from_element(
     base: str,
     today: date,
     date_cell: lxml.html.HtmlElement | None = None,
+    links: list[lxml.html.HtmlElement] | None = None,
+    outside_text: str | None = None,
 ) -> Entry | None:
     """Build an entry from an item element; None when it has no usable link.
 
     *date_cell*, when given (信息公开目录 tables), is the only place the date is read from.
+    *links* (:func:`link_elements`) and *outside_text* (the visible text outside them), when
+    the caller has them, are not read again.
     """
-    links = link_elements(element)
+    if links is None:
+        links = link_elements(element)
     if not links:
         return None
     link = _main_link(links)
@@ -162,7 +172,7 @@ def entry_from_element(
         text = element_text(date_cell)
         shown, full = parse_date(text, today), has_year(text)
     else:
-        shown, full = shown_date(element, links, today)
+        shown, full = shown_date(element, links, today, outside_text)
     return Entry(
         title=title,
         url=url,

@@ -409,11 +409,8 @@ def _is_container(element: lxml.html.HtmlElement) -> bool:
     (``<div class="item"><div><a/></div><div>2024-01-02</div></div>``).
     """
     single = element.tag == "div" and len(link_elements(element)) == 1
-    for tag in _ITEM_TAGS[:-1] if element.tag != "div" or single else _ITEM_TAGS:
-        for inner in element.iter(tag):
-            if inner is not element and link_elements(inner):
-                return True
-    return False
+    tags = _ITEM_TAGS[:-1] if element.tag != "div" or single else _ITEM_TAGS
+    return any(inner is not element and link_elements(inner) for inner in element.iter(*tags))
 
 
 def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
@@ -481,9 +478,10 @@ def _item_entry(
         return None
     # A paragraph of text around a link is no list item; a long title (over 300
     # characters, the link's own text) is.
-    if len(element_text(element, frozenset(id(a) for a in links))) > MAX_ITEM_EXTRA_TEXT:
+    outside = element_text(element, frozenset(id(a) for a in links))
+    if len(outside) > MAX_ITEM_EXTRA_TEXT:
         return None
-    entry = entry_from_element(element, base, today, date_cells.get(element))
+    entry = entry_from_element(element, base, today, date_cells.get(element), links, outside)
     if entry is None:
         return None
     if (
