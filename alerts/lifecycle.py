@@ -39,7 +39,7 @@ from alerts.recipients import Reach, webmaster_name
 from portalspider.dates import age_days, shanghai_date
 from portalspider.siteconfig import SiteConfig, UnitConfig
 from portalspider.store.models import AlertDelivery, AlertEvent, Column, CrawlRun, Finding
-from portalspider.vocab import MESSAGE_FINDING_KINDS, UNREACHABLE, exempt_on, is_problem
+from portalspider.vocab import UNREACHABLE, exempt_on, is_problem
 
 logger = logging.getLogger(__name__)
 
@@ -190,11 +190,9 @@ class _Decider:
         self.decisions.append(Decision(event, notice, recipient))
 
     def open_finding(self, column: Column, finding: Finding) -> None:
-        if finding.kind not in MESSAGE_FINDING_KINDS and not is_problem(
-            column.status, finding.kind
-        ):
+        if not is_problem(column.status, finding.kind):
             # Failed once: no evidence yet; other states await the store's close.
-            # (互动回应差 findings stand whatever the column's freshness: store.messages.)
+            # (互动回应差 findings stand whatever the column's freshness: vocab.is_problem.)
             return
         owner = column.unit or finding.unit or self.config.default_unit
         recipients = [self.reach.owner_or_fallback(owner)]

@@ -11,9 +11,18 @@ from scrapy import signals
 from portalspider.context import crawl_context
 from portalspider.dates import today_shanghai
 from portalspider.items import ColumnItem, MessageColumnItem, SiteItem
-from portalspider.vocab import UNREACHABLE, count_problems, status_label, tally
+from portalspider.urls import canonical_url
+from portalspider.vocab import (
+    MESSAGE_FINDING_OF,
+    UNREACHABLE,
+    Counted,
+    count_problems,
+    status_label,
+    tally,
+)
 
 logger = logging.getLogger("portalspider.summary")
+NO_UNIT = "(未指定)"
 
 
 # What each status means, for whoever reads the log without the docs; figures come from
@@ -86,6 +95,8 @@ class CrawlSummary:
         self.by_unit: Counter[str] = Counter()
         # (status, exempt_until, url) per unit: counted at close with ``vocab.count_problems``.
         self.judged: dict[str, list[tuple[str, dt.date | None, str]]] = defaultdict(list)
+        # URL key → (unit, status, exempt_until): whose the column's 互动回应差 problems are.
+        self.column_of: dict[str, tuple[str, str, dt.date | None]] = {}
         self.site: SiteItem | None = None
         self.messages: list[MessageColumnItem] = []  # 互动回应差 (``interaction``)
 
@@ -110,10 +121,25 @@ class CrawlSummary:
         elif isinstance(item, ColumnItem):
             logger.info(column_log_line(item))
             self.by_status[item.status] += 1
-            unit = item.unit or "(未指定)"
+            unit = item.unit or NO_UNIT
             self.by_unit[unit] += 1
             until = dt.date.fromisoformat(item.exempt_until) if item.exempt_until else None
             self.judged[unit].append((item.status, until, item.url))
+            self.column_of[canonical_url(item.url)] = (unit, item.status, until)
+
+    def _message_problems(self) -> dict[str, list[Counted]]:
+        """Per unit, the columns whose letters or 征集 this crawl found overdue: problems
+        like the findings the store opens for them, so the count agrees with the verdict."""
+        found: dict[str, list[Counted]] = defaultdict(list)
+        for check in self.messages:
+            kind = MESSAGE_FINDING_OF.get(check.kind)
+            if kind is None or not check.read or not check.overdue:
+                continue
+            unit, status, until = self.column_of.get(
+                canonical_url(check.column_url), (NO_UNIT, "", None)
+            )
+            found[unit].append((status, until, kind))
+        return found
 
     def spider_closed(self, spider, reason) -> None:
         context = crawl_context(self.crawler)
@@ -133,13 +159,19 @@ class CrawlSummary:
             set(stats.get_value("store/unreachable_problems") or ()) if stats is not None else set()
         )
 
-        def counted(unit: str) -> list[tuple[str, dt.date | None, str | None]]:
+        replies = self._message_problems()
+
+        def counted(unit: str) -> list[Counted]:
             return [
-                (s, until, UNREACHABLE if url in broken else None)
-                for s, until, url in self.judged[unit]
+                *(
+                    (s, until, UNREACHABLE if url in broken else None)
+                    for s, until, url in self.judged[unit]
+                ),
+                *replies.get(unit, ()),
             ]
 
-        found = count_problems((j for unit in self.judged for j in counted(unit)), today)
+        units = [*self.judged, *(u for u in replies if u not in self.judged)]
+        found = count_problems((j for unit in units for j in counted(unit)), today)
         lines.append(f"SUMMARY problems={found.problems} exempt={found.exempt}")
         for unit, count in sorted(self.by_unit.items(), key=lambda kv: (-kv[1], kv[0])):
             mine = count_problems(counted(unit), today)

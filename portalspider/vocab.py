@@ -42,6 +42,9 @@ UNREACHABLE = "unreachable"
 REPLY_OVERDUE = "reply_overdue"
 NO_FEEDBACK = "no_feedback"
 MESSAGE_FINDING_KINDS = frozenset({REPLY_OVERDUE, NO_FEEDBACK})
+#: A ``message_column`` item's kind (``rules.LETTERS``, ``rules.SOLICITATIONS``) → the
+#: finding its overdue count opens (the store) and the problem it is (the crawl's SUMMARY).
+MESSAGE_FINDING_OF = {"letters": REPLY_OVERDUE, "solicitations": NO_FEEDBACK}
 #: What a finding (one problem episode, ``store.models.Finding.kind``) can be.
 #: Findings a check of its own opens and closes on a column, whatever the column's status:
 #: the 解读回应 check's one-way or missing interpretation links (``store/policies.py``).
@@ -165,11 +168,13 @@ class ProblemCount:
 
 def is_problem(status: str, finding_kind: str | None = None) -> bool:
     """A problem status, or ``unreachable`` with its open ``unreachable`` finding, or an
-    open finding of a check of its own (``CHECK_KINDS``) whatever the column's status."""
+    open finding of a check of its own (``CHECK_KINDS``, 互动回应差's
+    ``MESSAGE_FINDING_KINDS``) whatever the column's status."""
     return (
         status in PROBLEM_STATUSES
         or (status == UNREACHABLE and finding_kind == UNREACHABLE)
         or finding_kind in CHECK_KINDS
+        or finding_kind in MESSAGE_FINDING_KINDS
     )
 
 

@@ -22,7 +22,8 @@ from alerts.lifecycle import decide
 from portalspider.context import CrawlContext
 from portalspider.dates import age_days, is_update, update_or_none
 from portalspider.extensions import CrawlSummary
-from portalspider.items import ColumnItem, SiteItem
+from portalspider.interaction import replies_row
+from portalspider.items import ColumnItem, MessageColumnItem, SiteItem
 from portalspider.judge import is_top_level, judge
 from portalspider.pipelines import JudgePipeline
 from portalspider.report import build_report
@@ -196,6 +197,39 @@ def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> N
     digest = Digest("青溪县", SITE, "县政府办", TODAY, TODAY, [d.notice for d in decisions])
     assert digest.action_count == 2
     assert "2个栏目需整改" in render_subject(digest)
+
+
+def test_summary_counts_the_reply_problems_the_verdict_fails_on(caplog) -> None:
+    # Before: a mailbox with overdue letters failed 互动回应差 while SUMMARY said problems=0
+    # ("nothing reported" must mean "nothing wrong").
+    mailbox, solicit = f"{SITE}ldxx/", f"{SITE}zjdc/"
+    items: list[Any] = [
+        ColumnItem(url=f"{SITE}gzdt/", name="工作动态", unit="县政府办", status="ok"),
+        ColumnItem(url=mailbox, name="领导信箱", unit="县信访局", status="ok"),
+        ColumnItem(url=solicit, name="征集调查", unit="县政府办", status="ok"),
+        MessageColumnItem(
+            mailbox, "领导信箱", "letters", read=True, messages=9, overdue=2, pages_read=1
+        ),
+        MessageColumnItem(
+            solicit, "征集调查", "solicitations", read=True, messages=3, overdue=1, pages_read=1
+        ),
+    ]
+    config = SiteConfig(path="site.yaml", name="青溪县", url=SITE)
+    spider = SimpleNamespace(context=CrawlContext(config, TODAY))
+    summary = CrawlSummary(crawler=SimpleNamespace(spider=spider, stats=None))
+    for item in items:
+        summary.item_scraped(item)
+    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
+        summary.spider_closed(spider, "finished")
+    assert replies_row(summary.messages).result == "fail"
+    assert "SUMMARY problems=2 exempt=0" in caplog.text
+    assert "SUMMARY unit=县信访局 columns=1 problems=1" in caplog.text
+    assert "SUMMARY unit=县政府办 columns=2 problems=1" in caplog.text
+    # The unit's digest counts the column it must act on too.
+    notice = Notice("alert", 1, "领导信箱", mailbox, "ok", problem="reply_overdue")
+    digest = Digest("青溪县", SITE, "县信访局", TODAY, TODAY, [notice])
+    assert digest.action_count == 1
+    assert "1个栏目需整改" in render_subject(digest)
 
 
 def test_alerts_read_the_stored_exemption_never_the_config(store) -> None:

@@ -24,10 +24,7 @@ from sqlalchemy.orm import Session
 
 from portalspider.store.models import Column, Finding, Message, MessageCheck, Observation
 from portalspider.urls import canonical_url
-from portalspider.vocab import MESSAGE_FINDING_KINDS, NO_FEEDBACK, REPLY_OVERDUE
-
-#: ``message_column.kind`` → the finding kind its overdue count opens.
-FINDING_OF = {"letters": REPLY_OVERDUE, "solicitations": NO_FEEDBACK}
+from portalspider.vocab import MESSAGE_FINDING_KINDS, MESSAGE_FINDING_OF
 
 
 @dataclass(frozen=True)
@@ -150,7 +147,7 @@ def record_messages(
     opened: list[dict[str, Any]] = []
     closed: list[dict[str, Any]] = []
     for row in check_rows:
-        kind = FINDING_OF.get(row["kind"])
+        kind = MESSAGE_FINDING_OF.get(row["kind"])
         if kind is None or not row["read"]:
             continue  # nothing judged: the open finding (if any) stays open
         finding = open_findings.get((row["column_id"], kind))
