@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portalspider.dates import today_shanghai
-from portalspider.projectsettings import get_bool, get_date, get_float, get_int
+from portalspider.projectsettings import get_date, get_int
 from portalspider.siteconfig import SiteConfig
 
 
@@ -85,11 +85,6 @@ class CrawlContext:
         get_date(settings, "PORTALSPIDER_TODAY")
         get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3)
         get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", 5)
-        # The 解读回应 check's knobs (portalspider.interpretation.PolicySettings).
-        get_bool(settings, "PORTALSPIDER_POLICY_CHECK", False)
-        get_int(settings, "PORTALSPIDER_POLICY_PAGES", 100)
-        get_float(settings, "PORTALSPIDER_POLICY_PAGES_PER_COLUMN", 0.2)
-        get_float(settings, "PORTALSPIDER_INTERPRETATION_RATIO", 0.5)
 
     @classmethod
     def from_settings(

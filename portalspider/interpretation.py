@@ -68,7 +68,8 @@ FEW = FEW_INTERPRETATIONS
 class PolicySettings:
     """The check's knobs (README "Settings")."""
 
-    enabled: bool = False  # PORTALSPIDER_POLICY_CHECK (off by default until its cost is agreed)
+    # The defaults' one home: the crawl command checks the settings through ``from_settings``.
+    enabled: bool = True  # PORTALSPIDER_POLICY_CHECK (README: its measured cost)
     pages: int = 100  # PORTALSPIDER_POLICY_PAGES: pages per crawl at least
     pages_per_column: float = 0.2  # PORTALSPIDER_POLICY_PAGES_PER_COLUMN: more on big portals
     min_ratio: float = 0.5  # PORTALSPIDER_INTERPRETATION_RATIO: 偏少 below this share

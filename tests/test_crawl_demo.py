@@ -46,8 +46,8 @@ def test_every_column_matches_truth(portal_a, tmp_path):
     # One list page per column; hubs, sitemap, iframes and article fallbacks on top. The
     # 互动回应差 check's own reads (further mailbox pages, letters' pages) are counted apart,
     # and so are the later list pages that make the update-volume counts exact (the windows'
-    # boundary pages of the few lists whose page 1 does not reach back a year).
-    # and so are the 解读回应 check's document and interpretation pages (its
+    # boundary pages of the few lists whose page 1 does not reach back a year) and the
+    # 解读回应 check's document and interpretation pages (on by default; its
     # ``interpretations`` item, bounded by PORTALSPIDER_POLICY_PAGES; see README).
     messages = sum(
         c["pages_read"] - 1 + c["details_read"] for c in result.of_type("message_column")

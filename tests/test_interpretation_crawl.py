@@ -15,7 +15,6 @@ from portalspider.store.models import Finding, PolicyCheck, PolicyDoc
 from tests.crawlutil import crawl, write_site
 
 pytestmark = pytest.mark.slow
-ON = "PORTALSPIDER_POLICY_CHECK=true"  # off by default (README)
 
 
 def _by_path(items: list[dict]) -> dict[str, dict]:
@@ -69,7 +68,7 @@ def test_demo_policies_match_truth_and_are_stored(portal_a, tmp_path):
     db = f"sqlite:///{tmp_path / 'ps.db'}"
     with serve(portal_a) as server:
         site = write_site(tmp_path / "site.yaml", server.url)
-        result = crawl(site, tmp_path, ON, db_url=db)
+        result = crawl(site, tmp_path, db_url=db)
         requests = server.request_count
     _assert_matches(result, portal_a)
     (summary,) = result.of_type("interpretations")
@@ -98,13 +97,29 @@ def test_demo_policies_match_truth_and_are_stored(portal_a, tmp_path):
         engine.dispose()
 
 
+def test_switched_off_it_reads_no_policy_page(portal_a, tmp_path):
+    """On by default; ``PORTALSPIDER_POLICY_CHECK=false`` costs no document or
+    interpretation page and gives no policy item."""
+    truth = policy_truth(portal_a)["documents"]
+    pages = set(truth) | {d["interpretation"] for d in truth.values() if d["interpretation"]}
+    with serve(portal_a) as server:
+        site = write_site(tmp_path / "site.yaml", server.url)
+        result = crawl(site, tmp_path, "PORTALSPIDER_POLICY_CHECK=false")
+        requested = {urlsplit(r.path).path for r in server.requests}
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not result.of_type("policy")
+    assert not result.of_type("interpretations")
+    assert pages
+    assert not pages & requested, sorted(pages & requested)
+
+
 @pytest.mark.parametrize(("seed", "theme"), [(21, "b"), (44, "f")])
 def test_unseen_portals_with_failures(seed, theme, tmp_path):
     """Other layouts, a fifth of first attempts failing: the same answers."""
     portal = build_portal(seed=seed, theme=theme)
     with serve(portal, flaky=0.2, seed=seed) as server:
         site = write_site(tmp_path / "site.yaml", server.url)
-        result = crawl(site, tmp_path, ON)
+        result = crawl(site, tmp_path)
     _assert_matches(result, portal)
 
 
@@ -112,7 +127,7 @@ def test_cap_spreads_over_crawls(portal_a, tmp_path):
     """A cap below the documents: later crawls check the ones not checked before first."""
     truth = policy_truth(portal_a)
     total = len(truth["documents"])
-    cap = [ON, "PORTALSPIDER_POLICY_PAGES=8", "PORTALSPIDER_POLICY_PAGES_PER_COLUMN=0"]
+    cap = ["PORTALSPIDER_POLICY_PAGES=8", "PORTALSPIDER_POLICY_PAGES_PER_COLUMN=0"]
     checked: set[str] = set()
     with serve(portal_a) as server:
         site = write_site(tmp_path / "site.yaml", server.url)

@@ -123,7 +123,7 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
         lambda s, t: _spider(s, t).interaction.max_details,
         4,
     ),
-    "PORTALSPIDER_POLICY_CHECK": ("on", lambda s, t: _spider(s, t).policy.settings.enabled, True),
+    "PORTALSPIDER_POLICY_CHECK": ("off", lambda s, t: _spider(s, t).policy.settings.enabled, False),
     "PORTALSPIDER_POLICY_PAGES": ("40", lambda s, t: _spider(s, t).policy.settings.pages, 40),
     "PORTALSPIDER_POLICY_PAGES_PER_COLUMN": (
         "0.5",
@@ -231,6 +231,7 @@ def _scrapy(
         ("ALERTS_ENABLED", "maybe"),
         ("PORTALSPIDER_TODAY", "1st of May"),
         ("PORTALSPIDER_STORE_BATCH", "many"),
+        ("PORTALSPIDER_POLICY_CHECK", "maybe"),
     ],
 )
 def test_crawl_with_a_bad_environment_value_fails_in_one_line(
@@ -244,6 +245,7 @@ def test_crawl_with_a_bad_environment_value_fails_in_one_line(
         f"error: setting {name}={value!r} is not "
         + {
             "ALERTS_ENABLED": "a boolean (true/false, yes/no, on/off, 1/0)",
+            "PORTALSPIDER_POLICY_CHECK": "a boolean (true/false, yes/no, on/off, 1/0)",
             "PORTALSPIDER_TODAY": "a date (YYYY-MM-DD)",
             "PORTALSPIDER_STORE_BATCH": "a whole number",
         }[name]

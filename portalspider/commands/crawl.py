@@ -16,6 +16,7 @@ from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
 from portalspider.context import CrawlContext
+from portalspider.interpretation import PolicySettings
 from portalspider.projectsettings import SettingError
 from portalspider.sitecommand import FAILURE_EXIT, fail
 from portalspider.siteconfig import ConfigError, load_site_config
@@ -102,6 +103,8 @@ def check_settings(settings: Any) -> None:
     from inside the crawler.
     """
     CrawlContext.check_settings(settings)
+    # The 解读回应 check's knobs, parsed by the reader that holds their defaults.
+    PolicySettings.from_settings(settings)
     for name in ("ITEM_PIPELINES", "EXTENSIONS"):
         for component in build_component_list(settings.getwithbase(name)):
             check = getattr(load_object(component), "check_settings", None)
