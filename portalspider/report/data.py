@@ -649,20 +649,10 @@ def _home_row(
     """
 
     def row(count: int | None, failed: bool, note: str = "") -> VerdictRow:
+        result = None
         if stored is not None:
             result = str(stored.get("result") or UNKNOWN)
             failed, note = result == FAIL, str(stored.get("detail") or note)
-            return VerdictRow(
-                key="home",
-                indicator="首页不更新",
-                rule=f"监测{HOME_PAGE_DAYS}天内首页无信息更新（未注明发布时间的视为不更新）",
-                count=count,
-                limit=HOME_PAGE_DAYS,
-                measure="天",
-                failed=failed,
-                note=note,
-                result=result,
-            )
         return VerdictRow(
             key="home",
             indicator="首页不更新",
@@ -672,6 +662,7 @@ def _home_row(
             measure="天",
             failed=failed,
             note=note,
+            result=result,
         )
 
     if latest is None:
