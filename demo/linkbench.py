@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from demo.linkportal import HOSTS, LinkPortal, Running, serve_link_portal, serving
+from demo.linkportal import HOSTS, LinkPortal, Running, serve_link_portal
+from demo.loopback import serving
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from demo.loopback import serving
 from demo.model import PlantedLink, Portal
 
 PLANTED_THEMES = ("a", "b")
@@ -93,19 +93,12 @@ class _Host(BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def serve_link_hosts(portal: Portal, host: str = "127.0.0.1") -> Iterator[dict[str, str]]:
     """Serve the slow and failing external hosts; the portal's related links name them."""
-    servers = []
     try:
-        for name in HOSTS:
-            handler = type(f"{name.title()}Host", (_Host,), {"name": name})
-            server = ThreadingHTTPServer((host, 0), handler)
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            servers.append(server)
-            portal.external[name] = f"http://{host}:{server.server_address[1]}/"
-        portal.version += 1
-        yield dict(portal.external)
+        with contextlib.ExitStack() as stack:
+            for name in HOSTS:
+                handler = type(f"{name.title()}Host", (_Host,), {"name": name})
+                portal.external[name] = stack.enter_context(serving(handler, host))
+            portal.version += 1
+            yield dict(portal.external)
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
         portal.external.clear()

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-LOOPBACK = "127.0.0.1"
+from demo.loopback import LOOPBACK
 
 
 def free_port() -> int:

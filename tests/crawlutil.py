@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from demo.loopback import serving as serving  # crafted portals are served as the demo's are
 
 REPO = Path(__file__).resolve().parent.parent
 SCRAPY = [sys.executable, "-m", "scrapy"]
@@ -34,24 +32,6 @@ class CrawlResult:
     def site(self) -> dict | None:
         sites = self.of_type("site")
         return sites[0] if sites else None
-
-
-@contextlib.contextmanager
-def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve ``handler`` on an ephemeral loopback port; yields the base URL.
-
-    Stops the server and closes its socket (a leaked socket fails the run under ``-W error``).
-    """
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def write_site(path: Path, url: str, name: str = "青溪县人民政府", extra: str = "") -> Path:
