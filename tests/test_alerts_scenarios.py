@@ -25,6 +25,7 @@ from portalspider.store.recorder import RunRecorder
 from tests.test_alerts_support import alert_settings
 
 SITE = "http://www.qx.gov.cn/"
+WEBMASTER_KEY = "webmaster-key-0001"
 D0 = dt.date(2026, 3, 2)
 
 
@@ -156,9 +157,10 @@ def test_units_added_later_get_the_alert_first_then_reminders(
 # -- 9.5 site down ---------------------------------------------------------------------
 
 
-def test_site_down_one_alert_per_outage_and_a_resolved_notice(
-    store, sink: SMTPSink, wecom: FakeWeComServer
-) -> None:
+@pytest.fixture
+def watched(sink: SMTPSink, wecom: FakeWeComServer) -> tuple[Any, SiteConfig]:
+    """Settings on the loopback servers and a site whose webmaster has mail and a WeCom robot
+    (``WEBMASTER_KEY``): who hears of the site's own troubles."""
     settings = alert_settings(ALERTS_SMTP_PORT=sink.port, ALERTS_WECOM_API_BASE=wecom.base_url)
     cfg = config(
         default_unit="县政府办",
@@ -166,10 +168,21 @@ def test_site_down_one_alert_per_outage_and_a_resolved_notice(
         webmaster=UnitConfig(
             name="网站管理员",
             email=["webmaster@qx.gov.cn"],
-            wecom_webhook=wecom.webhook_url("webmaster-key-0001"),
+            wecom_webhook=wecom.webhook_url(WEBMASTER_KEY),
         ),
     )
-    ok = [col("gzdt", "ok", "县政府办", last="2026-03-01")]
+    return settings, cfg
+
+
+def ok_columns() -> list[ColumnItem]:
+    return [col("gzdt", "ok", "县政府办", last="2026-03-01")]
+
+
+def test_site_down_one_alert_per_outage_and_a_resolved_notice(
+    store, sink: SMTPSink, wecom: FakeWeComServer, watched: tuple[Any, SiteConfig]
+) -> None:
+    settings, cfg = watched
+    ok = ok_columns()
     crawl(store, cfg, settings, day(0), ok)
     assert sink.messages == []
     crawl(store, cfg, settings, day(1), [], site="down")
@@ -195,26 +208,17 @@ def test_site_down_one_alert_per_outage_and_a_resolved_notice(
     assert "Connection refused" in got[0][2]
     assert "3月3日" in got[0][2]  # since the first down crawl
     assert "网站已恢复访问" in got[1][1]
-    robot = wecom.messages_for("webmaster-key-0001")
+    robot = wecom.messages_for(WEBMASTER_KEY)
     assert [("已恢复" in m["markdown"]["content"]) for m in robot] == [False, True]
     crawl(store, cfg, settings, day(5), [], site="down")  # a new outage: a new alert
     assert len(sink.messages) == 3
 
 
 def test_incomplete_crawls_tell_the_webmaster_once_per_streak_with_the_reason(
-    store, sink: SMTPSink, wecom: FakeWeComServer
+    store, sink: SMTPSink, wecom: FakeWeComServer, watched: tuple[Any, SiteConfig]
 ) -> None:
-    settings = alert_settings(ALERTS_SMTP_PORT=sink.port, ALERTS_WECOM_API_BASE=wecom.base_url)
-    cfg = config(
-        default_unit="县政府办",
-        units=[UnitConfig(name="县政府办", email=["zfb@qx.gov.cn"])],
-        webmaster=UnitConfig(
-            name="网站管理员",
-            email=["webmaster@qx.gov.cn"],
-            wecom_webhook=wecom.webhook_url("webmaster-key-0002"),
-        ),
-    )
-    ok = [col("gzdt", "ok", "县政府办", last="2026-03-01")]
+    settings, cfg = watched
+    ok = ok_columns()
     reason = "crawl bound hit: max_pages, 3 (first: http://www.qx.gov.cn/<b>*x*</b>)"
     crawl(store, cfg, settings, day(0), ok)
     crawl(store, cfg, settings, day(1), ok, incomplete=reason)
@@ -225,7 +229,7 @@ def test_incomplete_crawls_tell_the_webmaster_once_per_streak_with_the_reason(
     html = sink.messages[0].get_body(("html",)).get_content()
     assert "&lt;b&gt;*x*&lt;/b&gt;" in html
     assert "<b>" not in html
-    robot = wecom.messages_for("webmaster-key-0002")
+    robot = wecom.messages_for(WEBMASTER_KEY)
     assert len(robot) == 1
     assert r"&lt;b&gt;\*x\*&lt;/b&gt;" in robot[0]["markdown"]["content"]
     crawl(store, cfg, settings, day(2), ok, incomplete="home page shows no navigation")
