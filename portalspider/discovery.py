@@ -13,6 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree as lxml_etree
@@ -213,12 +214,17 @@ class _Within:
         return hit
 
 
+_ITEM_TAGS = ("li", "dd", "tr")
+
+
 def _is_dated_item(a, memo: dict | None = None) -> bool:
     """The link sits in a list item that shows a date: an article or letter, not a column.
 
     *memo* (item → answer) spares re-reading an item for each of its links.
     """
-    item = next(a.iterancestors("li", "dd", "tr"), None)
+    item = a.getparent()  # mostly the item itself
+    if item is None or item.tag not in _ITEM_TAGS:
+        item = next(a.iterancestors(*_ITEM_TAGS), None)
     if item is None:
         return False
     if memo is not None and item in memo:
@@ -428,14 +434,23 @@ def without_more_blocks(doc) -> str:
     return lxml_html.tostring(doc, encoding="unicode")
 
 
-def more_links(doc) -> list[LinkCandidate]:
-    """更多 links, named after the block they close."""
-    found = []
+def link_rows(doc) -> list[tuple[Any, str, str]]:
+    """(link, target as followed, ``text_content()``) of each link of a page that leads
+    somewhere: read once for :func:`more_links` and :func:`page_links`."""
+    rows = []
     for a in _HREF_LINKS(doc):
         href = _link_href(a.get("href"))
-        if not href or not is_more_link(a):
-            continue
-        found.append(LinkCandidate(href, _block_heading(a) or "", [], "more"))
+        if href:
+            rows.append((a, href, a.text_content()))
+    return rows
+
+
+def more_links(doc, rows: list[tuple[Any, str, str]] | None = None) -> list[LinkCandidate]:
+    """更多 links, named after the block they close. *rows*: :func:`link_rows` of *doc*."""
+    found = []
+    for a, href, shown in link_rows(doc) if rows is None else rows:
+        if is_more_link(a, shown):
+            found.append(LinkCandidate(href, _block_heading(a) or "", [], "more"))
     return found
 
 
@@ -480,19 +495,18 @@ def _section_heading(a) -> str | None:
     return None
 
 
-def page_links(doc, skip_urls: set[str]) -> list[LinkCandidate]:
+def page_links(
+    doc, skip_urls: set[str], rows: list[tuple[Any, str, str]] | None = None
+) -> list[LinkCandidate]:
     """Short-text links in a page's content (not header nav, not footer) that may be columns.
 
-    ``skip_urls`` are canonical URLs to leave out (the page's own list entries).
+    ``skip_urls`` are canonical URLs to leave out (the page's own list entries); *rows*:
+    :func:`link_rows` of *doc*.
     """
     found = []
     in_footer = _Within(FOOTER_CONTAINER, ("footer",))
     dated: dict = {}
-    for a in _HREF_LINKS(doc):
-        href = _link_href(a.get("href"))
-        if not href:
-            continue
-        shown = a.text_content()
+    for a, href, shown in link_rows(doc) if rows is None else rows:
         text = label_text(shown or a.get("title"))
         if not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
             continue

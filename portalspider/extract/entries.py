@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import lxml.etree
 import lxml.html
 
 from ..dates import date_in_url, has_year, parse_date
@@ -64,17 +65,17 @@ def _main_link(links: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
 
 def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
     """An explicit 置顶 marker: text, image alt/src, or a top/zhiding class on the item."""
-    for node in element.iter():
-        if not isinstance(node.tag, str):
-            continue
-        klass = node.get("class") or ""
-        if _PIN_CLASS.search(klass):
+    for node in element.iter(lxml.etree.Element):
+        if _PIN_CLASS.search(node.get("class") or ""):
             return True
-        image = (node.get("alt") or "") + (node.get("src") or "")
-        if node.tag == "img" and (
-            "置顶" in image or "zhiding" in image or _PIN_IMAGE.search(node.get("src") or "")
-        ):
-            return True
+        if node.tag == "img":
+            src = node.get("src") or ""
+            image = (node.get("alt") or "") + src
+            if "置顶" in image or "zhiding" in image or _PIN_IMAGE.search(src):
+                return True
+    # Every marker holds 顶, and the visible text is made of the item's text nodes.
+    if "顶" not in element.text_content():
+        return False
     text = element_text(element)
     return any(marker in text for marker in _PIN_TEXT)
 

@@ -220,10 +220,12 @@ def absolute(base: str, href: str | None) -> str | None:
     """An absolute http(s) URL for a link, or None for ``javascript:``, ``#`` and mail links."""
     if not href:
         return None
-    return _absolute(base, href)
+    # Cached under the origin when that is all the result depends on: every page links the
+    # same menus, each from its own URL.
+    return _absolute(_origin(base) if _origin_only(href.strip()) else base, href)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)
 def _absolute(base: str, href: str) -> str | None:
     href = href.strip()
     lowered = href.lower()
@@ -238,12 +240,23 @@ def _absolute(base: str, href: str) -> str | None:
 def join_url(base: str, href: str) -> str:
     """``urljoin(base, href)``, cached: every page repeats its menus' links.
 
-    A root-relative link (``/a/b``) depends on the base's scheme and host alone, so it is
-    cached under that origin and shared by every page of the site.
+    A root-relative link (``/a/b``) or a full URL depends on the base's scheme and host
+    alone, so it is cached under that origin and shared by every page of the site.
     """
-    if href[:1] == "/" and href[1:2] != "/":
+    if _origin_only(href):
         return _join(_origin(base), href)
     return _join(base, href)
+
+
+def _origin_only(href: str) -> bool:
+    """Whether ``urljoin(base, href)`` depends on the base's scheme and host alone: a
+    root-relative link, or an http(s) URL naming its host (then only the scheme counts)."""
+    if href[:1] == "/":
+        return href[1:2] != "/"
+    head = href[:8].lower()
+    if head.startswith("http://"):
+        return href[7:8].isalnum()
+    return head == "https://" and href[8:9].isalnum()
 
 
 @lru_cache(maxsize=1024)

@@ -442,9 +442,10 @@ class PortalSpider(scrapy.Spider):
         doc = disc.link_tree(document, url)
         depth = response.meta.get("depth_d", 1) + 1
         page = parse_list_page(document, url, self.today, self.scope)
+        links = disc.link_rows(doc)
         more = [
             m
-            for m in disc.more_links(doc)
+            for m in disc.more_links(doc, links)
             if disc.may_be_column(m.url) and canonical_url(m.url) != landed
         ]
         name = self._column_name(cand, page)
@@ -464,7 +465,7 @@ class PortalSpider(scrapy.Spider):
         entry_keys = {
             canonical_url(e.url) for e in page.entries if kind != "hub" or not is_section_url(e.url)
         }
-        for link in disc.page_links(doc, entry_keys):
+        for link in disc.page_links(doc, entry_keys, links):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link, depth=depth)
         if kind == "hub":
