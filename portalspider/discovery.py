@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -496,17 +497,23 @@ def _section_heading(a) -> str | None:
 
 
 def page_links(
-    doc, skip_urls: set[str], rows: list[tuple[Any, str, str]] | None = None
+    doc,
+    skip_urls: set[str],
+    rows: list[tuple[Any, str, str]] | None = None,
+    known: Container[str] = (),
 ) -> list[LinkCandidate]:
     """Short-text links in a page's content (not header nav, not footer) that may be columns.
 
     ``skip_urls`` are canonical URLs to leave out (the page's own list entries); *rows*:
-    :func:`link_rows` of *doc*.
+    :func:`link_rows` of *doc*; *known*: targets the caller has already taken, left out
+    before anything else is read (every page repeats the menus, which grow with the portal).
     """
     found = []
     in_footer = _Within(FOOTER_CONTAINER, ("footer",))
     dated: dict = {}
     for a, href, shown in link_rows(doc) if rows is None else rows:
+        if href in known:
+            continue
         text = label_text(shown or a.get("title"))
         if not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
             continue

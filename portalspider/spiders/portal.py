@@ -465,7 +465,7 @@ class PortalSpider(scrapy.Spider):
         entry_keys = {
             canonical_url(e.url) for e in page.entries if kind != "hub" or not is_section_url(e.url)
         }
-        for link in disc.page_links(doc, entry_keys, links):
+        for link in disc.page_links(doc, entry_keys, links, known=self.followed):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link, depth=depth)
         if kind == "hub":
