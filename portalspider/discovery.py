@@ -241,6 +241,12 @@ def in_page_furniture(el) -> bool:
     return any(_is_furniture(anc) for anc in el.iterancestors())
 
 
+def is_page_furniture(el) -> bool:
+    """The header, a navigation menu or the footer itself (what :func:`in_page_furniture`
+    looks for among an element's ancestors)."""
+    return _is_furniture(el)
+
+
 def _link_text(a) -> str:
     return label_text(a.text_content() or a.get("title"))
 

@@ -94,6 +94,47 @@ def test_solicitations_and_their_feedback():
     )
 
 
+def test_menus_never_pass_for_a_solicitations_feedback():
+    # Before: the 结果反馈 column in the top menu (and the side menu's words) was taken for
+    # this 征集's published feedback, hiding the problem.
+    page = _read("solicitation_page_menus.html")
+    assert parse_solicitation_page(page, "http://x/z.html", TODAY) == (
+        D(2026, 5, 5),
+        D(2026, 6, 5),
+        None,
+    )
+    # Its own content's 结果反馈 block still counts.
+    shown = page.replace(
+        "现公开征求社会各界意见。</p></div>",
+        '现公开征求社会各界意见。</p></div><div class="fk"><h3>结果反馈</h3>'
+        '<p><a href="/hdjl/zjdc/fk_41.html">征集结果反馈</a></p></div>',
+    )
+    assert (
+        parse_solicitation_page(shown, "http://x/z.html", TODAY)[2]
+        == "http://x/hdjl/zjdc/fk_41.html"
+    )
+
+
+def test_feedback_entries_count_for_the_solicitation_they_name_or_link():
+    html = _read("solicitation_list_feedback_entries.html")
+    rows = {
+        r.title: r.feedback_url for r in parse_solicitation_list(html, "http://x/hdjl/zjdc/", TODAY)
+    }
+    assert rows == {
+        "《青溪县养老服务条例（草案）》公开征求意见": "http://x/hdjl/zjdc/202609/t20260920_50.html",
+        "城区公交线路优化方案意见征集": "http://x/hdjl/zjdc/202607/t20260715_45.html",
+        "城区停车收费标准调整意见征集": None,  # the menu's 结果反馈 column names no 征集
+    }
+    # An entry linking its 征集 counts too, whatever its words.
+    linked = html.replace(
+        "城区公交线路优化方案意见征集结果反馈</a>",
+        '公交线路优化采纳情况</a>（<a href="/hdjl/zjdc/202606/t20260601_44.html">原征集</a>）',
+    )
+    by_url = {r.url: r.feedback_url for r in parse_solicitation_list(linked, "http://x/", TODAY)}
+    fed = by_url["http://x/hdjl/zjdc/202606/t20260601_44.html"]
+    assert fed == "http://x/hdjl/zjdc/202607/t20260715_45.html"
+
+
 @pytest.mark.parametrize(
     ("asked", "replied", "state", "status", "overdue", "days"),
     [

@@ -23,6 +23,7 @@ from datetime import date
 import lxml.html
 
 from portalspider.dates import date_at, parse_date
+from portalspider.discovery import in_page_furniture, is_page_furniture
 from portalspider.extract.htmlutil import absolute, base_url, clean_text, element_text, parse_html
 
 #: Reply states as letter lists write them.
@@ -61,6 +62,11 @@ _END_LABEL = re.compile(r"(?:截止|结束)(?:时间|日期)\s*[:：]?\s*")
 _PERIOD_LABEL = re.compile(r"(?:征集|征求意见|调查|意见反馈)(?:时间|期限|日期|时段)\s*[:：]?\s*")
 _FEEDBACK_WORDS = re.compile(r"结果反馈|征集结果|反馈情况|采纳情况|意见采纳|结果公布|调查结果")
 _NO_FEEDBACK = re.compile(r"暂无|未反馈|待反馈|无$")
+# What a 结果反馈 entry's title may add to its 征集's name, and a name quoted in 《》.
+_NAME_NOISE = re.compile(
+    r"关于|公开|征求|征集|意见|建议|问卷|调查|结果|反馈|情况|采纳|公布|的|[《》“”\"'（）()：:，,。\s]"
+)
+_QUOTED = re.compile(r"《([^》]{2,})》")
 
 
 @dataclass(frozen=True)
@@ -278,12 +284,61 @@ def _period(text: str, today: date) -> tuple[date | None, date | None]:
     return None, None
 
 
-def _feedback_link(element: lxml.html.HtmlElement, base: str) -> str | None:
+def _feedback_links(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """结果反馈 links under ``element``, page furniture left out: a menu's 结果反馈 column
+    is no feedback on any one 征集."""
+    found = []
     for link in element.iter("a"):
         text = clean_text(link.get("title")) or clean_text(link.text_content())
-        if text and _FEEDBACK_WORDS.search(text) and not _NO_FEEDBACK.search(text):
-            return absolute(base, link.get("href"))
-    return None
+        if (
+            text
+            and _FEEDBACK_WORDS.search(text)
+            and not _NO_FEEDBACK.search(text)
+            and not in_page_furniture(link)
+        ):
+            found.append(link)
+    return found
+
+
+def _feedback_link(element: lxml.html.HtmlElement, base: str) -> str | None:
+    links = _feedback_links(element)
+    return absolute(base, links[0].get("href")) if links else None
+
+
+def _names(text: str, title: str) -> bool:
+    """Whether a 结果反馈 entry's text names the 征集 titled ``title``: the same 《…》, else
+    the title's words beyond 关于/征集/意见… (at least four characters of them)."""
+    quoted = _QUOTED.findall(title)
+    if quoted:
+        return any(f"《{q}》" in text for q in quoted)
+    core = _NAME_NOISE.sub("", title)
+    return len(core) >= 4 and core in _NAME_NOISE.sub("", text)
+
+
+def _feedback_entries(
+    root: lxml.html.HtmlElement, base: str, rows: dict[str, Solicitation]
+) -> dict[str, str]:
+    """征集 URL → the 结果反馈 entry of the list tied to it: an entry of its own (a 结果反馈
+    column's or the list's) that names the 征集 or links to it."""
+    tied: dict[str, str] = {}
+    for link in _feedback_links(root):
+        url = absolute(base, link.get("href"))
+        if not url or url in rows:
+            continue
+        text = clean_text(link.get("title")) or clean_text(link.text_content())
+        entry = next((a for a in link.iterancestors("li", "tr", "dl", "p")), None)
+        linked = (
+            {absolute(base, a.get("href")) for a in entry.iter("a")} if entry is not None else set()
+        )
+        for key, row in rows.items():
+            if (
+                row.feedback_url is None
+                and key not in tied
+                and (key in linked or _names(text, row.title))
+            ):
+                tied[key] = url
+                break
+    return tied
 
 
 def parse_solicitation_list(html: str, url: str, today: date) -> list[Solicitation]:
@@ -325,6 +380,9 @@ def parse_solicitation_list(html: str, url: str, today: date) -> list[Solicitati
             if start is None:  # a menu or side-navigation entry, no 征集
                 continue
         out.setdefault(link_url, Solicitation(link_url, title, start, end, feedback))
+    for key, feedback in _feedback_entries(root, base, out).items():
+        row = out[key]
+        out[key] = Solicitation(row.url, row.title, row.start, row.ends, feedback)
     rows = list(out.values())
     # A plain dated list (no period, no 结果反馈 anywhere) is no 征集 list: nothing to judge.
     return rows if any(r.ends or r.feedback_url for r in rows) else []
@@ -340,7 +398,9 @@ def parse_solicitation_page(
         return None, None, None
     base = base_url(root, url)
     body = root.find("body") if root.find("body") is not None else root
-    text = element_text(body)
+    furniture = [el for el in body.iter() if isinstance(el.tag, str) and is_page_furniture(el)]
+    # The page's own content (``furniture`` keeps the elements alive, so ids stay theirs).
+    text = element_text(body, frozenset(map(id, furniture)))
     start, end = _period(text, today)
     link = _feedback_link(body, base)
     if link:
