@@ -38,7 +38,14 @@ from alerts.digest import Notice
 from alerts.recipients import Reach, webmaster_name
 from portalspider.dates import age_days, shanghai_date
 from portalspider.siteconfig import SiteConfig, UnitConfig
-from portalspider.store.models import AlertDelivery, AlertEvent, Column, CrawlRun, Finding
+from portalspider.store.models import (
+    AlertDelivery,
+    AlertEvent,
+    Column,
+    CrawlRun,
+    Finding,
+    RunOutcome,
+)
 from portalspider.vocab import UNREACHABLE, exempt_on, is_problem
 
 logger = logging.getLogger(__name__)
@@ -336,8 +343,8 @@ class Streak:
 
     def bad(self, row: Any) -> bool:
         if self.opened == "site_down":
-            return bool(row.outcome == "site_down" or row.site_status == "down")
-        return bool(row.outcome == "incomplete")
+            return bool(row.outcome == RunOutcome.SITE_DOWN or row.site_status == "down")
+        return bool(row.outcome == RunOutcome.INCOMPLETE)
 
     def detail(self, row: Any) -> str | None:
         if self.opened == "site_down":
@@ -350,13 +357,13 @@ class Streak:
 # webmaster once per streak, with a resolved notice when it ends.
 STREAKS = (
     Streak(
-        ("finished", "site_down"),
+        (RunOutcome.FINISHED, RunOutcome.SITE_DOWN),
         "site_down",
         "site_up",
         "the site is down and nobody can be told",
     ),
     Streak(
-        ("finished", "incomplete"),
+        (RunOutcome.FINISHED, RunOutcome.INCOMPLETE),
         "crawl_incomplete",
         "crawl_complete",
         "the crawl is incomplete and nobody can be told",

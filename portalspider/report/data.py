@@ -23,7 +23,7 @@ from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.report.links import LinkSection, link_section
 from portalspider.report.policies import PolicySection, policy_section
 from portalspider.report.replies import Replies, build_replies
-from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site
+from portalspider.store.models import Column, CrawlRun, Finding, Observation, RunOutcome, Site
 from portalspider.verdict import (
     BLANK_LIMIT,
     COLUMNS_STALE,
@@ -355,15 +355,40 @@ class Report:
     def site_down(self) -> bool:
         """The latest run could not fetch the home page: it judged nothing, so no pass."""
         run = self.latest_run
-        return run is not None and (run.outcome == "site_down" or run.site_status == "down")
+        return run is not None and (
+            run.outcome == RunOutcome.SITE_DOWN or run.site_status == "down"
+        )
 
     @property
     def incomplete(self) -> str | None:
         """Why the latest run saw only part of the site: then no pass badge is shown."""
         run = self.latest_run
-        if run is None or run.outcome not in ("incomplete", "stopped"):
+        if run is None or run.outcome not in (RunOutcome.INCOMPLETE, RunOutcome.STOPPED):
             return None
         return run.incomplete_reason or run.outcome
+
+    @property
+    def fully_judged(self) -> bool:
+        """The latest run reached the site and judged every column it knows."""
+        return not (
+            self.site_down or self.incomplete or self.latest_run is None or not self.columns
+        )
+
+    @property
+    def no_problems_text(self) -> str:
+        """What section 二 says when it lists no problem: never a clean bill for a run that
+        judged nothing (site down, no columns) or only part of the site."""
+        clean = "未发现超期未更新、未注明发布时间或空白的栏目。"
+        if self.fully_judged:
+            return clean
+        if self.site_down:
+            return "最近一次检测网站首页无法访问，未能判定任何栏目，不能据此认为栏目不存在问题。"
+        if self.incomplete and self.columns:
+            return (
+                f"已检测的栏目中{clean[:-1]}；"
+                f"但最近一次检测不完整（{self.incomplete}），其余栏目未能判定。"
+            )
+        return "尚未检测到栏目，未能判定，不能据此认为栏目不存在问题。"
 
     @property
     def verdict_class(self) -> str:
@@ -449,8 +474,12 @@ def build_report(
             .limit(TREND_RUNS)
         )
     )
-    latest = next((run for run in runs if run.outcome != "running"), runs[0] if runs else None)
-    trend = _trend(session, [run for run in reversed(runs) if run.outcome != "running"])
+    latest = next(
+        (run for run in runs if run.outcome != RunOutcome.RUNNING), runs[0] if runs else None
+    )
+    # A run that found the site down judged nothing: it is no point (of zeros) in the trend.
+    unjudged = (RunOutcome.RUNNING, RunOutcome.SITE_DOWN)
+    trend = _trend(session, [run for run in reversed(runs) if run.outcome not in unjudged])
     return Report(
         site_name=site_name or site.name,
         site_url=site.url,
@@ -491,7 +520,7 @@ def merge_candidates(
         .where(
             Column.site_id == site.id,
             Column.status.not_in((GONE, IGNORED)),
-            CrawlRun.outcome != "running",
+            CrawlRun.outcome != RunOutcome.RUNNING,
             CrawlRun.incomplete_reason.is_(None),
         )
     )

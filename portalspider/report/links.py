@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from portalspider import csvsafe
 from portalspider.dates import shanghai_date
 from portalspider.store.linkmodels import LinkFinding, LinkRun
+from portalspider.store.models import RunOutcome
 
 HISTORY_RUNS = 10  # runs shown in the history table
 FIXED_DAYS = 30  # fixed links shown for this many days
@@ -120,7 +121,7 @@ def link_section(
     runs = list(
         session.scalars(
             select(LinkRun)
-            .where(LinkRun.site_id == site_id, LinkRun.outcome != "running")
+            .where(LinkRun.site_id == site_id, LinkRun.outcome != RunOutcome.RUNNING)
             .order_by(LinkRun.id.desc())
             .limit(HISTORY_RUNS)
         )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portalspider.dates import last_days
-from portalspider.store.models import Column, CrawlRun, PolicyDoc, Site
+from portalspider.store.models import Column, CrawlRun, PolicyDoc, RunOutcome, Site
 from portalspider.vocab import (
     FEW_INTERPRETATIONS,
     POLICY_PROBLEM_STATES,
@@ -115,7 +115,7 @@ def policy_section(
     summary: dict[str, Any] | None = None
     for run_summary in session.scalars(
         select(CrawlRun.summary)
-        .where(CrawlRun.site_id == site.id, CrawlRun.outcome != "running")
+        .where(CrawlRun.site_id == site.id, CrawlRun.outcome != RunOutcome.RUNNING)
         .order_by(CrawlRun.id.desc())
         .limit(SUMMARY_RUNS)
     ):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portalspider.store.models import Column, CrawlRun, Message, MessageCheck, Site
+from portalspider.store.models import Column, CrawlRun, Message, MessageCheck, RunOutcome, Site
 
 NO_UNIT = "未指定责任单位"
 
@@ -116,7 +116,7 @@ def build_replies(session: Session, site: Site, default_unit: str | None = None)
     run = session.scalars(
         select(CrawlRun)
         .join(MessageCheck, MessageCheck.run_id == CrawlRun.id)
-        .where(CrawlRun.site_id == site.id, CrawlRun.outcome != "running")
+        .where(CrawlRun.site_id == site.id, CrawlRun.outcome != RunOutcome.RUNNING)
         .order_by(CrawlRun.id.desc())
         .limit(1)
     ).first()

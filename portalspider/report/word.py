@@ -58,7 +58,9 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
 
     _heading(doc, "一、存在问题")
     if not rows and not report.replies.overdue:
-        _para(doc, "本次自查未发现需整改的栏目。")
+        _para(
+            doc, "本次自查未发现需整改的栏目。" if report.fully_judged else report.no_problems_text
+        )
     groups: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         groups.setdefault(row.status, []).append(index)

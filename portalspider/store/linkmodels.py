@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portalspider.store.models import Base, utcnow
+from portalspider.store.models import Base, RunOutcome, utcnow
 
 
 class LinkRun(Base):
@@ -29,7 +29,7 @@ class LinkRun(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # running | finished | incomplete | nothing_checked | failed
-    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    outcome: Mapped[str] = mapped_column(String(20), default=RunOutcome.RUNNING)
     incomplete_reason: Mapped[str | None] = mapped_column(Text)
     job_id: Mapped[str | None] = mapped_column(String(100))
     home_checked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -25,7 +25,7 @@ from portalspider.context import CrawlContext, crawl_context
 from portalspider.projectsettings import database_url
 from portalspider.store.db import StoreError, open_store
 from portalspider.store.linkmodels import BrokenLink, LinkFinding, LinkRun
-from portalspider.store.models import Column, Observation, utcnow
+from portalspider.store.models import Column, Observation, RunOutcome, utcnow
 from portalspider.store.pipeline import SitePipeline
 from portalspider.store.queries import get_site, latest_run
 from portalspider.store.recorder import FINISHED, INCOMPLETE
@@ -139,7 +139,7 @@ class LinkStorePipeline(SitePipeline):
         self.items: list[dict[str, Any]] = []
 
     def started(self, session: Session, context: CrawlContext) -> None:
-        run = LinkRun(site_id=self.site_id, outcome="running", job_id=context.job_id)
+        run = LinkRun(site_id=self.site_id, outcome=RunOutcome.RUNNING, job_id=context.job_id)
         session.add(run)
         session.flush()
         self.run_id = run.id

@@ -9,6 +9,7 @@ deliveries on findings.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +36,18 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class RunOutcome(StrEnum):
+    """``crawl_run.outcome``: the run is under way / saw the whole site / did not (reason
+    stored) / was stopped by a signal / found the home page down / could not be recorded."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    INCOMPLETE = "incomplete"
+    STOPPED = "stopped"
+    SITE_DOWN = "site_down"
+    FAILED = "failed"
 
 
 def utcnow() -> dt.datetime:
@@ -81,8 +94,7 @@ class CrawlRun(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    # running | finished | incomplete | stopped | site_down | failed (store/recorder.py)
-    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    outcome: Mapped[str] = mapped_column(String(20), default=RunOutcome.RUNNING)  # RunOutcome
     # Why an incomplete or stopped run did not see the whole site (SUMMARY, report, alerts).
     incomplete_reason: Mapped[str | None] = mapped_column(Text)
     site_status: Mapped[str | None] = mapped_column(String(10))  # up | down

@@ -48,7 +48,16 @@ from portalspider.context import Baseline
 from portalspider.dates import today_shanghai
 from portalspider.store.db import StoreError
 from portalspider.store.messages import record_messages
-from portalspider.store.models import Column, CrawlRun, Finding, Observation, Site, Unit, utcnow
+from portalspider.store.models import (
+    Column,
+    CrawlRun,
+    Finding,
+    Observation,
+    RunOutcome,
+    Site,
+    Unit,
+    utcnow,
+)
 from portalspider.store.policies import record_policies
 from portalspider.store.queries import latest_run
 from portalspider.urls import canonical_url as url_key
@@ -63,14 +72,13 @@ from portalspider.vocab import (
     UNREACHABLE,
 )
 
-#: ``crawl_run.outcome``: the run saw the whole site / did not (reason stored) / was
-#: stopped by a signal / found the home page down / could not be recorded.
+#: ``crawl_run.outcome`` words (their home: ``RunOutcome``), short for this module's use.
 FINISHED, INCOMPLETE, STOPPED, SITE_DOWN, FAILED = (
-    "finished",
-    "incomplete",
-    "stopped",
-    "site_down",
-    "failed",
+    RunOutcome.FINISHED,
+    RunOutcome.INCOMPLETE,
+    RunOutcome.STOPPED,
+    RunOutcome.SITE_DOWN,
+    RunOutcome.FAILED,
 )
 
 logger = logging.getLogger(__name__)
@@ -317,7 +325,9 @@ class RunRecorder:
         """Create (or find) the site and commit a ``running`` CrawlRun; return its id."""
         with self.sessions() as session, session.begin():
             site = upsert_site(session, self.site_url, self.site_name)
-            run = CrawlRun(site_id=site.id, job_id=_limit(self.job_id, 100), outcome="running")
+            run = CrawlRun(
+                site_id=site.id, job_id=_limit(self.job_id, 100), outcome=RunOutcome.RUNNING
+            )
             self.baseline = _baseline(_last_complete(session, site.id, None))
             session.add(run)
             session.flush()
