@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from demo.model import UNDATED_MARKUPS, Column, Entry, Portal
 
@@ -147,3 +148,26 @@ def policy_truth(portal: Portal) -> dict[str, Any]:
             "documents_365d": documents,
             "interpretations_365d": interpretations,
         }
+
+
+def policy_line(items: list[dict[str, Any]], portal: Portal) -> str:
+    """One line for ``python -m demo run``: the crawl's ``policy`` items against the truth.
+
+    Each one-way (``doc_only``, ``interp_only``) or missing link of the truth must be found
+    with its state, and no document called one-way or missing that is not.
+    """
+    truth = policy_truth(portal)["documents"]
+    found = {urlsplit(i["url"]).path: i.get("state") for i in items if i.get("type") == "policy"}
+    problems = {path: d["state"] for path, d in truth.items() if d["state"] != "two_way"}
+    right = sum(found.get(path) == state for path, state in problems.items())
+    false = sum(
+        1
+        for path, state in found.items()
+        if state not in ("two_way", "unverified") and problems.get(path) != state
+    )
+    summary = next((i for i in items if i.get("type") == "interpretations"), None)
+    pages = f", {summary['pages']} requests" if summary else ", the check did not run"
+    return (
+        f"解读回应: {len(found)}/{len(truth)} documents checked{pages}; one-way or missing "
+        f"links found with their state {right}/{len(problems)}, {false} called so falsely"
+    )

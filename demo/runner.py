@@ -22,7 +22,9 @@ from demo.compare import Report, compare, load_items, normalize_url
 from demo.generator import build_portal
 from demo.linkplant import serve_link_hosts
 from demo.model import Portal, status_for
+from demo.policies import policy_line
 from demo.server import DemoServer, serve
+from demo.verdict import verdict_line, verdict_truth
 
 DEMO_PORT = 8765
 
@@ -245,10 +247,14 @@ def _run_served(portal: Portal, server: DemoServer, root: Path, out: Path) -> No
         report_ok = _report(site_yaml, report_html, env)
         delivered = (len(getattr(smtp, "messages", [])), len(getattr(wecom, "received", [])))
     items = load_items(jsonl)
-    strict, _ = demo_overrides(portal)
+    strict, exempt = demo_overrides(portal)
     truth = apply_overrides(portal.truth(), {normalize_url(strict["url"]): 30}, portal.today)
     result = compare(items, truth)
     _print_summary(result, portal, items, requests, status)
+    verdict = next((i for i in items if i.get("type") == "verdict"), None)
+    expected = verdict_truth(portal, truth, exempt=[exempt["url"]])  # the 报备 column
+    print(verdict_line(verdict["rows"], expected) if verdict else "verdict: no verdict item")
+    print(policy_line(items, portal))
     print(links)
     print("outputs:")
     print(f"  columns   {jsonl.relative_to(root)}")

@@ -10,7 +10,7 @@ from scrapy import signals
 
 from portalspider.context import crawl_context
 from portalspider.dates import today_shanghai
-from portalspider.items import ColumnItem, MessageColumnItem, SiteItem
+from portalspider.items import ColumnItem, InterpretationsItem, MessageColumnItem, SiteItem
 from portalspider.urls import canonical_url
 from portalspider.vocab import (
     MESSAGE_FINDING_OF,
@@ -86,6 +86,17 @@ def message_summary(columns: list[MessageColumnItem]) -> list[str]:
     return lines
 
 
+def policy_summary(item: InterpretationsItem) -> str:
+    """解读回应 in the SUMMARY: the documents checked by state, the counts, the check's pages."""
+    return (
+        f"SUMMARY policies: checked={item.checked} two_way={item.two_way} "
+        f"doc_only={item.doc_only} interp_only={item.interp_only} missing={item.missing} "
+        f"unverified={item.unverified} unread={item.unread_documents} "
+        f"documents_365d={item.documents_365d} interpretations_365d={item.interpretations_365d} "
+        f"result={item.result or '-'} requests={item.pages}"
+    )
+
+
 class CrawlSummary:
     """Logs each judged column, then counts by status and by unit when the crawl ends."""
 
@@ -99,6 +110,7 @@ class CrawlSummary:
         self.column_of: dict[str, tuple[str, str, dt.date | None]] = {}
         self.site: SiteItem | None = None
         self.messages: list[MessageColumnItem] = []  # 互动回应差 (``interaction``)
+        self.policies: InterpretationsItem | None = None  # 解读回应 (``interpretation``)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -118,6 +130,8 @@ class CrawlSummary:
             )
         elif isinstance(item, MessageColumnItem):
             self.messages.append(item)
+        elif isinstance(item, InterpretationsItem):
+            self.policies = item
         elif isinstance(item, ColumnItem):
             logger.info(column_log_line(item))
             self.by_status[item.status] += 1
@@ -191,6 +205,8 @@ class CrawlSummary:
                 f"duration={stats.get_value('store/duration')}s"
             )
         lines.extend(message_summary(self.messages))
+        if self.policies is not None:
+            lines.append(policy_summary(self.policies))
         incomplete = stats.get_value("store/incomplete_reason") if stats is not None else None
         if not incomplete and context is not None:
             incomplete = context.discovery.reason

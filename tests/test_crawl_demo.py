@@ -12,6 +12,7 @@ import pytest
 
 from demo import build_portal, serve
 from demo.compare import compare
+from demo.verdict import compare_verdict, verdict_truth
 from tests.crawlutil import crawl, write_site
 
 pytestmark = pytest.mark.slow
@@ -27,6 +28,10 @@ def _assert_matches_truth(result, portal) -> None:
     assert not report.hubs_as_columns, detail
     assert report.last_update_exact == report.found, detail
     assert report.status_exact == report.found, detail
+    # The verdict rows (站点无法访问, 首页不更新, 栏目不更新 with 空白栏目, 严重表述错误,
+    # 互动回应差): results and the figures their details state, as the truth calls for.
+    (verdict,) = result.of_type("verdict")
+    assert compare_verdict(verdict["rows"], verdict_truth(portal)) == [], verdict["rows"]
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,9 @@ import pytest
 from demo import build_portal, serve, status_for
 from demo.compare import compare, normalize_url
 from demo.model import THRESHOLDS
+from demo.policies import policy_line, policy_truth
 from demo.render import Renderer, link
+from demo.verdict import compare_verdict, verdict_truth
 
 TODAY = dt.date(2026, 11, 28)
 HREF = re.compile(r"""(?<![\w-])(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
@@ -239,6 +241,73 @@ def test_compare_scores_a_crawl():
     assert report.falsely_stale
     assert report.hubs_as_columns == [portal.channels[0].url]
     assert not report.passes()
+
+
+def test_verdict_truth_and_its_comparison():
+    """The verdict the pages call for (the indicator's lines on the truth), and a crawl's
+    rows read against it: a wrong result or a wrong figure in a detail is a mismatch."""
+    portal = build_portal(1, TODAY)
+    truth = verdict_truth(portal)
+    statuses = Counter(t["status"] for t in portal.columns_truth())
+    columns = truth["栏目不更新"]
+    assert (columns["not_updated"], columns["blank"]) == (
+        statuses["stale"] + statuses["undated"],
+        statuses["blank"],
+    )
+    assert columns["result"] == ("fail" if columns["not_updated"] >= 10 else "pass")
+    assert truth["站点无法访问"]["result"] == truth["严重表述错误"]["result"] == "unknown"
+    assert truth["首页不更新"] == {"result": "pass", "newest": TODAY.isoformat()}
+    assert truth["互动回应差"] == {"result": "fail", "letters": 19, "overdue": 5}
+    rows = [
+        {"name": "站点无法访问", "result": "unknown", "detail": "无探测记录"},
+        {"name": "首页不更新", "result": "pass", "detail": f"首页最新信息 {TODAY}，距今 0 天"},
+        {
+            "name": "栏目不更新",
+            "result": columns["result"],
+            "detail": f"动态要闻及一级通知公告、政策文件栏目未更新 {columns['key_columns']} 个"
+            f"（限值 5）；应更新未更新 {columns['not_updated']} 个（限值 10）；空白栏目 "
+            f"{columns['blank']} 个（限值 5）",
+        },
+        {"name": "严重表述错误", "result": "unknown", "detail": "暂无自动检查"},
+        {
+            "name": "互动回应差",
+            "result": "fail",
+            "detail": "近一年留言 19 条，超过 90 天未回应 5 条",
+        },
+    ]
+    assert compare_verdict(rows, truth) == []
+    wrong = [dict(r) for r in rows]
+    wrong[2]["detail"] = wrong[2]["detail"].replace(
+        f"空白栏目 {columns['blank']} 个", "空白栏目 9 个"
+    )
+    wrong[0]["result"] = "pass"  # a row without probes never passes
+    assert compare_verdict(wrong, truth) == [
+        "站点无法访问 result: expected 'unknown', got 'pass'",
+        f"栏目不更新 blank: expected {columns['blank']}, got 9",
+    ]
+    assert compare_verdict(rows[:4], truth) == ["互动回应差: no row"]
+    exempt = next(t["url"] for t in portal.columns_truth() if t["status"] == "stale")
+    fewer = verdict_truth(portal, exempt=[exempt])["栏目不更新"]["not_updated"]
+    assert fewer == columns["not_updated"] - 1  # 报备 columns are left out
+
+
+def test_policy_line_counts_the_one_way_and_missing_links_found():
+    portal = build_portal(1, TODAY)
+    docs = policy_truth(portal)["documents"]
+    items = [
+        {"type": "policy", "url": f"http://h:1{p}", "state": d["state"]} for p, d in docs.items()
+    ]
+    problems = sum(d["state"] != "two_way" for d in docs.values())
+    assert problems
+    line = policy_line([*items, {"type": "interpretations", "pages": 33}], portal)
+    assert f"{len(docs)}/{len(docs)} documents checked, 33 requests" in line
+    assert f"found with their state {problems}/{problems}, 0 called so falsely" in line
+    two_way = next(i for i in items if i["state"] == "two_way")
+    missed = next(i for i in items if i["state"] != "two_way")
+    two_way["state"], missed["state"] = "missing", "two_way"
+    line = policy_line(items, portal)
+    assert f"{problems - 1}/{problems}, 1 called so falsely" in line
+    assert "the check did not run" in line
 
 
 def test_normalize_url_variants():

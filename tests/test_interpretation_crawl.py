@@ -82,6 +82,14 @@ def test_demo_policies_match_truth_and_are_stored(portal_a, tmp_path):
     )
     counts = sum((c.get("pages_read") or 1) - 1 for c in result.columns)  # count pages
     assert (requests - summary["pages"] - messages - counts) / columns <= 1.5
+    # The crawl log's SUMMARY (and so ``make demo``) says what the check found and cost.
+    states = Counter(d["state"] for d in truth["documents"].values())
+    assert (
+        f"SUMMARY policies: checked={len(truth['documents'])} two_way={states['two_way']} "
+        f"doc_only={states['doc_only']} interp_only={states['interp_only']} "
+        f"missing={states['missing']} unverified=0 unread=0 "
+    ) in result.stderr
+    assert f"requests={summary['pages']}\n" in result.stderr
     engine = make_engine(db)
     try:
         with session_factory(engine)() as s:
