@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
+from typing import Any
 
 from scrapy import signals
 
@@ -217,3 +218,13 @@ class CrawlSummary:
             lines.append(f"SUMMARY crawl incomplete: {incomplete}")
         for line in lines:
             logger.info(line)
+
+
+class WithoutCrawlSummary:
+    """Mixin for the spiders that judge no column (``links``, ``availability``): the
+    project's extensions (alerts) stay, the crawl summary of columns does not."""
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)  # type: ignore[misc]
+        settings.set_in_component_priority_dict("EXTENSIONS", CrawlSummary, None)

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from portalspider.context import CrawlContext
 from portalspider.dates import today_shanghai
-from portalspider.extensions import CrawlSummary
+from portalspider.extensions import WithoutCrawlSummary
 from portalspider.items import ProbeItem
 from portalspider.projectsettings import get_int
 from portalspider.scope import Scope
@@ -41,7 +41,7 @@ def body_problem(response: Response) -> str | None:
     return None
 
 
-class AvailabilitySpider(scrapy.Spider):
+class AvailabilitySpider(WithoutCrawlSummary, scrapy.Spider):
     """Probe the home page of ``-a site=PATH`` once and yield one ``probe`` item."""
 
     name = "availability"
@@ -64,12 +64,6 @@ class AvailabilitySpider(scrapy.Spider):
         # measures another site.
         self.scope = Scope.for_site(config.url, config.allowed_domains)
         self.timeout = PROBE_TIMEOUT_SECONDS
-
-    @classmethod
-    def update_settings(cls, settings: Any) -> None:
-        """The project's extensions (alerts) stay; the crawl summary of columns does not."""
-        super().update_settings(settings)
-        settings.set_in_component_priority_dict("EXTENSIONS", CrawlSummary, None)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):

@@ -44,7 +44,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from portalspider.extensions import CrawlSummary
+from portalspider.extensions import WithoutCrawlSummary
 from portalspider.extract.errorpage import error_page_reason
 from portalspider.extract.listpage import ListPage, parse_list_page
 from portalspider.items import LinkItem
@@ -115,7 +115,7 @@ class LinkSettings:
         )
 
 
-class LinksSpider(PortalSpider):
+class LinksSpider(WithoutCrawlSummary, PortalSpider):
     """Check every link of the home page, column lists and articles of ``-a site=PATH``."""
 
     name = "links"
@@ -142,12 +142,6 @@ class LinksSpider(PortalSpider):
         # only on a page this run read again.
         self.pages_checked: set[str] = set()
         self.home_checked = False
-
-    @classmethod
-    def update_settings(cls, settings: Any) -> None:
-        """The project's extensions (alerts) stay; the crawl summary of columns does not."""
-        super().update_settings(settings)
-        settings.set_in_component_priority_dict("EXTENSIONS", CrawlSummary, None)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
