@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +44,7 @@ from portalspider.dates import is_update
 from portalspider.extract.article import parse_article_date
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.errorpage import error_page_reason
-from portalspider.extract.htmlutil import strip_controls
+from portalspider.extract.htmlutil import Document, strip_controls
 from portalspider.extract.interpretation import interpretation_links, linked_pages, source_links
 from portalspider.extract.listpage import ListPage
 from portalspider.items import InterpretationsItem, PolicyItem
@@ -292,32 +292,32 @@ class PolicyCheck:
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         key = response.meta["policy_key"]
-        text = _text(response)
-        error = error_page_reason(text)
+        page = Document(_text(response))  # parsed once for the checks below
+        error = error_page_reason(page)
         if error:
             self.read[key] = PageRead(error=error)
             return iter(())
-        found = parse_article_date(text, response.url, self.today)
-        skip = self.known_pages | set(self.columns) | set(self.docs)
+        found = parse_article_date(page, response.url, self.today)
+        skip = _AnyOf(self.known_pages, self.columns, self.docs)
         self.read[key] = PageRead(
             date=found.date if found and is_update(found.date, self.today) else None,
-            interpretations=interpretation_links(text, response.url, skip),
+            interpretations=interpretation_links(page, response.url, skip),
         )
         return iter(())
 
     def parse_interpretation(self, response: Response) -> Iterator[Any]:
         key = response.meta["policy_key"]
-        text = _text(response)
-        error = error_page_reason(text)
+        page = Document(_text(response))  # parsed once for the checks below
+        error = error_page_reason(page)
         if error:
             self.read[key] = PageRead(error=error)
             return iter(())
-        found = parse_article_date(text, response.url, self.today)
-        skip = self.known_pages | set(self.columns)
+        found = parse_article_date(page, response.url, self.today)
+        skip = _AnyOf(self.known_pages, self.columns)
         self.read[key] = PageRead(
             date=found.date if found and is_update(found.date, self.today) else None,
-            links=set(linked_pages(text, response.url)),
-            sources=source_links(text, response.url, skip),
+            links=set(linked_pages(page, response.url)),
+            sources=source_links(page, response.url, skip),
         )
         return iter(())
 
@@ -450,6 +450,17 @@ def _total(values: Iterable[int | None]) -> int | None:
             return None
         total += value
     return total
+
+
+class _AnyOf:
+    """Membership in any of several collections: what a page must not take, without
+    building their union (thousands of columns) for each page read."""
+
+    def __init__(self, *parts: Container[str]) -> None:
+        self.parts = parts
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in part for part in self.parts)
 
 
 def _text(response: Response) -> str:

@@ -12,9 +12,11 @@ with the document's title. Navigation, header and footer links (every page's men
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
-from portalspider.discovery import in_page_furniture, label_text, parse_html
+from portalspider.discovery import in_page_furniture, label_text, link_tree
+from portalspider.extract.htmlutil import Document
 from portalspider.urls import canonical_url, is_attachment, is_section_url
 
 #: A link's own text naming an interpretation. 数据解读 / 统计解读 are statistics releases.
@@ -44,7 +46,7 @@ def _links(doc, page_url: str):
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         if not href.startswith(("http://", "https://")):
-            continue  # javascript:, mailto:, anchors (links are absolute after parse_html)
+            continue  # javascript:, mailto:, anchors (links are absolute after link_tree)
         if in_page_furniture(a):
             continue
         url = href.split("#", 1)[0]
@@ -77,12 +79,15 @@ def _labelled(a, label: re.Pattern[str]) -> bool:
     return False
 
 
-def interpretation_links(html: str, page_url: str, skip: set[str] | None = None) -> list[PageLink]:
+def interpretation_links(
+    html: str | Document, page_url: str, skip: Container[str] | None = None
+) -> list[PageLink]:
     """The interpretations a document page links, in page order (one per target page).
 
     ``skip`` holds canonical URLs never to take (the crawl's known columns and channels).
+    *html* may be the page's :class:`Document` (parsed once, shared).
     """
-    doc = parse_html(html, page_url)
+    doc = link_tree(Document.of(html), page_url)
     found: dict[str, PageLink] = {}
     for a, url, text in _links(doc, page_url):
         key = canonical_url(url)
@@ -94,18 +99,20 @@ def interpretation_links(html: str, page_url: str, skip: set[str] | None = None)
     return list(found.values())
 
 
-def linked_pages(html: str, page_url: str) -> dict[str, PageLink]:
+def linked_pages(html: str | Document, page_url: str) -> dict[str, PageLink]:
     """Every content link of a page by canonical URL: where an interpretation points."""
-    doc = parse_html(html, page_url)
+    doc = link_tree(Document.of(html), page_url)
     out: dict[str, PageLink] = {}
     for _a, url, text in _links(doc, page_url):
         out.setdefault(canonical_url(url), PageLink(url, text))
     return out
 
 
-def source_links(html: str, page_url: str, skip: set[str] | None = None) -> list[PageLink]:
+def source_links(
+    html: str | Document, page_url: str, skip: Container[str] | None = None
+) -> list[PageLink]:
     """Links an interpretation page gives as its document (政策原文, 相关文件, 《title》)."""
-    doc = parse_html(html, page_url)
+    doc = link_tree(Document.of(html), page_url)
     out: dict[str, PageLink] = {}
     for a, url, text in _links(doc, page_url):
         key = canonical_url(url)
