@@ -139,6 +139,11 @@ def replies_row(columns: Iterable[Any], incomplete_reason: str | None = None) ->
     return Row(POOR_REPLIES, PASS, detail)
 
 
+def _called(callback: Any, arg: Any) -> Iterator[Any]:
+    """What a request's callback (or errback) yields for ``arg``."""
+    yield from callback(arg) or ()
+
+
 def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
 
@@ -159,6 +164,19 @@ class _Reading:
     details_read: int = 0
     from_page: set[str] = field(default_factory=set)
     needed: set[str] = field(default_factory=set)  # keys whose own page had to decide
+    # The column's later list pages by URL key, fetched once for this reader and the
+    # update-volume reader (``PortalSpider._read_column``): both read a mailbox's page 2.
+    pages: dict[str, _SharedPage] = field(default_factory=dict)
+
+
+@dataclass
+class _SharedPage:
+    """One later list page: its response (or failure) once fetched, and the requests of
+    the readers waiting for it (each keeps its own callback and meta)."""
+
+    response: Response | None = None
+    failure: Failure | None = None
+    waiters: list[scrapy.Request] = field(default_factory=list)
 
 
 class InteractionReader:
@@ -173,7 +191,7 @@ class InteractionReader:
         self.max_details = max(
             0, get_int(settings, "PORTALSPIDER_MAX_MESSAGE_DETAILS", MAX_MESSAGE_DETAILS)
         )
-        self.started: set[str] = set()
+        self.readings: dict[str, _Reading] = {}  # column URL key → its reading
 
     @property
     def today(self) -> dt.date:
@@ -195,10 +213,9 @@ class InteractionReader:
             category, name, url=column_url, meta_name=page.meta.get("columnname")
         )
         key = canonical_url(column_url)
-        if kind is None or key in self.started:
+        if kind is None or key in self.readings:
             return
-        self.started.add(key)
-        reading = _Reading(
+        reading = self.readings[key] = _Reading(
             clean_url(column_url), name, kind, self.spider.config.reply_days or REPLY_DAYS
         )
         yield from self._list_page(reading, text, column_url, page)
@@ -233,13 +250,14 @@ class InteractionReader:
             if reading.pages_read >= self.max_pages:
                 reading.complete = False
             elif self.spider.scope.allows(following):
-                yield scrapy.Request(
+                request = scrapy.Request(
                     following,
                     callback=self.spider.parse_message_list,
                     errback=self.spider.message_list_failed,
                     meta={"reading": reading},
                     dont_filter=True,
                 )
+                yield from self._shared(reading, request)
                 return
         yield from self._plan_details(reading)
 
@@ -253,6 +271,54 @@ class InteractionReader:
         reading: _Reading = failure.request.meta["reading"]
         reading.complete = False
         yield from self._plan_details(reading)
+
+    # list pages shared with the update-volume reader ------------------------------------
+
+    def list_request(self, column_url: str, request: scrapy.Request) -> Iterator[Any]:
+        """``request`` for a later list page of ``column_url``: fetched once per crawl when
+        this reader reads the column too, else as it is."""
+        reading = self.readings.get(canonical_url(column_url))
+        if reading is None:
+            yield request
+        else:
+            yield from self._shared(reading, request)
+
+    def _shared(self, reading: _Reading, request: scrapy.Request) -> Iterator[Any]:
+        """The page's first request goes out; later ones wait for it, or read it at once."""
+        key = canonical_url(request.url)
+        page = reading.pages.get(key)
+        if page is None:
+            reading.pages[key] = _SharedPage(waiters=[request])
+            yield request.replace(
+                callback=self.spider.parse_shared_page,
+                errback=self.spider.shared_page_failed,
+                meta={**request.meta, "shared_page": (reading, key)},
+            )
+        elif page.response is not None:
+            yield from _called(request.callback, page.response.replace(request=request))
+        elif page.failure is not None:
+            page.failure.request = request
+            yield from _called(request.errback, page.failure)
+        else:
+            page.waiters.append(request)
+
+    def shared_page(self, response: Response) -> Iterator[Any]:
+        """A shared page arrived: every waiting reader reads it with its own meta."""
+        reading, key = response.meta["shared_page"]
+        page: _SharedPage = reading.pages[key]
+        page.response = response
+        waiters, page.waiters = page.waiters, []
+        for request in waiters:
+            yield from _called(request.callback, response.replace(request=request))
+
+    def shared_page_failed(self, failure: Failure) -> Iterator[Any]:
+        reading, key = failure.request.meta["shared_page"]
+        page: _SharedPage = reading.pages[key]
+        page.failure = failure
+        waiters, page.waiters = page.waiters, []
+        for request in waiters:
+            failure.request = request
+            yield from _called(request.errback, failure)
 
     # own pages ---------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from demo import build_portal, serve
@@ -23,8 +25,10 @@ def crawled(portal, tmp_path_factory):
         site = write_site(tmp / "site.yaml", server.url)
         result = crawl(site, tmp)
         requests = server.request_count
+        # Pages served (a failing page's retries are no second reading).
+        paths = [r.path for r in server.requests if r.method == "GET" and (r.status or 500) < 400]
     assert result.returncode == 0, result.stderr[-3000:]
-    return result, requests
+    return result, requests, paths
 
 
 def _key(url: str) -> str:
@@ -32,7 +36,7 @@ def _key(url: str) -> str:
 
 
 def test_every_overdue_letter_and_no_false_one(portal, crawled):
-    result, _ = crawled
+    result, _, _ = crawled
     truth = {_key(t["url"]): t for t in portal.messages_truth() if t["kind"] == "letter"}
     found = {_key(m["url"]): m for m in result.of_type("message") if m["kind"] == "letter"}
     assert set(found) == set(truth)  # the last year's letters, none older
@@ -46,7 +50,7 @@ def test_every_overdue_letter_and_no_false_one(portal, crawled):
 
 
 def test_every_solicitation_without_feedback_and_no_false_one(portal, crawled):
-    result, _ = crawled
+    result, _, _ = crawled
     truth = {_key(t["url"]): t for t in portal.messages_truth() if t["kind"] == "solicitation"}
     found = {_key(m["url"]): m for m in result.of_type("message") if m["kind"] == "solicitation"}
     assert set(found) == set(truth)
@@ -57,7 +61,7 @@ def test_every_solicitation_without_feedback_and_no_false_one(portal, crawled):
 
 
 def test_verdict_row_and_cost(portal, crawled):
-    result, requests = crawled
+    result, requests, _ = crawled
     rows = {r["name"]: r for r in result.of_type("verdict")[0]["rows"]}
     assert rows["互动回应差"]["result"] == "fail"
     columns = {c["kind"]: c for c in result.of_type("message_column") if c["read"]}
@@ -78,3 +82,16 @@ def test_verdict_row_and_cost(portal, crawled):
     policy_pages = sum(i["pages"] for i in result.of_type("interpretations"))
     dating = requests - extra - counts - policy_pages
     assert dating / truth_columns <= 1.5, f"{requests} requests, {truth_columns}"
+
+
+def test_each_list_page_is_fetched_once(crawled):
+    # Before: the mailbox's page 2 was downloaded twice, by the update-volume count reader
+    # and by the letter reader; the column's later pages are now shared between them.
+    result, _, paths = crawled
+    twice = {p: n for p, n in Counter(paths).items() if n > 1}
+    assert twice == {}
+    columns = {c["kind"]: c for c in result.of_type("message_column") if c["read"]}
+    assert columns["letters"]["pages_read"] == 2
+    mailbox = next(c for c in result.columns if c["url"] == columns["letters"]["column_url"])
+    assert mailbox["pages_read"] >= 2  # the count reader read that page 2 too
+    assert paths.count("/hdjl/ldxx/index_1.html") == 1

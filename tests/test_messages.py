@@ -350,3 +350,34 @@ def test_a_solicitation_whose_page_was_not_read_is_no_problem(tmp_path):
     letters = {m["title"]: m for m in result.of_type("message") if m["kind"] == "letter"}
     assert letters["来信5"]["status"] == "unknown"  # answered, date only on its page
     assert {t for t, m in letters.items() if m["overdue"]} == {"来信3", "来信4"}
+
+
+class FailingPage2(Handler):
+    """The mailbox's page 2 fails every time (HTTP 500)."""
+
+    def do_GET(self):
+        if self.path == "/hdjl/xzxx/index_1.html":
+            Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def test_a_failing_list_page_both_readers_want_is_tried_once(tmp_path):
+    # The letter reader and the update-volume reader both want page 2: one download (with
+    # its retries) serves both, and both see it fail.
+    Handler.hits = {}
+    with serving(FailingPage2) as url:
+        site = write_site(tmp_path / "site.yaml", url)
+        result = crawl(site, tmp_path, "PORTALSPIDER_TODAY=2026-12-01", "RETRY_TIMES=1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert Handler.hits["/hdjl/xzxx/index_1.html"] == 2  # one request, retried once
+    letters = next(c for c in result.of_type("message_column") if c["kind"] == "letters")
+    assert letters["read"]
+    assert not letters["complete"]
+    assert letters["pages_read"] == 1
+    mailbox = next(c for c in result.columns if c["url"].endswith("/hdjl/xzxx/"))
+    assert mailbox["status"] == "ok"
+    assert mailbox["counts_complete"] is False

@@ -495,6 +495,12 @@ class PortalSpider(scrapy.Spider):
     def message_page_failed(self, failure: Failure):
         yield from self.interaction.own_page_failed(failure)
 
+    def parse_shared_page(self, response: Response):
+        yield from self.interaction.shared_page(response)
+
+    def shared_page_failed(self, failure: Failure):
+        yield from self.interaction.shared_page_failed(failure)
+
     def _own_list(self, document: Document, url: str) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
         doc = disc.parse_html(document.html, url, document)
@@ -561,8 +567,8 @@ class PortalSpider(scrapy.Spider):
                 return
         paged = paged or PagedList(page)
         request = self._next_list_page(paged, cand, column_url, response.status)
-        if request is not None:
-            yield request
+        if request is not None:  # fetched once when the letter reader reads it too
+            yield from self.interaction.list_request(column_url, request)
             return
         newest = page.newest(self.today)
         if page.entries and newest is None and self.article_fallback > 0:
