@@ -69,6 +69,33 @@ def test_fast_home_page_is_one_ok_probe_stored_without_a_crawl_run(tmp_path: Pat
     assert "'downloader/request_count': 1," in result.stderr  # one GET, no discovery
 
 
+def test_maintenance_page_answered_with_200_fails_the_probe(tmp_path: Path) -> None:
+    page = (
+        "<html><head><meta charset='utf-8'><title>系统维护中</title></head>"
+        "<body><h1>系统维护中</h1><p>网站正在升级维护，请稍后访问。</p></body></html>"
+    )
+    result, probes, _, window = _probe(tmp_path, _handler(body=page.encode()))
+    [item] = result.items
+    assert item["ok"] is False
+    assert item["http_status"] == 200
+    assert item["error"] == "error page: 系统维护中"
+    assert [p.ok for p in probes] == [False]
+    assert window is not None
+    assert window.failures == 1
+
+
+def test_js_challenge_page_passes_the_probe(tmp_path: Path) -> None:
+    """A visitor's browser gets through a challenge: the site is up."""
+    page = (
+        "<html><head><title>安全验证</title></head><body>"
+        "<script>var $_ts=window['$_ts'];if(!$_ts)$_ts={};</script></body></html>"
+    )
+    result, probes, _, _ = _probe(tmp_path, _handler(body=page.encode()))
+    [item] = result.items
+    assert (item["ok"], item["error"]) == (True, None)
+    assert [p.ok for p in probes] == [True]
+
+
 def test_slow_home_page_fails_at_the_probe_timeout(tmp_path: Path) -> None:
     started = time.monotonic()
     result, probes, _, window = _probe(tmp_path, _handler(delay=3), "PORTALSPIDER_PROBE_TIMEOUT=1")

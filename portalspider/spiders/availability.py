@@ -22,6 +22,8 @@ from twisted.python.failure import Failure
 from portalspider.context import CrawlContext
 from portalspider.dates import today_shanghai
 from portalspider.extensions import WithoutCrawlSummary
+from portalspider.extract.errorpage import challenge_reason, error_page_reason
+from portalspider.extract.htmlutil import Document
 from portalspider.items import ProbeItem
 from portalspider.projectsettings import get_int
 from portalspider.scope import Scope
@@ -30,15 +32,20 @@ from portalspider.verdict import PROBE_TIMEOUT_SECONDS
 
 
 def body_problem(response: Response) -> str | None:
-    """Why a 2xx/3xx answer still fails the probe (no HTML body), else None.
+    """Why a 2xx/3xx answer still fails the probe, else None.
 
-    Hook for the error-page detector (maintenance/“页面不存在” pages answered with 200).
+    A maintenance or "页面不存在" page answered with 200 is a site a visitor cannot use:
+    the crawl's own error-page reader decides (one home). A JS challenge is not: a
+    visitor's browser passes it.
     """
     if not isinstance(response, TextResponse):
         return f"no HTML body ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
     if not response.body.strip():
         return "empty body"
-    return None
+    document = Document.of(response.text)
+    if challenge_reason(document):
+        return None
+    return error_page_reason(document)
 
 
 class AvailabilitySpider(WithoutCrawlSummary, scrapy.Spider):
