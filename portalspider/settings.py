@@ -83,6 +83,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    # AutoThrottle that lets a 304 (a repeat crawl's revalidation) pace the crawl like a 200.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "portalspider.politeness.AutoThrottle": 0,
     # Logs one line per column and the closing summary for the webmaster.
     "portalspider.extensions.CrawlSummary": 500,
     # Decides and delivers the alerts once the store committed the run (spider_closed runs

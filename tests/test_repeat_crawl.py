@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_second_crawl_revalidates_and_gives_the_same_statuses(tmp_path: Path) ->
         first = crawl(site, tmp_path)
         fetched = server.request_count
         server.reset_counts()
-        second = crawl(site, tmp_path)
+        second = crawl(site, tmp_path, "AUTOTHROTTLE_DEBUG=True")
         statuses = [r.status for r in server.requests]
     assert first.returncode == 0, first.stderr[-2000:]
     assert second.returncode == 0, second.stderr[-2000:]
@@ -37,6 +38,11 @@ def test_second_crawl_revalidates_and_gives_the_same_statuses(tmp_path: Path) ->
     assert len(statuses) == fetched  # the same requests, asked conditionally
     assert statuses.count(304) >= 0.9 * fetched, statuses  # all but error pages
     assert 200 not in statuses
+    # The 304s pace the crawl like 200s (politeness.AutoThrottle): loopback answers in
+    # milliseconds, so the delay falls from AUTOTHROTTLE_START_DELAY (250 ms) toward zero.
+    delays = [int(ms) for ms in re.findall(r"\| delay:\s*(\d+) ms", second.stderr)]
+    assert delays, second.stderr[-2000:]
+    assert min(delays) < 50, delays
 
 
 def test_revalidation_never_trusts_the_store() -> None:
