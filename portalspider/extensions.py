@@ -14,10 +14,10 @@ from portalspider.dates import today_shanghai
 from portalspider.items import ColumnItem, InterpretationsItem, MessageColumnItem, SiteItem
 from portalspider.urls import canonical_url
 from portalspider.vocab import (
-    MESSAGE_FINDING_OF,
     UNREACHABLE,
     Counted,
     count_problems,
+    message_problem,
     status_label,
     tally,
 )
@@ -147,8 +147,8 @@ class CrawlSummary:
         like the findings the store opens for them, so the count agrees with the verdict."""
         found: dict[str, list[Counted]] = defaultdict(list)
         for check in self.messages:
-            kind = MESSAGE_FINDING_OF.get(check.kind)
-            if kind is None or not check.read or not check.overdue:
+            kind = message_problem(check.kind, check.read, check.overdue)
+            if kind is None:
                 continue
             unit, status, until = self.column_of.get(
                 canonical_url(check.column_url), (NO_UNIT, "", None)

@@ -178,6 +178,13 @@ def is_problem(status: str, finding_kind: str | None = None) -> bool:
     )
 
 
+def message_problem(kind: str, read: bool, overdue: int) -> str | None:
+    """The 互动回应差 problem a message check found (``MESSAGE_FINDING_OF``), or None: a
+    list read with overdue letters or 征集 without 结果反馈. The crawl's SUMMARY and the
+    report count the column's problem with it."""
+    return MESSAGE_FINDING_OF.get(kind) if read and overdue else None
+
+
 #: ``(status, exempt_until)`` or ``(status, exempt_until, open_finding_kind)``.
 Counted = tuple[str, dt.date | None] | tuple[str, dt.date | None, str | None]
 

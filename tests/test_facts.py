@@ -7,10 +7,13 @@ each checked where two modules used to disagree.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
+import re
 from types import SimpleNamespace
 from typing import Any
 
+import docx
 import pytest
 import scrapy
 from scrapy.utils.test import get_crawler
@@ -28,6 +31,9 @@ from portalspider.judge import is_top_level, judge
 from portalspider.pipelines import JudgePipeline
 from portalspider.report import build_report
 from portalspider.report.data import ColumnRow
+from portalspider.report.office import OfficeExtras
+from portalspider.report.render import render_html, render_markdown
+from portalspider.report.word import render_docx
 from portalspider.siteconfig import ColumnRule, SiteConfig, UnitConfig
 from portalspider.store.models import Column, Finding
 from portalspider.store.pipeline import StorePipeline
@@ -230,6 +236,70 @@ def test_summary_counts_the_reply_problems_the_verdict_fails_on(caplog) -> None:
     digest = Digest("青溪县", SITE, "县信访局", TODAY, TODAY, [notice])
     assert digest.action_count == 1
     assert "1个栏目需整改" in render_subject(digest)
+
+
+def test_report_counts_the_reply_problems_summary_counts(store, caplog) -> None:
+    # Before: SUMMARY said problems=5 (a 领导信箱 with overdue letters, a stale 征集调查
+    # without 结果反馈: two problems on one column) while the report and its Word intro said 3.
+    mailbox, solicit = f"{SITE}ldxx/", f"{SITE}zjdc/"
+
+    def items() -> list[Any]:
+        return [
+            *(
+                ColumnItem(url=f"{SITE}{n}/", name=n, path=["政务公开"], unit="县政府办",
+                           threshold_days=14, items_found=3, **dict(f))
+                for n, f in EXEMPT_SITE.items()
+            ),
+            ColumnItem(url=mailbox, name="领导信箱", path=["互动交流"], unit="县信访局",
+                       threshold_days=365, items_found=3, status="ok", last_update="2026-02-27"),
+            ColumnItem(url=solicit, name="征集调查", path=["互动交流"], unit="县政府办",
+                       threshold_days=14, items_found=3, status="stale", last_update="2025-12-01"),
+            MessageColumnItem(mailbox, "领导信箱", "letters", read=True, messages=9, overdue=2),
+            MessageColumnItem(solicit, "征集调查", "solicitations", read=True, messages=3, overdue=1),
+        ]  # fmt: skip
+
+    config = SiteConfig(path="site.yaml", name="青溪县", url=SITE)
+    spider = SimpleNamespace(context=CrawlContext(config, TODAY))
+    summary = CrawlSummary(crawler=SimpleNamespace(spider=spider, stats=None))
+    for item in items():
+        summary.item_scraped(item)
+    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
+        summary.spider_closed(spider, "finished")
+    said = {
+        m["unit"]: ProblemCount(int(m["problems"]), int(m["exempt"] or 0))
+        for m in re.finditer(
+            r"SUMMARY (?:unit=(?P<unit>\S+) columns=\d+ )?problems=(?P<problems>\d+)"
+            r"(?: exempt=(?P<exempt>\d+))?",
+            caplog.text,
+        )
+    }
+    assert said == {
+        None: ProblemCount(problems=5, exempt=1),
+        "县政府办": ProblemCount(problems=4, exempt=1),
+        "县信访局": ProblemCount(problems=1, exempt=0),
+    }
+
+    rec = RunRecorder(store, site_url=SITE, site_name="青溪县", today=TODAY)
+    rec.start()
+    rec.add(SiteItem(url=SITE, status="up"))
+    for item in items():
+        rec.add(item)
+    rec.finish(stats={})
+    with store() as s:
+        site = get_site(s, SITE)
+        assert site is not None
+        report = build_report(s, site, TODAY)
+    assert report.problem_count == said[None]
+    units = {unit.name: unit.problem_count for unit in report.problem_units}
+    assert units == {unit: said[unit] for unit in ("县政府办", "县信访局")}
+    for text in (render_markdown(report), render_html(report)):
+        assert "县政府办（4 个问题，另 1 个已报备）" in text
+        assert "县信访局（1 个问题）" in text
+    word = docx.Document(io.BytesIO(render_docx(report, OfficeExtras())))
+    assert "发现需整改问题5个" in "\n".join(p.text for p in word.paragraphs)
+    # The 互动回应差 rows stay in their own section, not among the problem columns.
+    assert "领导信箱" not in [row.name for row in report.problems]
+    assert [c.name for c in report.replies.columns if c.problem] == ["领导信箱", "征集调查"]
 
 
 def test_alerts_read_the_stored_exemption_never_the_config(store) -> None:

@@ -22,7 +22,7 @@ from portalspider.judge import is_top_level
 from portalspider.report.chart import Chart, TrendPoint, trend_chart
 from portalspider.report.links import LinkSection, link_section
 from portalspider.report.policies import PolicySection, policy_section
-from portalspider.report.replies import Replies, build_replies
+from portalspider.report.replies import Replies, ReplyColumn, build_replies
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, RunOutcome, Site
 from portalspider.verdict import (
     BLANK_LIMIT,
@@ -49,6 +49,7 @@ from portalspider.vocab import (
     GONE,
     IGNORED,
     UNREACHABLE,
+    Counted,
     ProblemCount,
     category_label,
     count_problems,
@@ -218,14 +219,31 @@ class ColumnRow:
         return max(self.age_days - self.threshold_days, 0)
 
 
+@dataclass(frozen=True)
+class ReplyProblem:
+    """A column's 互动回应差 problem (``ReplyColumn.problem``) with its column's status and
+    current 报备: counted in its unit's problems as the crawl's SUMMARY counts it, and listed
+    in the 互动回应 section, not among the problem columns."""
+
+    column: ReplyColumn
+    status: str = ""
+    exempt_until: dt.date | None = None
+
+    @property
+    def counted(self) -> Counted:
+        return (self.status, self.exempt_until, self.column.problem)
+
+
 @dataclass
 class UnitRow:
     """Per responsible unit: counts by status and its problem columns (报备 ones included,
-    shown with their exemption; ``problem_count`` counts them apart)."""
+    shown with their exemption; ``problem_count`` counts them apart), and its columns with
+    互动回应差 problems (counted too)."""
 
     name: str
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[ColumnRow] = field(default_factory=list)
+    replies: list[ReplyProblem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -233,7 +251,7 @@ class UnitRow:
 
     @property
     def problem_count(self) -> ProblemCount:
-        return _count(self.problems)
+        return _count(self.problems, self.replies)
 
 
 @dataclass(frozen=True)
@@ -399,7 +417,7 @@ class Report:
 
     @property
     def problem_units(self) -> list[UnitRow]:
-        return [unit for unit in self.units if unit.problems]
+        return [unit for unit in self.units if unit.problems or unit.replies]
 
     @property
     def problems(self) -> list[ColumnRow]:
@@ -408,7 +426,7 @@ class Report:
     @property
     def problem_count(self) -> ProblemCount:
         """The one count (``vocab.count_problems``): the SUMMARY and the digests agree."""
-        return _count(self.columns)
+        return _count(self.columns, [problem for unit in self.units for problem in unit.replies])
 
     @property
     def status_summary(self) -> list[tuple[str, str, int]]:
@@ -432,11 +450,10 @@ def column_path(path: list[str] | None, name: str, sep: str = " > ") -> str:
     return sep.join(parts)
 
 
-def _count(rows: list[ColumnRow]) -> ProblemCount:
+def _count(rows: list[ColumnRow], replies: list[ReplyProblem]) -> ProblemCount:
     """Rows carry only a current exemption (``exempt_until`` None once it is over)."""
-    return count_problems(
-        ((row.status, row.exempt_until, row.problem) for row in rows), dt.date.min
-    )
+    counted: list[Counted] = [(row.status, row.exempt_until, row.problem) for row in rows]
+    return count_problems([*counted, *(reply.counted for reply in replies)], dt.date.min)
 
 
 def build_report(
@@ -466,6 +483,7 @@ def build_report(
         )
     ]
     rows.sort(key=_problem_order)
+    replies = build_replies(session, site, default_unit)
     runs = list(
         session.scalars(
             select(CrawlRun)
@@ -489,7 +507,7 @@ def build_report(
         latest_run=_run_info(latest) if latest else None,
         verdict=_verdict(rows, latest, today),
         columns=rows,
-        units=_units(rows),
+        units=_units(rows, replies),
         trend=trend,
         chart=trend_chart(trend),
         longest=_longest(session, site, today, default_unit),
@@ -497,7 +515,7 @@ def build_report(
         resolved=_resolved(session, site, today, default_unit),
         candidates=merge_candidates(session, site, today, default_unit),
         links=link_section(session, site.id, today, default_unit),
-        replies=build_replies(session, site, default_unit),
+        replies=replies,
         policies=policy_section(session, site, today, default_unit),
     )
 
@@ -723,13 +741,22 @@ def site_info(summary: dict[str, Any] | None) -> dict[str, Any]:
     return info
 
 
-def _units(rows: list[ColumnRow]) -> list[UnitRow]:
+def _units(rows: list[ColumnRow], replies: Replies) -> list[UnitRow]:
     units: dict[str, UnitRow] = {}
     for row in rows:
         unit = units.setdefault(row.unit, UnitRow(row.unit))
         unit.counts[row.status] += 1
         if row.is_problem:
             unit.problems.append(row)
+    by_url = {row.url: row for row in rows}
+    for reply in replies.columns:
+        if reply.problem is None:
+            continue
+        column = by_url.get(reply.url)
+        problem = ReplyProblem(reply)
+        if column is not None:  # a column no longer on the site: no status, no 报备
+            problem = ReplyProblem(reply, column.status, column.exempt_until)
+        units.setdefault(reply.unit, UnitRow(reply.unit)).replies.append(problem)
     return sorted(
         units.values(),
         key=lambda unit: (-unit.problem_count.problems, -len(unit.problems), unit.name),

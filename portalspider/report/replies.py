@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portalspider.store.models import Column, CrawlRun, Message, MessageCheck, RunOutcome, Site
+from portalspider.vocab import message_problem
 
 NO_UNIT = "未指定责任单位"
 
@@ -55,6 +56,12 @@ class ReplyColumn:
         if not parts or parts[-1] != self.name:
             parts.append(self.name)
         return " > ".join(parts)
+
+    @property
+    def problem(self) -> str | None:
+        """The column's 互动回应差 problem (``vocab.message_problem``): counted in its unit's
+        problems like the crawl's SUMMARY counts it, listed in this section."""
+        return message_problem(self.kind, self.read, self.overdue)
 
     @property
     def median_text(self) -> str:

@@ -54,7 +54,7 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
     _style_normal(doc)
     _title(doc, report)
     rows = to_rectify(report)
-    _para(doc, _intro(report, len(rows)))
+    _para(doc, _intro(report))
 
     _heading(doc, "一、存在问题")
     if not rows and not report.replies.overdue:
@@ -141,8 +141,11 @@ def render_docx(report: Report, extras: OfficeExtras) -> bytes:
     return out.getvalue()
 
 
-def _intro(report: Report, count: int) -> str:
+def _intro(report: Report) -> str:
+    """The count is the crawl's SUMMARY count (``Report.problem_count``): 互动回应差 included,
+    报备 and once-unreachable columns (listed for checking) not."""
     checked = len(report.columns)
+    count = report.problem_count.problems
     return (
         f"根据政府网站检查指标要求,{cn_date(report.today)}对{report.site_name}网站"
         f"{checked}个栏目的更新情况进行了自查,发现需整改问题{count}个。现将有关情况报告如下:"
