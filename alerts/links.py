@@ -24,6 +24,7 @@ from alerts.recipients import Reach
 from alerts.service import decide_site_notices
 from portalspider.siteconfig import SiteConfig
 from portalspider.store.linkmodels import LinkFinding, LinkRun
+from portalspider.vocab import broken_link_reason
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ BROKEN, FIXED = "link_broken", "link_fixed"
 def _notice(findings: list[LinkFinding], kind: str) -> Notice:
     """One notice per broken URL: a menu link broken on every page is one thing to fix."""
     first = findings[0]
-    reason = f"HTTP {first.http_status}" if first.http_status else first.error or "无法打开"
+    reason = broken_link_reason(first.http_status, first.error)
     where = "首页" if first.on_home else "页面"
     pages = f"{where} {first.page_url}"
     if len(findings) > 1:

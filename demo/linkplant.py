@@ -2,8 +2,9 @@
 
 The articles of the plainest lists (``PLANTED_MARKUPS``, first ``PLANTED_PER_COLUMN`` items
 of page 1, themes ``a`` and ``b``) carry attachments (附件) and a related-links box (相关链接):
-some attachments are missing (404), some related articles were removed (404), and related
-links lead to two external loopback hosts: ``slow`` (answers after ``SLOW_SECONDS``: slow is
+some attachments are missing (404), some related articles were removed (404, or a 200
+"页面不存在" page in the site's layout: a soft 404), and related links lead to two external
+loopback hosts: ``slow`` (answers after ``SLOW_SECONDS``: slow is
 not broken) and ``failing`` (500 to everything: every link to it is broken). What is planted
 is data of the model (``Entry.links``), drawn from a hash of the article's path (never from the
 generator's random stream, so the rest of the portal is the same with or without it); the
@@ -52,6 +53,9 @@ def plant_links(portal: Portal) -> None:
                 links.append(PlantedLink(sibling.path, sibling.title, False))
             if _draw(entry.path, "gone") % 3 == 0:
                 links.append(PlantedLink(f"{base}_old.html", "相关旧文（已删除）", True))
+            if _draw(entry.path, "moved") % 4 == 0:
+                moved = PlantedLink(f"{base}_moved.html", "相关文章（已迁移）", True, soft=True)
+                links.append(moved)
             host = _draw(entry.path, "host") % 4
             if host == 0:
                 links.append(

@@ -10,10 +10,12 @@ articles they list), and four external hosts, each a loopback server of its own:
 - ``failing``: 500 to everything (every link to it is broken);
 - ``nohead``: 405 to ``HEAD``, the page to ``GET`` (not broken; a few planted 404 paths).
 
-The truth is computed from what the pages show: each page's links, and for each the answer
-its server gives (``LinkPortal.broken_pairs``). Every server counts its requests and the most
-it served at once; ``flaky`` fails that fraction of *first* attempts (503 or a dropped
-connection), as a network or an overloaded server does.
+The portal answers some removed pages with 200 and a page saying so (soft 404s: a removed
+special's 页面不存在 message, a moved article's "404 页面未找到" title, a listed article
+under 系统维护), broken like a 404. The truth is computed from what the pages show: each
+page's links, and for each the answer its server gives (``LinkPortal.broken_pairs``). Every
+server counts its requests and the most it served at once; ``flaky`` fails that fraction of
+*first* attempts (503 or a dropped connection), as a network or an overloaded server does.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class LinkPortal:
         default_factory=dict
     )
     missing: set[str] = field(default_factory=set)  # portal paths that answer 404
+    soft: dict[str, str] = field(default_factory=dict)  # path → soft 404 page (answered 200)
     ext_missing: dict[str, set[str]] = field(default_factory=dict)  # host → 404 paths
     ext_paths: dict[str, set[str]] = field(default_factory=dict)  # host → paths linked
 
@@ -109,6 +112,8 @@ class LinkPortal:
         self.ext_missing["ok"].add("/retired/")
         home_links.append(Link("/special/2018/", "2018专题"))  # a removed special: 404
         self.missing.add("/special/2018/")
+        home_links.append(Link("/special/2020/", "2020专题"))  # removed, answered 200
+        self.soft["/special/2020/"] = "gone"
         for c in range(1, self.columns + 1):
             col = f"/channel/{c}/"
             name = names[(c - 1) % len(names)]
@@ -121,6 +126,9 @@ class LinkPortal:
                 entries.append((path, title, day.isoformat()))
                 if rng.random() < 0.08:  # listed, but the article was deleted
                     self.missing.add(path)
+                    continue
+                if a == self.articles and c % 3 == 0:  # listed, under maintenance (200)
+                    self.soft[path] = "maintenance"
                     continue
                 body = list(furniture)
                 body.append(Link(col, name))
@@ -141,6 +149,10 @@ class LinkPortal:
                     gone = f"/doc/2019/t2019{c:02d}{a:02d}_9.html"
                     body.append(Link(gone, "相关旧文"))
                     self.missing.add(gone)
+                if a == 2:  # a moved article, its old address answered 200 (soft 404)
+                    moved = f"/doc/moved/t{c:02d}{a:02d}.html"
+                    body.append(Link(moved, "相关阅读"))
+                    self.soft[moved] = "moved"
                 host = HOSTS[rng.randrange(len(HOSTS))]
                 epath = f"/info/{c}/{a}.html"
                 body.append(Link(f"ext:{host}{epath}", "相关外部链接"))
@@ -178,7 +190,8 @@ class LinkPortal:
         if link.url.startswith("ext:"):
             host, path = self._ext(link.url)
             return host == "failing" or path in self.ext_missing[host]
-        return link.url.split("?")[0] in self.missing
+        path = link.url.split("?")[0]
+        return path in self.missing or path in self.soft
 
     def read_pages(self) -> list[str]:
         """The pages the link check reads: home, column lists, their existing articles."""
@@ -186,7 +199,7 @@ class LinkPortal:
         for path, (_, _, entries) in self.pages.items():
             if entries:
                 pages.append(path)
-                pages += [p for p, _, _ in entries if p not in self.missing]
+                pages += [p for p, _, _ in entries if p not in self.missing and p not in self.soft]
         return pages
 
     def page_links(self, path: str) -> list[Link]:
@@ -216,6 +229,20 @@ class LinkPortal:
         return urls
 
     # Rendering ------------------------------------------------------------------------
+
+    def render_soft(self, path: str) -> str:
+        """A removed page as such portals answer it: 200, and a page saying so."""
+        kind = self.soft[path]
+        title, message = {
+            "gone": ("云岭县人民政府", "对不起，您访问的页面不存在或已被删除！"),
+            "moved": ("404 页面未找到 - 云岭县人民政府", "该信息已迁移。"),
+            "maintenance": ("云岭县人民政府", "系统正在升级维护，暂停访问，敬请谅解。"),
+        }[kind]
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f"<title>{title}</title></head><body><div class='msg'><p>{message}</p>"
+            "<p><a href='/'>返回首页</a></p></div></body></html>"
+        )
 
     def render(self, path: str, ext_bases: dict[str, str]) -> str:
         title, links, entries = self.pages[path]
@@ -320,6 +347,10 @@ def portal_handler(portal: LinkPortal, ext_bases: dict[str, str], served: Served
             path = urlsplit(self.path).path
             if path in portal.missing:
                 self._answer(404, "<h1>404 页面不存在</h1>".encode(), {"Content-Type": "text/html"})
+                return
+            if path in portal.soft:
+                body = portal.render_soft(path).encode()
+                self._answer(200, body, {"Content-Type": "text/html; charset=utf-8"})
                 return
             if path in portal.pages:
                 body = portal.render(path, ext_bases).encode()

@@ -106,6 +106,7 @@ class PlantedLink:
     target: str  # a path on the portal, or ``ext:<host>/<path>`` on an external demo host
     text: str
     broken: bool  # its answer is an error (a 404 on the portal, the failing host's 500)
+    soft: bool = False  # broken, but answered 200 with the portal's 页面不存在 page (soft 404)
 
 
 @dataclass
@@ -439,6 +440,16 @@ class Portal:
             for e in col.entries
             for link in e.links
             if not link.broken and link.target.endswith(".pdf")
+        }
+
+    def soft_404s(self) -> set[str]:
+        """The planted paths the portal answers with a 200 "页面不存在" page (soft 404s)."""
+        return {
+            link.target
+            for col in self.live_columns()
+            for e in col.entries
+            for link in e.links
+            if link.soft
         }
 
     def links_truth(self, base: str) -> set[tuple[str, str]]:

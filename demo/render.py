@@ -211,6 +211,8 @@ class Renderer:
             return self.feedback_page(path) or self.not_found()
         if path in portal.served_files():  # a planted attachment (demo/linkplant.py)
             return Page(200, b"%PDF-1.4\n" + b"0" * 2048, "application/pdf")
+        if path in portal.soft_404s():  # a removed article answered with 200 (linkplant)
+            return self._html(self.gone())
         return self.not_found()
 
     def _column_route(self, col: Column, path: str) -> Page | None:
@@ -912,6 +914,14 @@ class Renderer:
             {"articles": articles, "total": len(col.entries), "page": page}, ensure_ascii=False
         )
         return Page(200, body.encode(), "application/json; charset=utf-8")
+
+    def gone(self) -> str:
+        """The CMS's own "页面不存在" page, answered with 200 and the site's layout."""
+        return (
+            _env(self.portal.theme.key)
+            .get_template("gone.html")
+            .render(**self._base(f"页面不存在_{self.portal.theme.site_name}"))
+        )
 
     def not_found(self) -> Page:
         body = "<html><head><title>404 Not Found</title></head><body><h1>页面不存在</h1></body>"

@@ -207,3 +207,11 @@ def count_problems(columns: Iterable[Counted], today: dt.date) -> ProblemCount:
         else:
             problems += 1
     return ProblemCount(problems, exempt)
+
+
+def broken_link_reason(http_status: int | None, error: str | None) -> str:
+    """Why a link is broken, in one phrase: its HTTP error status, else the error (a soft 404
+    answers 200 and says why), else 无法打开. Reports and alerts say it alike."""
+    if http_status is not None and (http_status >= 400 or not error):
+        return f"HTTP {http_status}"
+    return error or "无法打开"

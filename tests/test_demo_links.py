@@ -10,6 +10,7 @@ from demo.linkplant import serve_link_hosts
 from demo.server import DemoServer
 from tests.crawlutil import crawl, write_site
 
+SITE = "青溪县人民政府"  # theme a
 FAST = ("PORTALSPIDER_LINKS_HOST_DELAY=0.1", "PORTALSPIDER_LINKS_RETRY_BACKOFF=0.3")
 
 
@@ -18,6 +19,7 @@ def test_planted_links_are_data_drawn_apart_from_the_portal() -> None:
     planted = [link for col in portal.columns for e in col.entries for link in e.links]
     assert any(link.broken and link.target.endswith(".pdf") for link in planted)
     assert any(link.broken and link.target.startswith("ext:failing/") for link in planted)
+    assert any(link.broken and link.soft for link in planted)
     assert any(not link.broken and link.target.startswith("ext:slow/") for link in planted)
     assert not any(e.links for col in build_portal(seed=1, theme="c").columns for e in col.entries)
 
@@ -36,5 +38,11 @@ def test_demo_broken_links_match_the_truth(tmp_path: Path) -> None:
     failing = [i for i in result.of_type("link") if i["url"].startswith(hosts["failing"])]
     assert failing
     assert all(i["http_status"] == 500 for i in failing)
+    # Soft 404s (a 200 页面不存在 page in the site's layout): the planted ones, and only those.
+    soft = [i for i in result.of_type("link") if i["http_status"] == 200]
+    assert any("_moved" in url for url, _ in truth)
+    assert {(i["url"], i["page_url"]) for i in soft} == {p for p in truth if "_moved" in p[0]}
+    assert all(i["error"] == f"soft 404 (error page: 页面不存在_{SITE})" for i in soft), soft[:1]
     # Whatever else is reported is a real error answer (the demo's removed and failing columns).
-    assert all(i["http_status"] is None or i["http_status"] >= 400 for i in result.of_type("link"))
+    others = [i for i in result.of_type("link") if i["http_status"] != 200]
+    assert all(i["http_status"] is None or i["http_status"] >= 400 for i in others)

@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from portalspider.bounds import CrawlBounds, is_calendar_link, repeated_path
-from portalspider.extract.errorpage import error_page_reason, script_list_reason
+from portalspider.extract.errorpage import (
+    error_page_reason,
+    message_page_reason,
+    script_list_reason,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = FIXTURES / "errorpages"
@@ -31,6 +35,23 @@ def test_error_pages_are_named(name: str, expected: str) -> None:
     reason = error_page_reason(_read(name))
     assert reason is not None
     assert expected in reason
+
+
+@pytest.mark.parametrize(
+    ("name", "says_so"),
+    [
+        ("notfound_200.html", True),
+        ("maintenance.html", True),
+        ("forbidden.html", True),
+        ("ruishu.html", False),
+        ("jiasule.html", False),
+    ],
+)
+def test_the_link_checks_soft_404_is_what_the_page_says(name: str, says_so: bool) -> None:
+    """A page saying it is gone or closed is a soft 404; a challenge blocks the crawler and
+    says nothing of the page (the link check does not call it broken)."""
+    reason = message_page_reason(_read(name))
+    assert (reason == error_page_reason(_read(name))) if says_so else reason is None
 
 
 @pytest.mark.parametrize(

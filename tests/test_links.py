@@ -17,6 +17,7 @@ from portalspider.linkcheck import BROKEN, FALLBACK, OK, TRANSIENT, judge_status
 from portalspider.scope import Scope
 from portalspider.store.db import make_engine, session_factory
 from portalspider.store.linkmodels import BrokenLink, LinkFinding, LinkRun
+from portalspider.vocab import broken_link_reason
 from tests.crawlutil import REPO, SCRAPY, crawl, serving
 from tests.crawlutil import write_site as write_site_yaml
 
@@ -68,6 +69,21 @@ def test_what_an_answer_says_of_a_link(status: int, method: str, expected: str) 
     assert judge_status(status, method) == expected
 
 
+@pytest.mark.parametrize(
+    ("status", "error", "reason"),
+    [
+        (404, "HTTP 404", "HTTP 404"),
+        (200, "soft 404 (error page: 页面不存在)", "soft 404 (error page: 页面不存在)"),
+        (None, "timeout after 15 s", "timeout after 15 s"),
+        (None, None, "无法打开"),
+    ],
+)
+def test_reports_and_alerts_say_why_a_link_is_broken(
+    status: int | None, error: str | None, reason: str
+) -> None:
+    assert broken_link_reason(status, error) == reason
+
+
 def test_link_checks_may_leave_the_portal_but_stay_http_and_off_internal_addresses() -> None:
     scope = Scope.for_site("http://www.example.gov.cn/")
     assert scope.refusal("http://other.example.com/x") is not None
@@ -101,6 +117,12 @@ def test_crafted_portal_broken_links_found_cheaply_and_politely(tmp_path: Path) 
         assert not article["on_home"]
         failing = next(i for i in items if i["url"].startswith(running.ext_bases["failing"]))
         assert failing["http_status"] == 500
+        # Soft 404s: a 200 page saying 页面不存在 / 404 / 系统维护, read once (GET, no HEAD).
+        soft = {running.base.rstrip("/") + p for p in portal.soft}
+        reported = [i for i in items if i["url"] in soft]
+        assert {i["url"] for i in reported} == soft
+        assert {i["http_status"] for i in reported} == {200}
+        assert all(i["error"].startswith("soft 404 (error page: ") for i in reported)
         # Unchanged articles are revalidated (304), not downloaded again.
         again = measure(running, portal, site, tmp_path, *FAST)
         assert again.found == first.found
@@ -148,8 +170,9 @@ def test_columns_of_the_latest_complete_crawl_are_read_without_discovery(tmp_pat
         db = f"sqlite:///{tmp_path / 'links.db'}"
         result = crawl(site, tmp_path, db_url=db)
         assert result.returncode == 0
-        stored = len(result.columns)  # the 3 columns and the removed special (unreachable)
-        assert stored == 4
+        # The 3 columns and the two removed specials (unreachable: a 404, a 200 页面不存在).
+        stored = len(result.columns)
+        assert stored == 5
         links = crawl(site, tmp_path, *FAST, db_url=db, spider="links")
     assert links.returncode == 0, links.stderr[-2000:]
     assert f"Checking the {stored} columns of the latest complete crawl" in links.stderr

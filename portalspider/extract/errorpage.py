@@ -14,7 +14,7 @@ import re
 
 from portalspider.extract.htmlutil import Document, clean_text, visible_text
 
-__all__ = ["challenge_reason", "error_page_reason", "script_list_reason"]
+__all__ = ["challenge_reason", "error_page_reason", "message_page_reason", "script_list_reason"]
 
 #: An error or maintenance page shows little besides its message.
 SHORT_PAGE_CHARS = 500
@@ -71,15 +71,20 @@ def challenge_reason(page: str | Document) -> str | None:
 
 
 def error_page_reason(page: str | Document) -> str | None:
-    """Why this 200 page is an error, maintenance or challenge page; None for content.
+    """Why this 200 page is an error, maintenance or challenge page; None for content."""
+    doc = Document.of(page)
+    return challenge_reason(doc) or message_page_reason(doc)
+
+
+def message_page_reason(page: str | Document) -> str | None:
+    """Why this 200 page says it is an error or maintenance page (页面不存在, 404, 系统维护 …),
+    challenges aside; None for content. The link check's soft 404: a challenge blocks the
+    crawler, it does not say the page is gone.
 
     The title decides alone; the text only on a short page (a portal's list page carries
     its navigation and rows, far more than an error message).
     """
     doc = Document.of(page)
-    challenge = challenge_reason(doc)
-    if challenge:
-        return challenge
     title = _title(doc.html)
     hit = _TITLE_ERROR.search(title)
     if hit:

@@ -19,6 +19,7 @@ from portalspider import csvsafe
 from portalspider.dates import shanghai_date
 from portalspider.store.linkmodels import LinkFinding, LinkRun
 from portalspider.store.models import RunOutcome
+from portalspider.vocab import broken_link_reason
 
 HISTORY_RUNS = 10  # runs shown in the history table
 FIXED_DAYS = 30  # fixed links shown for this many days
@@ -50,9 +51,7 @@ class BrokenLinkRow:
 
     @property
     def reason(self) -> str:
-        if self.http_status is not None:
-            return f"HTTP {self.http_status}"
-        return self.error or "无法打开"
+        return broken_link_reason(self.http_status, self.error)
 
 
 @dataclass

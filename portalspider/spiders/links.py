@@ -14,9 +14,13 @@ Links checked on those pages (``linkcheck.page_links``): every ``<a href>``, ``<
 ``<script src>`` and stylesheet, internal and external. Each distinct URL (``canonical_url``)
 is checked once per run: a page the crawl reads anyway is its own check; any other link gets a
 ``HEAD`` (``GET``, stopped after the headers, when the server refuses ``HEAD``), with a
-``PORTALSPIDER_LINKS_TIMEOUT`` (15 s) timeout. A transient failure (timeout, connection error,
-5xx, 429) is asked again after a backoff (``PORTALSPIDER_LINKS_RETRY_TIMES`` times, the delay
-doubling from ``PORTALSPIDER_LINKS_RETRY_BACKOFF``) before the link is called broken; a host
+``PORTALSPIDER_LINKS_TIMEOUT`` (15 s) timeout. An internal page link no page read settled is
+asked with ``GET`` instead (one request all the same) and, when it answers HTML, read like a
+page read: a 200 that says it is an error or maintenance page (页面不存在, 系统维护:
+``errorpage.message_page_reason``, the crawl's own classifier) is a broken link, a *soft
+404*. A transient failure (timeout, connection error, 5xx, 429) is asked again after a
+backoff (``PORTALSPIDER_LINKS_RETRY_TIMES`` times, the delay doubling from
+``PORTALSPIDER_LINKS_RETRY_BACKOFF``) before the link is called broken; a host
 that failed every attempt for one link gets one attempt per further link until it answers.
 
 Politeness is Scrapy's download slots: every external host (host and port) is a slot of
@@ -45,7 +49,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from portalspider.extensions import WithoutCrawlSummary
-from portalspider.extract.errorpage import error_page_reason
+from portalspider.extract.errorpage import error_page_reason, message_page_reason
 from portalspider.extract.listpage import ListPage, parse_list_page
 from portalspider.items import LinkItem
 from portalspider.linkcheck import (
@@ -243,7 +247,7 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
         yield from self._discovered(super().parse_sitemap(response))
 
     def parse_page(self, response: Response):
-        yield from self._settle_page(response)
+        yield from self._settle_page(response, soft_404=True)
         yield from self._discovered(super().parse_page(response))
 
     def page_failed(self, failure: Failure):
@@ -260,7 +264,7 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
         yield from self._column_page(response, page, column_url, unit)
 
     def parse_stored_column(self, response: Response):
-        yield from self._settle_page(response)
+        yield from self._settle_page(response, soft_404=True)
         column: StoredColumn = response.meta["column"]
         text = self._text(response)
         if error_page_reason(text):
@@ -305,7 +309,9 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
         )
 
     def parse_link_article(self, response: Response):
-        yield from self._settle_page(response)
+        yield from self._settle_page(response, soft_404=True)
+        if self._soft_404(response):
+            return  # an error page's links are its chrome, not the article's
         meta = response.meta
         yield from self._check_page(response, column_url=meta["column_url"], unit=meta["unit"])
 
@@ -385,13 +391,23 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
                 unit=ref.unit,
             )
 
-    def _settle_page(self, response: Response):
-        """A page read: every URL it was asked as (redirects included) works."""
+    def _settle_page(self, response: Response, *, soft_404: bool = False):
+        """A page read: every URL it was asked as (redirects included) works, unless
+        (``soft_404``) the page says it is an error or maintenance page."""
         request = response.request
         asked = [*response.meta.get("redirect_urls", []), request.url if request else None]
+        error = self._soft_404(response) if soft_404 else None
         for url in asked:
             if url:
-                yield from self._settle(canonical_url(url), OK, response.status, None)
+                state = BROKEN if error else OK
+                yield from self._settle(canonical_url(url), state, response.status, error)
+
+    def _soft_404(self, response: Response) -> str | None:
+        """``soft 404 (…)`` for an HTML answer that says it is an error or maintenance page."""
+        if not response.body or not _is_html(response.headers.get("Content-Type")):
+            return None
+        reason = message_page_reason(self._document(response))
+        return f"soft 404 ({reason})" if reason else None
 
     def _settle_failure(self, failure: Failure):
         """A page that failed (after its retries): broken, unless the crawl refused it."""
@@ -416,9 +432,11 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
     def _check_request(self, url: str, key: str) -> scrapy.Request:
         self.crawler.stats.inc_value("links/checked")
         slot = self._slot(url)
+        # An internal page is read like a page read (its body, when HTML: soft 404s).
+        body = self._internal_page(url)
         return scrapy.Request(
             url,
-            method="GET" if slot in self.head_refused else "HEAD",
+            method="GET" if body or slot in self.head_refused else "HEAD",
             callback=self.link_answered,
             errback=self.link_failed,
             dont_filter=True,
@@ -426,6 +444,7 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
                 LINK_CHECK: True,
                 LINK_KEY: key,
                 LINK_ATTEMPT: 0,
+                LINK_BODY: body,
                 "download_slot": slot,
                 "download_timeout": self.links.timeout,
                 "dont_retry": True,  # retried here, with backoff
@@ -436,9 +455,12 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
             },
         )
 
-    def headers_received(self, request: scrapy.Request) -> None:
-        """A link check asked with GET needs the status only: the body is never downloaded."""
-        if request.meta.get(LINK_CHECK) and request.method == "GET":
+    def headers_received(self, headers: Any, request: scrapy.Request) -> None:
+        """A link check asked with GET needs the status only: the body is never downloaded,
+        but for an internal page answering HTML (read for a soft 404)."""
+        if not request.meta.get(LINK_CHECK) or request.method != "GET":
+            return
+        if not (request.meta.get(LINK_BODY) and _is_html(headers.get("Content-Type"))):
             raise StopDownload(fail=False)
 
     async def link_answered(self, response: Response):
@@ -462,6 +484,9 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
             self._host_dead(slot, key, f"HTTP {response.status}")
         state = OK if verdict == OK else BROKEN
         error = None if state == OK else f"HTTP {response.status}"
+        if state == OK and request.meta.get(LINK_BODY):
+            error = self._soft_404(response)
+            state = BROKEN if error else OK
         for item in self._settle(key, state, response.status, error):
             yield item
 
@@ -555,8 +580,16 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
 
 LINK_KEY = "link_key"
 LINK_ATTEMPT = "link_attempt"
+LINK_BODY = "link_body"  # a link check that reads an HTML answer's body (soft 404)
 PROBE_WAIT = 600.0  # seconds a link waits at most for its host's probe
 LINKS_PAGE = "links_page"  # a page this crawl reads (not a discovery request)
+
+
+def _is_html(content_type: bytes | str | None) -> bool:
+    """An HTML answer, or one that does not say (portals often do not)."""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    return not content_type or "html" in content_type.lower()
 
 
 def _failure_text(failure: Failure) -> str:
