@@ -200,7 +200,8 @@ def test_docx_page_fonts_and_page_numbers(document):
     assert 'w:fldCharType="begin"' in footer
 
 
-def test_docx_fonts_fall_back_to_songti(setup):
+def test_docx_fonts_fall_back_to_songti(setup, document):
+    # ``document`` writes report.docx: without it an xdist worker may run this test first.
     with zipfile.ZipFile(setup[0] / "report.docx") as archive:
         fonts = archive.read("word/fontTable.xml").decode("utf-8")
     assert re.search(r'w:name="仿宋_GB2312">\s*<w:altName w:val="宋体"/>', fonts)
