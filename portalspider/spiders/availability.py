@@ -22,8 +22,7 @@ from twisted.python.failure import Failure
 from portalspider.context import CrawlContext
 from portalspider.dates import today_shanghai
 from portalspider.extensions import WithoutCrawlSummary
-from portalspider.extract.errorpage import challenge_reason, error_page_reason
-from portalspider.extract.htmlutil import Document
+from portalspider.extract.errorpage import message_page_reason
 from portalspider.items import ProbeItem
 from portalspider.projectsettings import get_int
 from portalspider.scope import Scope
@@ -42,10 +41,7 @@ def body_problem(response: Response) -> str | None:
         return f"no HTML body ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
     if not response.body.strip():
         return "empty body"
-    document = Document.of(response.text)
-    if challenge_reason(document):
-        return None
-    return error_page_reason(document)
+    return message_page_reason(response.text)
 
 
 class AvailabilitySpider(WithoutCrawlSummary, scrapy.Spider):
