@@ -83,8 +83,8 @@ class CrawlContext:
     def check_settings(cls, settings: Any) -> None:
         """Parse the settings a context reads (a bad value raises ``SettingError``)."""
         get_date(settings, "PORTALSPIDER_TODAY")
-        get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3)
-        get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", 5)
+        get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", cls.article_fallback)
+        get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", cls.max_list_pages)
 
     @classmethod
     def from_settings(
@@ -95,8 +95,12 @@ class CrawlContext:
         return cls(
             config=config,
             today=get_date(settings, "PORTALSPIDER_TODAY") or today_shanghai(),
-            article_fallback=get_int(settings, "PORTALSPIDER_ARTICLE_FALLBACK", 3),
-            max_list_pages=max(1, get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", 5)),
+            article_fallback=get_int(
+                settings, "PORTALSPIDER_ARTICLE_FALLBACK", cls.article_fallback
+            ),
+            max_list_pages=max(
+                1, get_int(settings, "PORTALSPIDER_MAX_LIST_PAGES", cls.max_list_pages)
+            ),
             job_id=str(job) if job else None,
         )
 
