@@ -291,35 +291,35 @@ class PolicyCheck:
     # -- callbacks ----------------------------------------------------------------------
 
     def parse_document(self, response: Response) -> Iterator[Any]:
-        key = response.meta["policy_key"]
-        page = Document(_text(response))  # parsed once for the checks below
-        error = error_page_reason(page)
-        if error:
-            self.read[key] = PageRead(error=error)
-            return iter(())
-        found = parse_article_date(page, response.url, self.today)
-        skip = _AnyOf(self.known_pages, self.columns, self.docs)
-        self.read[key] = PageRead(
-            date=found.date if found and is_update(found.date, self.today) else None,
-            interpretations=interpretation_links(page, response.url, skip),
-        )
+        page = self._page(response)
+        if page is not None:
+            skip = _AnyOf(self.known_pages, self.columns, self.docs)
+            read = self.read[response.meta["policy_key"]]
+            read.interpretations = interpretation_links(page, response.url, skip)
         return iter(())
 
     def parse_interpretation(self, response: Response) -> Iterator[Any]:
+        page = self._page(response)
+        if page is not None:
+            skip = _AnyOf(self.known_pages, self.columns)
+            read = self.read[response.meta["policy_key"]]
+            read.links = set(linked_pages(page, response.url))
+            read.sources = source_links(page, response.url, skip)
+        return iter(())
+
+    def _page(self, response: Response) -> Document | None:
+        """Record the page's error or its date; the page (parsed once) for its links."""
         key = response.meta["policy_key"]
-        page = Document(_text(response))  # parsed once for the checks below
+        page = Document(_text(response))
         error = error_page_reason(page)
         if error:
             self.read[key] = PageRead(error=error)
-            return iter(())
+            return None
         found = parse_article_date(page, response.url, self.today)
-        skip = _AnyOf(self.known_pages, self.columns)
         self.read[key] = PageRead(
-            date=found.date if found and is_update(found.date, self.today) else None,
-            links=set(linked_pages(page, response.url)),
-            sources=source_links(page, response.url, skip),
+            date=found.date if found and is_update(found.date, self.today) else None
         )
-        return iter(())
+        return page
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
         key = failure.request.meta["policy_key"]

@@ -172,12 +172,8 @@ EXEMPT_SITE = {
 }
 
 
-def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> None:
-    # Before: SUMMARY and the report said 3 problems, the email subject 2.
-    items = [
-        ColumnItem(url=f"{SITE}{n}/", name=n, unit="县政府办", items_found=3, **dict(f))
-        for n, f in EXEMPT_SITE.items()
-    ]
+def _summarize(items: Any, caplog: Any) -> CrawlSummary:
+    """Feed ``items`` to the crawl summary and close it, its log lines in ``caplog``."""
     config = SiteConfig(path="site.yaml", name="青溪县", url=SITE)
     spider = SimpleNamespace(context=CrawlContext(config, TODAY))
     summary = CrawlSummary(crawler=SimpleNamespace(spider=spider, stats=None))
@@ -185,6 +181,16 @@ def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> N
         summary.item_scraped(item)
     with caplog.at_level(logging.INFO, logger="portalspider.summary"):
         summary.spider_closed(spider, "finished")
+    return summary
+
+
+def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> None:
+    # Before: SUMMARY and the report said 3 problems, the email subject 2.
+    items = [
+        ColumnItem(url=f"{SITE}{n}/", name=n, unit="县政府办", items_found=3, **dict(f))
+        for n, f in EXEMPT_SITE.items()
+    ]
+    _summarize(items, caplog)
     assert "SUMMARY problems=2 exempt=1" in caplog.text
     assert "SUMMARY unit=县政府办 columns=3 problems=2 exempt=1" in caplog.text
 
@@ -220,13 +226,7 @@ def test_summary_counts_the_reply_problems_the_verdict_fails_on(caplog) -> None:
             solicit, "征集调查", "solicitations", read=True, messages=3, overdue=1, pages_read=1
         ),
     ]
-    config = SiteConfig(path="site.yaml", name="青溪县", url=SITE)
-    spider = SimpleNamespace(context=CrawlContext(config, TODAY))
-    summary = CrawlSummary(crawler=SimpleNamespace(spider=spider, stats=None))
-    for item in items:
-        summary.item_scraped(item)
-    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
-        summary.spider_closed(spider, "finished")
+    summary = _summarize(items, caplog)
     assert replies_row(summary.messages).result == "fail"
     assert "SUMMARY problems=2 exempt=0" in caplog.text
     assert "SUMMARY unit=县信访局 columns=1 problems=1" in caplog.text
@@ -258,13 +258,7 @@ def test_report_counts_the_reply_problems_summary_counts(store, caplog) -> None:
             MessageColumnItem(solicit, "征集调查", "solicitations", read=True, messages=3, overdue=1),
         ]  # fmt: skip
 
-    config = SiteConfig(path="site.yaml", name="青溪县", url=SITE)
-    spider = SimpleNamespace(context=CrawlContext(config, TODAY))
-    summary = CrawlSummary(crawler=SimpleNamespace(spider=spider, stats=None))
-    for item in items():
-        summary.item_scraped(item)
-    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
-        summary.spider_closed(spider, "finished")
+    _summarize(items(), caplog)
     said = {
         m["unit"]: ProblemCount(int(m["problems"]), int(m["exempt"] or 0))
         for m in re.finditer(
