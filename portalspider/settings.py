@@ -28,6 +28,12 @@ USER_AGENT = (
 ROBOTSTXT_OBEY = False
 CONCURRENT_REQUESTS = 8  # default 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4  # default 8
+# Items and requests of one response are handled a few at a time (default 100): the
+# pipelines are synchronous, and each of the 100 would be an asyncio task per response.
+CONCURRENT_ITEMS = 4
+# Scrapy parses a callback's source (ast) each time its bound method is met anew, to warn of
+# a generator returning a value; tests/test_spider_callbacks.py checks every callback once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_TIMEOUT = 20  # default 180: a portal page that takes longer is a finding
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
