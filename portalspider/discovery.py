@@ -91,6 +91,7 @@ def is_article_url(url: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16384)  # pure, and every page repeats its menus' links
 def may_be_column(url: str, name: str = "") -> bool:
     """Cheap test on a link's URL and name: could it lead to a column list page?
 
@@ -248,7 +249,13 @@ def is_page_furniture(el) -> bool:
 
 
 def _link_text(a) -> str:
-    return label_text(a.text_content() or a.get("title"))
+    return label_text(_text_of(a) or a.get("title"))
+
+
+def _text_of(el) -> str:
+    """``el.text_content()``; without its XPath call for an element with no children (most
+    links), whose text is all there is."""
+    return el.text_content() if len(el) else el.text or ""
 
 
 def _href(a) -> str | None:
@@ -448,7 +455,7 @@ def link_rows(doc) -> list[tuple[Any, str, str]]:
     for a in _HREF_LINKS(doc):
         href = _link_href(a.get("href"))
         if href:
-            rows.append((a, href, a.text_content()))
+            rows.append((a, href, _text_of(a)))
     return rows
 
 
@@ -504,7 +511,7 @@ def _section_heading(a) -> str | None:
 
 def page_links(
     doc,
-    skip_urls: set[str],
+    skip_urls: Container[str],
     rows: list[tuple[Any, str, str]] | None = None,
     known: Container[str] = (),
 ) -> list[LinkCandidate]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
@@ -166,27 +166,32 @@ class Scope:
 
         ``link_check``: the request only checks a link the portal shows (any host, any port).
         """
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError:
-            return "not a valid URL"
-        scheme = parts.scheme.lower()
-        if scheme not in SCHEMES:
-            return f"scheme {scheme or 'missing'!r} is not http(s)"
-        host = host_of(url)
-        if not host:
-            return "no host"
-        why = kind_refusal(host, address_kind(host), self.site_kind)
-        if why is not None:
-            return why
-        if self.offsite or link_check:
-            return None
-        if not host_in(host, self.domains):
-            return f"host {host} is outside {', '.join(self.domains)}"
-        if _port(scheme, port) not in self.ports:
-            return f"port {_port(scheme, port)} is not the portal's"
-        return None
+        return _refusal(self, url, link_check)
 
     def allows(self, url: str, *, link_check: bool = False) -> bool:
         return self.refusal(url, link_check=link_check) is None
+
+
+@lru_cache(maxsize=16384)  # pure, and every page links the same menus and footers
+def _refusal(scope: Scope, url: str, link_check: bool) -> str | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a valid URL"
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        return f"scheme {scheme or 'missing'!r} is not http(s)"
+    host = host_of(url)
+    if not host:
+        return "no host"
+    why = kind_refusal(host, address_kind(host), scope.site_kind)
+    if why is not None:
+        return why
+    if scope.offsite or link_check:
+        return None
+    if not host_in(host, scope.domains):
+        return f"host {host} is outside {', '.join(scope.domains)}"
+    if _port(scheme, port) not in scope.ports:
+        return f"port {_port(scheme, port)} is not the portal's"
+    return None

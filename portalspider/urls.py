@@ -142,6 +142,7 @@ def column_key(url: str) -> str:
     return canonical_url(urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment)))
 
 
+@functools.lru_cache(maxsize=16384)  # pure, and the rules ask it for each column link
 def column_path(path: str) -> str:
     """A column's URL path for prefix comparison: decoded, no index page, no trailing slash.
 
@@ -153,12 +154,12 @@ def column_path(path: str) -> str:
     return unquote(key.path).rstrip("/")
 
 
+@functools.lru_cache(maxsize=16384)  # pure, and asked of every list entry and link
 def is_attachment(url: str) -> bool:
     """A link to a file (PDF, office document, archive, image, …), not to a page."""
     name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
-    if "." not in name:
-        return False
-    return any(name.endswith("." + ext) for ext in ATTACHMENT_EXTENSIONS)
+    # The last suffix alone: the one dotted extension (tar.gz) ends in one listed (gz).
+    return "." in name and name.rsplit(".", 1)[1] in ATTACHMENT_EXTENSIONS
 
 
 def clean_url(url: str) -> str:
@@ -172,6 +173,7 @@ def clean_url(url: str) -> str:
 SECTION_PATH = re.compile(r"(/|/(index|default|main)(\.\w+)?)$", re.I)
 
 
+@functools.lru_cache(maxsize=16384)  # pure, and asked of every list entry
 def is_section_url(url: str) -> bool:
     """A link to a section (``/zwgk/tzgg/``, ``…/index.html``), not to a document page."""
     return bool(SECTION_PATH.search(urlsplit(url).path or "/"))

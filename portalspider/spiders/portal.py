@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import weakref
 from collections import Counter
+from collections.abc import Container
 from typing import Any
 
 import scrapy
@@ -37,6 +39,7 @@ from portalspider.extract.articlestop import (
     stop_reading,
 )
 from portalspider.extract.encoding import decode_html
+from portalspider.extract.entries import Entry
 from portalspider.extract.errorpage import challenge_reason, error_page_reason, script_list_reason
 from portalspider.extract.htmlutil import Document, strip_controls
 from portalspider.extract.listcount import PagedList
@@ -462,10 +465,8 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow(
                 disc.LinkCandidate(m.url, m.name, child_path, "more"), depth=depth
             )
-        entry_keys = {
-            canonical_url(e.url) for e in page.entries if kind != "hub" or not is_section_url(e.url)
-        }
-        for link in disc.page_links(doc, entry_keys, links, known=self.followed):
+        entries = [e for e in page.entries if kind != "hub" or not is_section_url(e.url)]
+        for link in disc.page_links(doc, _EntryKeys(entries), links, known=self.followed):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link, depth=depth)
         if kind == "hub":
@@ -947,6 +948,22 @@ class PortalSpider(scrapy.Spider):
     def _text(response: Response) -> str:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         return decode_html(response.body, content_type)
+
+
+class _EntryKeys(Container[str]):
+    """The canonical URLs of a page's list entries, worked out on first use: few pages link
+    anything :func:`disc.page_links` would take that is not known already, and each entry
+    (an article, new to the crawl) costs a full canonicalisation."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+
+    @functools.cached_property
+    def keys(self) -> set[str]:
+        return {canonical_url(e.url) for e in self.entries}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
 
 
 def _only_leads_to_sections(page: ListPage, here_key: str) -> bool:
