@@ -10,8 +10,9 @@ is a list, a hub or an article is decided by ``classify_page``.
 from __future__ import annotations
 
 import copy
+import functools
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -132,8 +133,18 @@ def parse_html(text: str, base_url: str, document: Document | None = None):
     *document*, the page's shared parse of *text*, spares parsing it again.
     """
     doc = _tree(text, document)
-    doc.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
+    # lxml's make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
+    # with the joins on the page URL cached: every page repeats its menus.
+    doc.resolve_base_href()
+    doc.rewrite_links(functools.partial(_join_or_none, base_url), resolve_base_href=False)
     return doc
+
+
+def _join_or_none(base: str, link: str) -> str | None:
+    try:
+        return join_url(base, link)
+    except ValueError:
+        return None
 
 
 def link_tree(document: Document, base_url: str):
@@ -144,36 +155,76 @@ def link_tree(document: Document, base_url: str):
     """
     doc = _tree(document.html, document)
     base_href = None
-    for base in doc.xpath("//base[@href]|//x:base[@href]", namespaces={"x": XHTML_NAMESPACE}):
+    for base in _BASES(doc):
         base_href = base.get("href")
         base.drop_tree()
-    # A <base href> first (a failure aborts, as in lxml), then the page URL (a failing
-    # link is dropped).
-    passes = [(base_href, False)] if base_href else []
-    passes.append((base_url, True))
+    resolve = _resolver(base_href, base_url)
     for el in _LINKING(doc):  # lxml resolves an object's own link attributes
         for name in _LINK_ATTRIBUTES:
             link = el.get(name)
-            for base_link, discard in passes:
-                if link is None:
-                    break
-                try:
-                    resolved: str | None = join_url(base_link, link.strip())
-                except ValueError:
-                    if not discard:
-                        raise
-                    resolved = None
-                if resolved is None:
-                    del el.attrib[name]
-                elif resolved != link:
-                    el.set(name, resolved)
-                link = resolved
+            if link is None:
+                continue
+            resolved = resolve(link)
+            if resolved is None:
+                del el.attrib[name]
+            elif resolved != link:
+                _SET(el, name, resolved)
     return doc
+
+
+# A page's link resolver (:func:`_resolver`).
+Resolver = Callable[[str], str | None]
+
+
+@dataclass
+class PageLinks:
+    """A page's links as the discovery functions read them: *rows* (:func:`link_rows`) of
+    the tree *doc*; *resolve* gives the link :func:`link_tree` would have written for any
+    other link attribute of *doc* (an image's ``src``), None when *doc* is resolved."""
+
+    doc: Any
+    rows: list[tuple[Any, str, str]]
+    resolve: Resolver | None = None
+
+
+def page_links_view(document: Document, base_url: str) -> PageLinks:
+    """:func:`link_rows` of :func:`link_tree`'s tree without its copy of the page: the
+    links are read from the document's own tree (never modified) and resolved as they are
+    met, one cached join each. A page that is not a whole document gets the copy."""
+    root = document.root
+    if root is None or not _FULL_HTML.match(document.html):
+        doc = link_tree(document, base_url)
+        return PageLinks(doc, link_rows(doc))
+    bases = _BASES(root)
+    resolve = _resolver(bases[-1].get("href") if bases else None, base_url)
+    rows = []
+    for a in _HREF_LINKS(root):
+        resolved = resolve(a.get("href"))
+        href = _link_href(resolved) if resolved is not None else None
+        if href:
+            rows.append((a, href, _text_of(a)))
+    return PageLinks(root, rows, resolve)
+
+
+def _resolver(base_href: str | None, base_url: str) -> Resolver:
+    """A link as lxml's ``make_links_absolute(base_url, resolve_base_href=True)`` writes
+    it: against a ``<base href>`` first (a failure aborts), then the page URL (a failing
+    link is dropped: None)."""
+
+    def resolve(link: str) -> str | None:
+        if base_href:
+            link = join_url(base_href, link.strip())
+        return _join_or_none(base_url, link.strip())
+
+    return resolve
 
 
 # The link attributes discovery reads: <a href>, <frame/iframe src>, <img src> (更多 icons).
 _LINK_ATTRIBUTES = ("href", "src")
 _LINKING = lxml_etree.XPath("descendant-or-self::*[(@href or @src) and not(self::object)]")
+_BASES = lxml_etree.XPath("//base[@href]|//x:base[@href]", namespaces={"x": XHTML_NAMESPACE})
+# ``HtmlElement.set`` without lxml.html's Python wrapper (the value is never None here).
+_SET = lxml_etree.ElementBase.set
 # lxml.html.fromstring's test for a whole document (else it returns a fragment's element).
 _FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
@@ -353,7 +404,7 @@ def _good_name(text: str) -> bool:
     return bool(text) and len(text) <= MAX_NAME_CHARS and not MORE_TEXT.match(text)
 
 
-def _block_heading(a) -> str | None:
+def _block_heading(a, resolve: Resolver | None = None) -> str | None:
     """The title of the content block a 更多 link belongs to.
 
     Climbing from the link: a title element that contains the link (``<div class=title>
@@ -383,7 +434,7 @@ def _block_heading(a) -> str | None:
             elif after is None:
                 after = el
         if before:
-            return label_text(_tab_heading(anc, a, before).text_content())
+            return label_text(_tab_heading(anc, a, before, resolve).text_content())
         if after is not None:
             return label_text(after.text_content())
         if anc.tag in ("body", "html"):
@@ -391,22 +442,23 @@ def _block_heading(a) -> str | None:
     return None
 
 
-def _tab_heading(block, a, before: list):
+def _tab_heading(block, a, before: list, resolve: Resolver | None):
     """The heading naming link ``a``: the nearest one, or, in a tabbed block (a row of tab
     titles, then one body with its own 更多 per tab), the tab in the same position."""
     row = before[-1].getparent()
     tabs = [h for h in before if h.getparent() is row]
     if len(tabs) >= 2:
-        mores = [m for m in block.iter("a") if is_more_link(m)]
+        mores = [m for m in block.iter("a") if is_more_link(m, resolve=resolve)]
         if len(mores) == len(tabs) and a in mores:
             return tabs[mores.index(a)]
     return before[-1]
 
 
-def is_more_link(a, text: str | None = None) -> bool:
+def is_more_link(a, text: str | None = None, resolve: Resolver | None = None) -> bool:
     """A 更多 link: by its text, or an image (``<img alt=更多>``, ``more.gif``) alone.
 
-    *text*: the link's ``text_content()`` when the caller has it.
+    *text*: the link's ``text_content()`` when the caller has it; *resolve*: the page's
+    (:class:`PageLinks`) when *a* sits in an unresolved tree.
     """
     by_text = _more_text((a.text_content() if text is None else text) or "")
     if by_text is not None:
@@ -414,7 +466,10 @@ def is_more_link(a, text: str | None = None) -> bool:
     img = a.find(".//img")
     hints = [a.get("title") or ""]
     if img is not None:
-        hints += [img.get("alt") or "", img.get("title") or "", img.get("src") or ""]
+        src = img.get("src")
+        if src is not None and resolve is not None:
+            src = resolve(src)
+        hints += [img.get("alt") or "", img.get("title") or "", src or ""]
     return any(MORE_IMAGE.search(h) for h in hints)
 
 
@@ -431,7 +486,16 @@ def without_more_blocks(doc) -> str:
     A block is the nearest ancestor of a 更多 link that holds at least three other links.
     What is left can still hold a list of the page's own.
     """
-    doc = copy.deepcopy(doc)
+    return _drop_more_blocks(copy.deepcopy(doc))
+
+
+def own_list_html(document: Document, base_url: str) -> str:
+    """:func:`without_more_blocks` of the page's :func:`parse_html` tree (a copy of its
+    own already, so not copied again): where a hub's own list may be."""
+    return _drop_more_blocks(parse_html(document.html, base_url, document))
+
+
+def _drop_more_blocks(doc) -> str:
     blocks = []
     for a in doc.iter("a"):
         if not _href(a) or not is_more_link(a):
@@ -461,10 +525,16 @@ def link_rows(doc) -> list[tuple[Any, str, str]]:
 
 def more_links(doc, rows: list[tuple[Any, str, str]] | None = None) -> list[LinkCandidate]:
     """更多 links, named after the block they close. *rows*: :func:`link_rows` of *doc*."""
+    return more_links_of(PageLinks(doc, link_rows(doc) if rows is None else rows))
+
+
+def more_links_of(links: PageLinks) -> list[LinkCandidate]:
+    """:func:`more_links` of a page's :class:`PageLinks`."""
     found = []
-    for a, href, shown in link_rows(doc) if rows is None else rows:
-        if is_more_link(a, shown):
-            found.append(LinkCandidate(href, _block_heading(a) or "", [], "more"))
+    for a, href, shown in links.rows:
+        if is_more_link(a, shown, links.resolve):
+            heading = _block_heading(a, links.resolve)
+            found.append(LinkCandidate(href, heading or "", [], "more"))
     return found
 
 
@@ -521,16 +591,24 @@ def page_links(
     :func:`link_rows` of *doc*; *known*: targets the caller has already taken, left out
     before anything else is read (every page repeats the menus, which grow with the portal).
     """
+    links = PageLinks(doc, link_rows(doc) if rows is None else rows)
+    return page_links_of(links, skip_urls, known)
+
+
+def page_links_of(
+    links: PageLinks, skip_urls: Container[str], known: Container[str] = ()
+) -> list[LinkCandidate]:
+    """:func:`page_links` of a page's :class:`PageLinks`."""
     found = []
     in_footer = _Within(FOOTER_CONTAINER, ("footer",))
     dated: dict = {}
-    for a, href, shown in link_rows(doc) if rows is None else rows:
+    for a, href, shown in links.rows:
         if href in known:
             continue
         text = label_text(shown or a.get("title"))
         if not text or len(text) > MAX_NAME_CHARS or NON_COLUMN_TEXT.match(text):
             continue
-        if is_more_link(a, shown) or in_footer(a) or _is_dated_item(a, dated):
+        if is_more_link(a, shown, links.resolve) or in_footer(a) or _is_dated_item(a, dated):
             continue
         if canonical_url(href) in skip_urls:
             continue

@@ -442,19 +442,18 @@ class PortalSpider(scrapy.Spider):
                     f"the server answers many URLs with one same page (catch-all), e.g. {url}"
                 )
             return
-        doc = disc.link_tree(document, url)
         depth = response.meta.get("depth_d", 1) + 1
         page = parse_list_page(document, url, self.today, self.scope)
-        links = disc.link_rows(doc)
+        links = disc.page_links_view(document, url)
         more = [
             m
-            for m in disc.more_links(doc, links)
+            for m in disc.more_links_of(links)
             if disc.may_be_column(m.url) and canonical_url(m.url) != landed
         ]
         name = self._column_name(cand, page)
         path = self._column_path(cand, page, name)
         here = disc.LinkCandidate(url, name, path, cand.source)
-        kind = self._page_kind(page, more, doc, landed)
+        kind = self._page_kind(page, more, links.doc, landed)
         # Links that may lead to further columns: sub-columns of a hub sit under it. A
         # column's own list entries are its articles; a hub's are its sub-columns.
         child_path = [*path, name] if kind == "hub" and name else path
@@ -466,7 +465,7 @@ class PortalSpider(scrapy.Spider):
                 disc.LinkCandidate(m.url, m.name, child_path, "more"), depth=depth
             )
         entries = [e for e in page.entries if kind != "hub" or not is_section_url(e.url)]
-        for link in disc.page_links(doc, _EntryKeys(entries), links, known=self.followed):
+        for link in disc.page_links_of(links, _EntryKeys(entries), known=self.followed):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link, depth=depth)
         if kind == "hub":
@@ -504,8 +503,7 @@ class PortalSpider(scrapy.Spider):
 
     def _own_list(self, document: Document, url: str) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
-        doc = disc.parse_html(document.html, url, document)
-        own = parse_list_page(disc.without_more_blocks(doc), url, self.today, self.scope)
+        own = parse_list_page(disc.own_list_html(document, url), url, self.today, self.scope)
         return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc, here_key: str) -> str:
