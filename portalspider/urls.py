@@ -53,6 +53,11 @@ ATTACHMENT_EXTENSIONS = frozenset(IGNORED_EXTENSIONS) | {
 HASH_ROUTE = re.compile(r"^[/!]")
 HASH_APP_PATH = re.compile(r"/gkmlpt/", re.I)
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# URLs w3lib's canonical form leaves as they are: http(s), a lower-case host, a path of
+# unreserved characters without dot segments, no query, no fragment (most links).
+_CANONICAL_ALREADY = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*[a-z0-9-]+(?::(?:[1-9]\d{0,3}|[1-5]\d{4}))?(?:/(?!\.)[A-Za-z0-9_.~-]*)+"
+)
 
 
 def is_hash_route(url: str) -> bool:
@@ -82,8 +87,9 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     if "://" not in url:
         url = "http://" + url.lstrip("/")
-    keep_fragment = is_hash_route(url)
-    parts = urlsplit(canonicalize_url(_without_tracking(url), keep_fragments=keep_fragment))
+    if not _CANONICAL_ALREADY.fullmatch(url):  # else w3lib would return it unchanged
+        url = canonicalize_url(_without_tracking(url), keep_fragments=is_hash_route(url))
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:

@@ -64,6 +64,32 @@ def test_canonical_url(variant: str, canonical: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "taken"),
+    [
+        ("http://127.0.0.1:18765/xwzx/gzdt/202611/t20261120_7.html", True),
+        ("https://www.hz.zj.gov.cn/art/2024/9/10/art_1229_5.html", True),
+        ("http://x.gov.cn:8080//a//b/", True),
+        ("http://01.2.3.4:9/a-b/c~d/e.f_g", True),
+        ("http://xn--fiqs8s.cn/-/", True),
+        ("http://x.gov.cn:00/x/", False),  # w3lib writes port 0
+        ("http://x.gov.cn:65536/x/", False),  # out of range: w3lib raises
+        ("http://x.gov.cn/a/../b/", False),  # a dot segment
+        ("http://X.gov.cn/a/", False),
+        ("http://x.gov.cn/a/?b=1", False),
+        ("http://x.gov.cn/%E6%96%B0/", False),
+        ("http://x.gov.cn", False),
+    ],
+)
+def test_urls_taken_as_canonical_already_are_w3libs_own(url: str, taken: bool) -> None:
+    """``canonical_url`` spares w3lib's parse only for URLs it would return unchanged."""
+    from w3lib.url import canonicalize_url
+
+    assert bool(urls._CANONICAL_ALREADY.fullmatch(url)) is taken
+    if taken:
+        assert canonicalize_url(url) == url
+
+
+@pytest.mark.parametrize(
     ("url", "number", "later"),
     [
         (f"{H}/x/", None, False),

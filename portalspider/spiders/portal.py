@@ -88,7 +88,9 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = list(config.allowed_domains)
         self.scope = Scope.for_site(config.url, config.allowed_domains)
         self.seen: set[str] = set()  # canonical URLs requested for discovery
-        self.followed: set[str] = set()  # links as written whose canonical URL is in seen
+        # Links as written that are settled: their canonical URL is in seen, or their URL
+        # alone rules them out (a file, an article, a search page, out of scope).
+        self.settled: set[str] = set()
         self.parsed: set[str] = set()  # canonical URLs of candidate pages read (after redirects)
         self.home_key = canonical_url(config.url)
         # The end of the crawl (``spider_idle``): the verdict, from the judged columns.
@@ -332,18 +334,20 @@ class PortalSpider(scrapy.Spider):
         would vanish instead of being reported unreachable).
         """
         url = cand.url
-        # Every page repeats the menus: a link already taken is settled (its key is seen).
-        if url in self.followed:
+        # Every page repeats the menus: a link met before is settled (``self.settled``).
+        if not url or url in self.settled:
+            return
+        if not disc.may_be_column(url) or not self.scope.allows(url):
+            self.settled.add(url)
             return
         # A column the config adds is taken whatever it is called.
-        name_test = "" if cand.source == "config" else cand.name
-        if not url or not disc.may_be_column(url, name_test) or not self.scope.allows(url):
+        if cand.source != "config" and not disc.may_be_column(url, cand.name):
             return
         key = canonical_url(url)
+        self.settled.add(url)
         if key in self.seen:
             return
         self.seen.add(key)
-        self.followed.add(url)
         name = cand.name
         if cand.source != "config" and is_calendar_link(url, name):
             self.logger.debug("Calendar link, not a column: %s", url)
@@ -465,7 +469,7 @@ class PortalSpider(scrapy.Spider):
                 disc.LinkCandidate(m.url, m.name, child_path, "more"), depth=depth
             )
         entries = [e for e in page.entries if kind != "hub" or not is_section_url(e.url)]
-        for link in disc.page_links_of(links, _EntryKeys(entries), known=self.followed):
+        for link in disc.page_links_of(links, _EntryKeys(entries), known=self.settled):
             link.path = child_path if kind == "hub" else path
             yield from self._follow(link, depth=depth)
         if kind == "hub":
