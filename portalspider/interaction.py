@@ -28,6 +28,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from portalspider.dates import update_or_none
+from portalspider.extract.htmlutil import Document
 from portalspider.extract.listpage import ListPage, parse_list_page
 from portalspider.extract.messages import (
     ANSWERED,
@@ -198,7 +199,7 @@ class InteractionReader:
         return self.spider.today
 
     def column_page(
-        self, text: str, page: ListPage, name: str, path: list[str], column_url: str
+        self, text: str | Document, page: ListPage, name: str, path: list[str], column_url: str
     ) -> Iterator[Any]:
         """The hook: a column's first list page. Nothing for columns that are neither."""
         res = self.spider.rules.resolve(column_url, name, path)
@@ -222,7 +223,9 @@ class InteractionReader:
 
     # list pages ------------------------------------------------------------------
 
-    def _list_page(self, reading: _Reading, text: str, url: str, page: ListPage) -> Iterator[Any]:
+    def _list_page(
+        self, reading: _Reading, text: str | Document, url: str, page: ListPage
+    ) -> Iterator[Any]:
         reading.pages_read += 1
         dates: list[dt.date | None]
         if reading.kind == LETTERS:
@@ -263,9 +266,9 @@ class InteractionReader:
 
     def next_list_page(self, response: Response) -> Iterator[Any]:
         reading: _Reading = response.meta["reading"]
-        text = self.spider._text(response)
-        page = parse_list_page(text, response.url, self.today, self.spider.scope)
-        yield from self._list_page(reading, text, response.url, page)
+        document = self.spider._document(response)
+        page = parse_list_page(document, response.url, self.today, self.spider.scope)
+        yield from self._list_page(reading, document, response.url, page)
 
     def list_failed(self, failure: Failure) -> Iterator[Any]:
         reading: _Reading = failure.request.meta["reading"]

@@ -45,7 +45,12 @@ from portalspider.extract.article import parse_article_date
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.errorpage import error_page_reason
 from portalspider.extract.htmlutil import Document, strip_controls
-from portalspider.extract.interpretation import interpretation_links, linked_pages, source_links
+from portalspider.extract.interpretation import (
+    content_links,
+    interpretation_links,
+    linked_pages,
+    source_links,
+)
 from portalspider.extract.listpage import ListPage
 from portalspider.items import InterpretationsItem, PolicyItem
 from portalspider.projectsettings import get_bool, get_float, get_int
@@ -303,8 +308,9 @@ class PolicyCheck:
         if page is not None:
             skip = _AnyOf(self.known_pages, self.columns)
             read = self.read[response.meta["policy_key"]]
-            read.links = set(linked_pages(page, response.url))
-            read.sources = source_links(page, response.url, skip)
+            rows = content_links(page, response.url)
+            read.links = set(linked_pages(page, response.url, rows))
+            read.sources = source_links(page, response.url, skip, rows)
         return iter(())
 
     def _page(self, response: Response) -> Document | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from typing import Any
 
 from portalspider.discovery import in_page_furniture, label_text, link_tree
 from portalspider.extract.htmlutil import Document
@@ -99,22 +100,35 @@ def interpretation_links(
     return list(found.values())
 
 
-def linked_pages(html: str | Document, page_url: str) -> dict[str, PageLink]:
-    """Every content link of a page by canonical URL: where an interpretation points."""
-    doc = link_tree(Document.of(html), page_url)
+def content_links(html: str | Document, page_url: str) -> list[tuple[Any, str, str]]:
+    """:func:`_links` of a page, resolved once for :func:`linked_pages` and
+    :func:`source_links` (an interpretation page is read by both)."""
+    return list(_links(link_tree(Document.of(html), page_url), page_url))
+
+
+def linked_pages(
+    html: str | Document, page_url: str, rows: list[tuple[Any, str, str]] | None = None
+) -> dict[str, PageLink]:
+    """Every content link of a page by canonical URL: where an interpretation points.
+
+    *rows*: :func:`content_links` of the page, when already read."""
     out: dict[str, PageLink] = {}
-    for _a, url, text in _links(doc, page_url):
+    for _a, url, text in content_links(html, page_url) if rows is None else rows:
         out.setdefault(canonical_url(url), PageLink(url, text))
     return out
 
 
 def source_links(
-    html: str | Document, page_url: str, skip: Container[str] | None = None
+    html: str | Document,
+    page_url: str,
+    skip: Container[str] | None = None,
+    rows: list[tuple[Any, str, str]] | None = None,
 ) -> list[PageLink]:
-    """Links an interpretation page gives as its document (政策原文, 相关文件, 《title》)."""
-    doc = link_tree(Document.of(html), page_url)
+    """Links an interpretation page gives as its document (政策原文, 相关文件, 《title》).
+
+    *rows*: :func:`content_links` of the page, when already read."""
     out: dict[str, PageLink] = {}
-    for a, url, text in _links(doc, page_url):
+    for a, url, text in content_links(html, page_url) if rows is None else rows:
         key = canonical_url(url)
         if key in out or (skip and key in skip) or is_section_url(url):
             continue

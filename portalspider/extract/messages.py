@@ -24,7 +24,14 @@ import lxml.html
 
 from portalspider.dates import date_at, parse_date
 from portalspider.discovery import in_page_furniture, is_page_furniture
-from portalspider.extract.htmlutil import absolute, base_url, clean_text, element_text, parse_html
+from portalspider.extract.htmlutil import (
+    Document,
+    absolute,
+    base_url,
+    clean_text,
+    element_text,
+    parse_html,
+)
 
 #: Reply states as letter lists write them.
 ANSWERED_WORDS = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已回应", "办结", "已完成")
@@ -230,9 +237,11 @@ def _rows_with_status(root: lxml.html.HtmlElement, base: str, today: date) -> li
     return list(letters.values())
 
 
-def parse_letter_list(html: str, url: str, today: date) -> LetterList:
-    """The letters a list page shows (see the module docstring for the markups)."""
-    root = parse_html(html)
+def parse_letter_list(html: str | Document, url: str, today: date) -> LetterList:
+    """The letters a list page shows (see the module docstring for the markups).
+
+    *html* may be the column page's :class:`Document`, parsed once for every reader."""
+    root = Document.of(html).root
     if root is None:
         return LetterList([], shaped=False)
     base = base_url(root, url)
@@ -341,12 +350,13 @@ def _feedback_entries(
     return tied
 
 
-def parse_solicitation_list(html: str, url: str, today: date) -> list[Solicitation]:
+def parse_solicitation_list(html: str | Document, url: str, today: date) -> list[Solicitation]:
     """Rows of a 征集调查 list: title link, period (start/end) and a 结果反馈 link if shown.
 
     Empty unless some row shows a period or a 结果反馈 link (else it is an article list).
+    *html* may be the column page's :class:`Document`, parsed once for every reader.
     """
-    root = parse_html(html)
+    root = Document.of(html).root
     if root is None:
         return []
     base = base_url(root, url)

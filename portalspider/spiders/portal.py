@@ -482,7 +482,7 @@ class PortalSpider(scrapy.Spider):
         if kind != "column":
             self.logger.debug("Not a column (%s): %s", kind, url)
             return
-        yield from self.interaction.column_page(document.html, page, name, path, url)
+        yield from self.interaction.column_page(document, page, name, path, url)
         yield from self._read_column(response, page, here, url)
 
     # Letters and 征集 of interaction columns (``portalspider.interaction``) -------------
