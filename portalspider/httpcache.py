@@ -9,13 +9,22 @@ narrowed to what a freshness monitor may do:
   ``If-None-Match`` / ``If-Modified-Since``, and only a ``304`` returns the stored page, which
   the spider then reads again (dates are judged against today, so ages still move);
 - a server error on revalidation is that error, never the stored page (RFC 2616 would serve the
-  stored page, hiding an unreachable column).
+  stored page, hiding an unreachable column);
+- a page is stored under its canonical URL (``urls.canonical_url``): a column linked as
+  ``/x/?from=nav`` in one crawl and ``/x/index.html`` in the next, whichever link came first,
+  is one entry, revalidated like any other.
 """
 
 from __future__ import annotations
 
-from scrapy.extensions.httpcache import RFC2616Policy
+import hashlib
+from pathlib import Path
+
+from scrapy import Spider
+from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.http import Request, Response
+
+from portalspider.urls import canonical_url
 
 
 class RevalidatePolicy(RFC2616Policy):
@@ -34,3 +43,14 @@ class RevalidatePolicy(RFC2616Policy):
         self, cachedresponse: Response, response: Response, request: Request
     ) -> bool:
         return response.status == 304
+
+
+class CanonicalCacheStorage(FilesystemCacheStorage):
+    """Scrapy's filesystem cache, each entry under the page's canonical URL (the crawl's one
+    page identity), method and body, not the URL as linked."""
+
+    def _get_request_path(self, spider: Spider, request: Request) -> str:
+        key = hashlib.sha1(  # noqa: S324 (a file name, as Scrapy's fingerprint is)
+            b"\0".join((request.method.encode(), canonical_url(request.url).encode(), request.body))
+        ).hexdigest()
+        return str(Path(self.cachedir, spider.name, key[0:2], key))

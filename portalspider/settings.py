@@ -56,6 +56,7 @@ TELNETCONSOLE_ENABLED = False
 # re-reads the stored page (portalspider/httpcache.py). HTTPCACHE_ENABLED=False fetches all.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "portalspider.httpcache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "portalspider.httpcache.CanonicalCacheStorage"
 HTTPCACHE_DIR = str(Path("var", "httpcache").absolute())  # next to the default database
 HTTPCACHE_EXPIRATION_SECS = 0  # entries never expire: every use is revalidated anyway
 FEED_EXPORT_ENCODING = "utf-8"

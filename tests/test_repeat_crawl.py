@@ -7,12 +7,13 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
 from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 
 from demo.generator import build_portal
 from demo.server import serve
-from portalspider.httpcache import RevalidatePolicy
+from portalspider.httpcache import CanonicalCacheStorage, RevalidatePolicy
 from portalspider.politeness import with_contact
 from tests.crawlutil import crawl, serving, write_site
 
@@ -59,6 +60,20 @@ def test_revalidation_never_trusts_the_store() -> None:
     assert not policy.is_cached_response_valid(stored, error, request)  # the error, not x
     not_modified = HtmlResponse(request.url, status=304, body=b"")
     assert policy.is_cached_response_valid(stored, not_modified, request)
+
+
+def test_the_cache_keeps_one_entry_per_page_whichever_link_reached_it(tmp_path: Path) -> None:
+    storage = CanonicalCacheStorage(Settings({"HTTPCACHE_DIR": str(tmp_path)}))
+    spider = Spider(name="portal")
+    linked = Request("http://127.0.0.1/x/?from=nav")
+    page = HtmlResponse(linked.url, body=b"<p>x</p>", headers={"ETag": '"1"'})
+    storage.store_response(spider, linked, page)
+    again = storage.retrieve_response(spider, Request("http://127.0.0.1/x/index.html#main"))
+    assert again is not None
+    assert again.body == b"<p>x</p>"
+    assert storage.retrieve_response(spider, Request("http://127.0.0.1/y/")) is None
+    post = Request("http://127.0.0.1/x/", method="POST", body=b"page=2")
+    assert storage.retrieve_response(spider, post) is None
 
 
 def test_user_agent_names_the_tool_and_the_contact(tmp_path: Path) -> None:
