@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin
 
-import lxml.etree
 import lxml.html
 
 from portalspider.urls import PAGE_PARAMS, page_number
@@ -49,12 +48,9 @@ class PagerInfo:
 
 
 _NEXT_LABELS = {"下一页", "下页", "下一页>", "下一页 >", "后一页", "next", "Next", ">"}
-# The links whose text holds a piece of every label above, found in C: reading every link's
-# text in Python cost more than the rest of the pager.
-_NEXT_CANDIDATES = lxml.etree.XPath(
-    "descendant-or-self::a[contains(., '下') or contains(., '后') or contains(., 'ext')"
-    " or contains(., '>')]"
-)
+# A character of every label above (cleaning only drops spaces): most links are ruled out
+# before their text is cleaned.
+_NEXT_MARK = re.compile("[下后x>]")
 
 
 def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
@@ -64,8 +60,14 @@ def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
 
 def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
     best: tuple[int, str] | None = None
+    # A paged URL holds ``_N.`` or a query; when the base holds neither, only a link whose
+    # href does can name a page, and resolving every menu link cost more than the rest.
+    narrow = "_" not in base and "?" not in base
     for link in root.iter("a"):
-        url = absolute(base, link.get("href"))
+        href = link.get("href")
+        if not href or (narrow and "_" not in href and "?" not in href):
+            continue
+        url = absolute(base, href)
         if url is None:
             continue
         number = page_number(url)
@@ -83,13 +85,19 @@ def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
 
 def _next_link(root: lxml.html.HtmlElement, base: str, here: str) -> str | None:
     """The 下一页 link's target, unless it leads back to this page (the last page's pager)."""
-    for link in _NEXT_CANDIDATES(root):
-        if clean_text(link.text_content()) not in _NEXT_LABELS:
+    for link in root.iter("a"):
+        label = _label(link)
+        if not _NEXT_MARK.search(label) or clean_text(label) not in _NEXT_LABELS:
             continue
         url = absolute(base, link.get("href"))
         if url and url.split("#", 1)[0] != here.split("#", 1)[0]:
             return url
     return None
+
+
+def _label(link: lxml.html.HtmlElement) -> str:
+    """``text_content()`` of a link, read directly when it holds no other node (most do)."""
+    return (link.text or "") if len(link) == 0 else link.text_content()
 
 
 def next_page_url(last_page_url: str | None, page_count: int | None, page: int) -> str | None:
