@@ -48,18 +48,25 @@ class Entry:
     date_source: str | None = None
 
 
-def link_elements(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Links under *element* that lead to a page (not ``javascript:``/``#``)."""
+def link_elements(
+    element: lxml.html.HtmlElement, limit: int | None = None
+) -> list[lxml.html.HtmlElement]:
+    """Links under *element* that lead to a page (not ``javascript:``/``#``); the first
+    *limit* of them when given."""
     found = []
     for a in element.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.lower().startswith(("javascript:", "#")):
             found.append(a)
+            if len(found) == limit:
+                break
     return found
 
 
 def _main_link(links: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
     """The item's title link: the one with the longest visible text."""
+    if len(links) == 1:
+        return links[0]  # most items: its text need not be read for this
     return max(links, key=lambda a: len(clean_text(a.text_content())))
 
 

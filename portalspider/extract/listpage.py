@@ -288,20 +288,23 @@ def _ancestors(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 class _Ancestry:
     """Per-page memo of what items inherit from their containers: the (tag, class, id) chain
-    that groups items and whether a container is page furniture (:func:`_noisy`). Items
-    share their containers, so each container is looked at once.
+    that groups items and whether a container is page furniture (:func:`_noisy`); and the
+    links under an element. Items share their containers, so each is looked at once.
 
     Keyed by the element itself (lxml proxies are stable while referenced, as here).
     """
 
     def __init__(self) -> None:
-        self._chains: dict[lxml.html.HtmlElement, tuple] = {}
+        self._chains: dict[lxml.html.HtmlElement, int] = {}
+        self._numbers: dict[tuple[tuple[str, str, str], int], int] = {}
         self._noisy: dict[lxml.html.HtmlElement, bool] = {}
+        self._links: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
 
-    def chain(self, element: lxml.html.HtmlElement | None) -> tuple:
-        """(tag, class, id) of *element* and each of its ancestors, nearest first."""
+    def chain(self, element: lxml.html.HtmlElement | None) -> int:
+        """A number for the (tag, class, id) of *element* and each of its ancestors: equal
+        chains get equal numbers (a group key hashed in one step, not a tuple per level)."""
         if element is None:
-            return ()
+            return 0
         found = self._chains.get(element)
         if found is None:
             own = (
@@ -309,13 +312,14 @@ class _Ancestry:
                 (element.get("class") or "").strip(),
                 (element.get("id") or "").strip(),
             )
-            found = (own, *self.chain(element.getparent()))
+            key = (own, self.chain(element.getparent()))
+            found = self._numbers.setdefault(key, len(self._numbers) + 1)
             self._chains[element] = found
         return found
 
-    def signature(self, element: lxml.html.HtmlElement) -> tuple:
+    def signature(self, element: lxml.html.HtmlElement) -> tuple[str, int]:
         """What groups list items: the item's tag and its ancestors' (tag, class, id)."""
-        return (element.tag, *self.chain(element.getparent()))
+        return element.tag, self.chain(element.getparent())
 
     def noisy(self, element: lxml.html.HtmlElement | None) -> bool:
         """:func:`_noisy`, from the memo."""
@@ -325,6 +329,24 @@ class _Ancestry:
         if found is None:
             found = _noisy_itself(element) or self.noisy(element.getparent())
             self._noisy[element] = found
+        return found
+
+    def all_noisy(self, items: list[tuple[int, lxml.html.HtmlElement]]) -> bool:
+        """Whether every item's container is page furniture (each container asked once)."""
+        last = None
+        for _, element in items:
+            container = _container(element)
+            if container is not last and not self.noisy(container):
+                return False
+            last = container
+        return True
+
+    def links(self, element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+        """:func:`link_elements` up to three: an item holds one or two, and a block of
+        menus need not be read to the end to know it is none."""
+        found = self._links.get(element)
+        if found is None:
+            found = self._links[element] = link_elements(element, limit=3)
         return found
 
 
@@ -344,11 +366,16 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _drop_templates(root: lxml.html.HtmlElement) -> bool:
+def _drop_templates(root: lxml.html.HtmlElement, html: str) -> bool:
     """Remove scripts, styles, comments and avalon templates (``ms-repeat`` items with empty
-    bindings); whether a template was among them (its text was visible text)."""
-    templates = _TEMPLATES(root)
-    for element in [*_SCRIPTS_AND_COMMENTS(root), *templates]:
+    bindings); whether a template was among them (its text was visible text).
+
+    *html* is the text *root* was parsed from: a page without ``ms-`` in it (any case: the
+    parser lowers attribute names) holds no template, and the attribute search costs more
+    than all the rest.
+    """
+    templates = _TEMPLATES(root) if any(mark in html for mark in _MS_MARKS) else []
+    for element in [*root.iter(*_DROPPED), *templates]:
         if element.getparent() is not None:
             element.drop_tree()
     return bool(templates)
@@ -358,9 +385,15 @@ def _drop_templates(root: lxml.html.HtmlElement) -> bool:
 _TEMPLATES = lxml.etree.XPath(
     "descendant::*[@*[starts-with(name(), 'ms-repeat') or name() = 'ms-for']]"
 )
-_SCRIPTS_AND_COMMENTS = lxml.etree.XPath(
-    "descendant::comment() | descendant::processing-instruction() | descendant::script"
-    " | descendant::style | descendant::noscript | descendant::template"
+_MS_MARKS = ("ms-", "MS-", "Ms-", "mS-")
+# One walk in C (an XPath union of six paths walked the tree six times).
+_DROPPED = (
+    lxml.etree.Comment,
+    lxml.etree.ProcessingInstruction,
+    "script",
+    "style",
+    "noscript",
+    "template",
 )
 
 
@@ -374,24 +407,36 @@ def _table_date_cells(
     """
     cells: dict[lxml.html.HtmlElement, lxml.html.HtmlElement] = {}
     for table in root.iter("table"):
+        # Every date header holds 期 or 间: layout tables are passed over in one C call
+        # instead of cleaning the text of each of their rows.
+        if not _HEADER_MARK.search(table.text_content()):
+            continue
         rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
         column: int | None = None
         for index, row in enumerate(rows):
             row_cells = [c for c in row if c.tag in ("td", "th")]
-            texts = [clean_text(c.text_content()).replace(" ", "") for c in row_cells]
-            if column is None:
-                titled = any(t in ("名称", "标题", "文件名称", "信息名称") for t in texts)
-                if titled or row.find("th") is not None:
-                    for header in _DATE_HEADERS:
-                        if header in texts:
-                            column = texts.index(header)
-                            break
-                    if column is None and index > 2:
-                        break
+            if column is not None:
+                if column < len(row_cells):
+                    cells[row] = row_cells[column]
                 continue
-            if column < len(row_cells):
-                cells[row] = row_cells[column]
+            column = _date_column(row, row_cells)
+            if column is None and index > 2:
+                break
     return cells
+
+
+_HEADER_MARK = re.compile("[期间]")
+
+
+def _date_column(row: lxml.html.HtmlElement, row_cells: list[lxml.html.HtmlElement]) -> int | None:
+    """The index of the date header in a table's header row, else None."""
+    texts = [clean_text(c.text_content()).replace(" ", "") for c in row_cells]
+    titled = any(t in ("名称", "标题", "文件名称", "信息名称") for t in texts)
+    if titled or row.find("th") is not None:
+        for header in _DATE_HEADERS:
+            if header in texts:
+                return texts.index(header)
+    return None
 
 
 def _nearest_table(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -401,16 +446,16 @@ def _nearest_table(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | No
     return parent
 
 
-def _is_container(element: lxml.html.HtmlElement) -> bool:
+def _is_container(element: lxml.html.HtmlElement, memo: _Ancestry) -> bool:
     """An item that holds other linked items (a menu ``li`` with a sub-list, a layout row).
 
     Inner ``div``s only make a ``div`` a container: ``<li><div><a/></div><span/></li>``
     is one item, and so is a ``div`` of one link in a title box beside a date box
     (``<div class="item"><div><a/></div><div>2024-01-02</div></div>``).
     """
-    single = element.tag == "div" and len(link_elements(element)) == 1
+    single = element.tag == "div" and len(memo.links(element)) == 1
     tags = _ITEM_TAGS[:-1] if element.tag != "div" or single else _ITEM_TAGS
-    return any(inner is not element and link_elements(inner) for inner in element.iter(*tags))
+    return any(inner is not element and memo.links(inner) for inner in element.iter(*tags))
 
 
 def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
@@ -420,45 +465,61 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
     # by the container of its first item that reads as an entry: page furniture (menus,
     # mega-menu boxes of letters and teasers, the header clock, footers) is never the list,
     # dated or not, so its items are not read at all.
-    candidates: dict[tuple, list[tuple[int, lxml.html.HtmlElement]]] = defaultdict(list)
+    candidates: dict[tuple[str, int], list[tuple[int, lxml.html.HtmlElement]]]
+    candidates = defaultdict(list)
     for position, element in enumerate(root.iter(*_ITEM_TAGS)):
         candidates[memo.signature(element)].append((position, element))
     # Judged by the container (a group shares its ancestors): an item's own class
     # (``<li class="top">`` marks a pinned item) says nothing about page furniture.
-    groups: list[tuple[int, list[tuple[lxml.html.HtmlElement, Entry]]]] = []
+    groups: list[tuple[int, list[Entry]]] = []
     for items in candidates.values():
-        if all(memo.noisy(_container(element)) for _, element in items):
+        if memo.all_noisy(items):
             continue
-        members: list[tuple[lxml.html.HtmlElement, Entry]] = []
+        members: list[Entry] = []
         first_position = 0
         for position, element in items:
-            entry = _item_entry(element, base, today, date_cells)
+            entry = _item_entry(element, base, today, date_cells, memo)
             if entry is None:
                 continue
             if not members:
                 if memo.noisy(_container(element)):
                     break
                 first_position = position
-            members.append((element, entry))
+            members.append(entry)
         if members:
             groups.append((first_position, members))
     groups.sort(key=lambda group: group[0])  # ties go to the group that starts first
+    return _best_group([members for _, members in groups])
+
+
+def _best_group(groups: list[list[Entry]]) -> list[Entry]:
+    """The main list among the candidate groups (in document order; ties go to the first).
+
+    Any dated group beats every undated one (navigation lists are long but dateless); the
+    score only decides between groups alike in that, so a lone dated group is not scored.
+    """
+    dated = [any(e.date is not None for e in members) for members in groups]
+    wanted = any(dated)
+    finalists = [members for members, own in zip(groups, dated, strict=True) if own == wanted]
+    if len(finalists) <= 1:
+        return finalists[0] if finalists else []
     best: list[Entry] = []
-    best_key: tuple[bool, bool, float] = (False, False, 0.0)
-    for _, members in groups:
-        full = sum(1 for _, e in members if e.date is not None and e.date_has_year)
-        yearless = sum(1 for _, e in members if e.date is not None and not e.date_has_year)
-        articles = sum(1 for _, e in members if not is_section_url(e.url))
-        # Articles (files under dated folders, content_N.html) rather than sections (/x/):
-        # tells an undated list from the side navigation beside it.
-        score = (
-            3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (len(members) - articles)
-        )
-        # Any dated group beats every undated one (navigation lists are long but dateless).
-        key = (True, full + yearless > 0, score)
-        if key > best_key:
-            best_key, best = key, [e for _, e in members]
+    best_score: float | None = None
+    for members in finalists:
+        score = _score(members)
+        if best_score is None or score > best_score:
+            best_score, best = score, members
     return best
+
+
+def _score(members: list[Entry]) -> float:
+    """How much a group reads as the list: full dates weigh more than year-less ones."""
+    full = sum(1 for e in members if e.date is not None and e.date_has_year)
+    yearless = sum(1 for e in members if e.date is not None and not e.date_has_year)
+    articles = sum(1 for e in members if not is_section_url(e.url))
+    # Articles (files under dated folders, content_N.html) rather than sections (/x/):
+    # tells an undated list from the side navigation beside it.
+    return 3 * full + yearless + 0.5 * len(members) + articles - 0.5 * (len(members) - articles)
 
 
 def _container(item: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -471,10 +532,11 @@ def _item_entry(
     base: str,
     today: date,
     date_cells: dict[lxml.html.HtmlElement, lxml.html.HtmlElement],
+    memo: _Ancestry,
 ) -> Entry | None:
     """The entry a candidate list item holds, or None when it is no list item."""
-    links = link_elements(element)
-    if not 1 <= len(links) <= 2 or _is_container(element):
+    links = memo.links(element)
+    if not 1 <= len(links) <= 2 or _is_container(element, memo):
         return None
     # A paragraph of text around a link is no list item; a long title (over 300
     # characters, the link's own text) is.
@@ -529,7 +591,8 @@ def _breadcrumb(
     if links and links[0].getparent() is not None:
         # Some templates mark only the current column: the trail is its container's links.
         links = [a for a in links[0].getparent().iter("a") if (a.get("href") or "").strip()]
-    if not links:
+    # Every label holds 位置: a page without it is not walked element by element.
+    if not links and "位置" in root.text_content():
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
@@ -612,7 +675,7 @@ def parse_list_page(
 
     stores = find_hanweb_stores(html, base, today)
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
-    templates = _drop_templates(root)
+    templates = _drop_templates(root, html)
     # The body's visible text (the error-page check read it already) unless templates held
     # some of it.
     text = html_doc.visible_text if html_doc and not templates else visible_text(root)

@@ -60,12 +60,15 @@ def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
 
 def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
     best: tuple[int, str] | None = None
-    # A paged URL holds ``_N.`` or a query; when the base holds neither, only a link whose
-    # href does can name a page, and resolving every menu link cost more than the rest.
-    narrow = "_" not in base and "?" not in base
+    # A paged URL ends in ``_N.html`` or holds a query. Its last path segment and query come
+    # from the href, or from the base for an href without a path (``http:``, ``;x``): the
+    # other links are not resolved (resolving every menu link cost more than the rest).
+    inherits = "_" in base or "?" in base
     for link in root.iter("a"):
         href = link.get("href")
-        if not href or (narrow and "_" not in href and "?" not in href):
+        if not href or not (
+            "_" in href or "?" in href or (inherits and (":" in href or ";" in href))
+        ):
             continue
         url = absolute(base, href)
         if url is None:
