@@ -159,11 +159,9 @@ def link_tree(document: Document, base_url: str):
         base_href = base.get("href")
         base.drop_tree()
     resolve = _resolver(base_href, base_url)
-    for el in _LINKING(doc):  # lxml resolves an object's own link attributes
-        for name in _LINK_ATTRIBUTES:
+    for name, linking in _LINKING:
+        for el in linking(doc):
             link = el.get(name)
-            if link is None:
-                continue
             resolved = resolve(link)
             if resolved is None:
                 del el.attrib[name]
@@ -220,8 +218,11 @@ def _resolver(base_href: str | None, base_url: str) -> Resolver:
 
 
 # The link attributes discovery reads: <a href>, <frame/iframe src>, <img src> (更多 icons).
-_LINK_ATTRIBUTES = ("href", "src")
-_LINKING = lxml_etree.XPath("descendant-or-self::*[(@href or @src) and not(self::object)]")
+# An <object>'s links lxml resolves its own way (its codebase): left out.
+_LINKING = [
+    (name, lxml_etree.XPath(f"descendant-or-self::*[@{name} and not(self::object)]"))
+    for name in ("href", "src")
+]
 _BASES = lxml_etree.XPath("//base[@href]|//x:base[@href]", namespaces={"x": XHTML_NAMESPACE})
 # ``HtmlElement.set`` without lxml.html's Python wrapper (the value is never None here).
 _SET = lxml_etree.ElementBase.set
@@ -241,7 +242,12 @@ def _attrs(el) -> str:
 
 
 def _inside(el, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> bool:
-    return any(anc.tag in tags or pattern.search(_attrs(anc)) for anc in el.iterancestors())
+    return any(anc.tag in tags or _marked(pattern, _attrs(anc)) for anc in el.iterancestors())
+
+
+@lru_cache(maxsize=8192)  # pure, and a site's pages share their containers' classes
+def _marked(pattern: re.Pattern[str], attrs: str) -> bool:
+    return bool(pattern.search(attrs))
 
 
 class _Within:
@@ -261,7 +267,7 @@ class _Within:
             return False
         hit = self.memo.get(el)
         if hit is None:
-            hit = el.tag in self.tags or bool(self.pattern.search(_attrs(el)))
+            hit = el.tag in self.tags or _marked(self.pattern, _attrs(el))
             hit = hit or self._at_or_above(el.getparent())
             self.memo[el] = hit
         return hit
@@ -282,7 +288,7 @@ def _is_dated_item(a, memo: dict | None = None) -> bool:
         return False
     if memo is not None and item in memo:
         return memo[item]
-    dated = bool(DATED_ITEM.search(item.text_content() or ""))
+    dated = bool(DATED_ITEM.search(_STRING(item)))
     if memo is not None:
         memo[item] = dated
     return dated
@@ -306,7 +312,11 @@ def _link_text(a) -> str:
 def _text_of(el) -> str:
     """``el.text_content()``; without its XPath call for an element with no children (most
     links), whose text is all there is."""
-    return el.text_content() if len(el) else el.text or ""
+    return _STRING(el) if len(el) else el.text or ""
+
+
+# ``HtmlElement.text_content()`` without its Python wrapper.
+_STRING = lxml_etree.XPath("string()")
 
 
 def _href(a) -> str | None:
@@ -663,6 +673,11 @@ def content_text_length(doc) -> int:
 
 
 def _is_furniture(el) -> bool:
-    return el.tag in ("nav", "header", "footer", "script", "style") or bool(
-        NAV_CONTAINER.search(_attrs(el)) or FOOTER_CONTAINER.search(_attrs(el))
+    return _furniture(el.tag, _attrs(el))
+
+
+@lru_cache(maxsize=8192)  # pure, and a site's pages share their containers' classes
+def _furniture(tag: Any, attrs: str) -> bool:
+    return tag in ("nav", "header", "footer", "script", "style") or bool(
+        NAV_CONTAINER.search(attrs) or FOOTER_CONTAINER.search(attrs)
     )
