@@ -64,6 +64,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORTERS = {"csv": "portalspider.feedexport.ColumnCsvItemExporter"}
 LOG_LEVEL = "INFO"
 
+# A crawl's depth has one home, bounds.py (PORTALSPIDER_MAX_DEPTH, counted from where each
+# column was found): Scrapy's own depth count, unbounded here, only cost every request's trip.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+
 ITEM_PIPELINES = {
     # Judging (category, unit, threshold, status) must run before storing.
     "portalspider.pipelines.JudgePipeline": 100,
