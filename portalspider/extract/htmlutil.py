@@ -40,6 +40,12 @@ _CONTROLS = re.compile(
 )
 
 
+# Every match of _CONTROLS starts with one of these characters.
+_ANY_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def _parser() -> lxml.html.HTMLParser:
     """lxml.html's parser, with every element an :class:`lxml.html.HtmlElement`.
 
@@ -136,7 +142,8 @@ def clean_text(text: str | None) -> str:
 
 
 def _clean(text: str) -> str:
-    text = strip_controls(text)
+    if _ANY_CONTROL.search(text):  # a character class finds none far faster than _CONTROLS
+        text = strip_controls(text)
     return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
 
 
@@ -145,48 +152,48 @@ _SHORT_TEXT = 200
 _clean_short = lru_cache(maxsize=32768)(_clean)
 
 
-def _shown(node: object, skip: frozenset[int]) -> bool:
-    """An element whose text is visible: not a comment, script, style, … or skipped one."""
-    return (
-        isinstance(node, lxml.html.HtmlElement)
-        and isinstance(node.tag, str)
-        and node.tag not in _SKIP_TAGS
-        and id(node) not in skip
-    )
+def _shown(element: lxml.html.HtmlElement, skip: frozenset[int]) -> bool:
+    """An element whose text is visible: not a comment, processing instruction or entity (their
+    ``tag`` is no string), not a script, style, … nor a skipped one."""
+    tag = element.tag
+    return isinstance(tag, str) and tag not in _SKIP_TAGS and not (skip and id(element) in skip)
 
 
-def iter_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> Iterator[str]:
+def text_pieces(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> list[str]:
     """Visible text pieces under *element* in document order.
 
     Skips scripts, styles, comments, form options and any element whose ``id()`` is in
-    *skip*; the tail text after a skipped element is still yielded. One walk with an
-    explicit stack: nested generators would cost each piece the depth of the tree.
+    *skip*; the tail text after a skipped element is still kept. One walk with an explicit
+    stack, into a list: nested generators would cost each piece the depth of the tree, and
+    this walk runs over every page's whole body.
     """
     if not _shown(element, skip):
-        return  # comments, processing instructions and skipped elements contribute nothing
-    if element.text:
-        yield element.text
+        return []  # comments, processing instructions and skipped elements contribute nothing
+    pieces: list[str] = [element.text] if element.text else []
+    append = pieces.append
     # (children left to visit, the element whose tail follows them)
     stack: list[tuple[Iterator[lxml.html.HtmlElement], lxml.html.HtmlElement | None]]
     stack = [(iter(element), None)]
     while stack:
         children, owner = stack[-1]
-        child = next(children, None)
-        if child is None:
+        for child in children:
+            if _shown(child, skip):
+                if child.text:
+                    append(child.text)
+                stack.append((iter(child), child))
+                break
+            if child.tail:
+                append(child.tail)
+        else:  # no child left: the owner's tail follows
             stack.pop()
             if owner is not None and owner.tail:
-                yield owner.tail
-        elif _shown(child, skip):
-            if child.text:
-                yield child.text
-            stack.append((iter(child), child))
-        elif child.tail:
-            yield child.tail
+                append(owner.tail)
+    return pieces
 
 
 def element_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> str:
     """Visible text of an element, pieces joined by single spaces."""
-    return clean_text(" ".join(iter_text(element, skip)))
+    return clean_text(" ".join(text_pieces(element, skip)))
 
 
 def visible_text(root: lxml.html.HtmlElement) -> str:
