@@ -73,7 +73,8 @@ def _main_link(links: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
 def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
     """An explicit 置顶 marker: text, image alt/src, or a top/zhiding class on the item."""
     for node in element.iter(lxml.etree.Element):
-        if _PIN_CLASS.search(node.get("class") or ""):
+        label = node.get("class")
+        if label and _PIN_CLASS.search(label):
             return True
         if node.tag == "img":
             src = node.get("src") or ""
