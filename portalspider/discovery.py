@@ -141,8 +141,9 @@ def parse_html(text: str, base_url: str, document: Document | None = None):
 
 
 def _join_or_none(base: str, link: str) -> str | None:
+    """*link* (stripped, as lxml does) joined to *base*; None when the join fails."""
     try:
-        return join_url(base, link)
+        return join_url(base, link.strip())
     except ValueError:
         return None
 
@@ -208,11 +209,11 @@ def _resolver(base_href: str | None, base_url: str) -> Resolver:
     """A link as lxml's ``make_links_absolute(base_url, resolve_base_href=True)`` writes
     it: against a ``<base href>`` first (a failure aborts), then the page URL (a failing
     link is dropped: None)."""
+    if not base_href:
+        return functools.partial(_join_or_none, base_url)  # most pages: one call a link
 
     def resolve(link: str) -> str | None:
-        if base_href:
-            link = join_url(base_href, link.strip())
-        return _join_or_none(base_url, link.strip())
+        return _join_or_none(base_url, join_url(base_href, link.strip()))
 
     return resolve
 
