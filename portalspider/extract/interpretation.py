@@ -16,7 +16,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
-from portalspider.discovery import in_page_furniture, label_text, link_tree
+from portalspider.discovery import in_page_furniture, label_text, page_links_view
 from portalspider.extract.htmlutil import Document
 from portalspider.urls import canonical_url, is_attachment, is_section_url
 
@@ -41,19 +41,21 @@ class PageLink:
     text: str
 
 
-def _links(doc, page_url: str):
-    """Content links of the page: ``(a, url, text)``, menus/header/footer left out."""
+def _links(document: Document, page_url: str):
+    """Content links of the page: ``(a, url, text)``, menus/header/footer left out.
+
+    Read from the page's own tree (``discovery.page_links_view``: resolved as met, no copy).
+    """
     here = canonical_url(page_url)
-    for a in doc.iter("a"):
-        href = (a.get("href") or "").strip()
+    for a, href, shown in page_links_view(document, page_url).rows:
         if not href.startswith(("http://", "https://")):
-            continue  # javascript:, mailto:, anchors (links are absolute after link_tree)
+            continue  # a scheme other than the web's
         if in_page_furniture(a):
             continue
         url = href.split("#", 1)[0]
         if canonical_url(url) == here:
             continue
-        yield a, url, label_text(a.text_content() or a.get("title"))
+        yield a, url, label_text(shown or a.get("title"))
 
 
 def _labelled(a, label: re.Pattern[str]) -> bool:
@@ -88,9 +90,8 @@ def interpretation_links(
     ``skip`` holds canonical URLs never to take (the crawl's known columns and channels).
     *html* may be the page's :class:`Document` (parsed once, shared).
     """
-    doc = link_tree(Document.of(html), page_url)
     found: dict[str, PageLink] = {}
-    for a, url, text in _links(doc, page_url):
+    for a, url, text in _links(Document.of(html), page_url):
         key = canonical_url(url)
         if key in found or (skip and key in skip) or is_section_url(url) or is_attachment(url):
             continue
@@ -103,7 +104,7 @@ def interpretation_links(
 def content_links(html: str | Document, page_url: str) -> list[tuple[Any, str, str]]:
     """:func:`_links` of a page, resolved once for :func:`linked_pages` and
     :func:`source_links` (an interpretation page is read by both)."""
-    return list(_links(link_tree(Document.of(html), page_url), page_url))
+    return list(_links(Document.of(html), page_url))
 
 
 def linked_pages(
