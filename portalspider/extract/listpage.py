@@ -366,15 +366,13 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _drop_templates(root: lxml.html.HtmlElement, html: str) -> bool:
+def _drop_templates(root: lxml.html.HtmlElement, may_hold: bool) -> bool:
     """Remove scripts, styles, comments and avalon templates (``ms-repeat`` items with empty
     bindings); whether a template was among them (its text was visible text).
 
-    *html* is the text *root* was parsed from: a page without ``ms-`` in it (any case: the
-    parser lowers attribute names) holds no template, and the attribute search costs more
-    than all the rest. Searched as bytes: lowering and searching the text costs twice that.
+    Templates are searched only when the page *may_hold* them (its text holds ``ms-``): the
+    attribute search costs more than all the rest.
     """
-    may_hold = b"ms-" in html.encode("utf-8", "ignore").lower()
     templates = _TEMPLATES(root) if may_hold else []
     for element in [*root.iter(*_DROPPED), *templates]:
         if element.getparent() is not None:
@@ -678,9 +676,14 @@ def parse_list_page(
     scripts = "\n".join(s.text or "" for s in root.iter("script"))
     page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
 
-    stores = find_hanweb_stores(html, base, today)
+    # Markers searched in the page's lowered bytes (lowering and searching the text costs
+    # twice that; any case counts: the parser lowers attribute names, the store pattern
+    # ignores case): no ``<data`` (of ``<datastore>``), no Hanweb store; no ``ms-``, no
+    # avalon template.
+    lowered = html.encode("utf-8", "ignore").lower()
+    stores = find_hanweb_stores(html, base, today) if b"<data" in lowered else []
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
-    templates = _drop_templates(root, html)
+    templates = _drop_templates(root, b"ms-" in lowered)
     # The body's visible text (the error-page check read it already) unless templates held
     # some of it.
     text = html_doc.visible_text if html_doc and not templates else visible_text(root)
