@@ -99,7 +99,7 @@ _NOISE_TOKENS = {
     "interview",
     "zxft",
 }
-_NOISE_STEMS = ("nav", "menu", "footer", "header", "crumb", "friend")
+_NOISE_STEM = re.compile("nav|menu|footer|header|crumb|friend")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _PLACEHOLDER = re.compile(
     r"暂无(?:信息|数据|内容|记录|相关|文章|新闻|公告|资料)?|正在建设|建设中|"
@@ -359,11 +359,11 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     """Whether this very element is a nav/menu/header/footer-like container."""
     if element.tag in {"nav", "header", "footer"}:
         return True
-    label = " ".join(element.get(name) or "" for name in ("class", "id", "role"))
-    for token in _TOKEN_SPLIT.split(label.lower()):
-        if token in _NOISE_TOKENS or any(stem in token for stem in _NOISE_STEMS):
-            return True
-    return False
+    label = " ".join(element.get(name) or "" for name in ("class", "id", "role")).lower()
+    # A stem holds no separator: inside the label, it is inside a token.
+    if _NOISE_STEM.search(label):
+        return True
+    return any(token in _NOISE_TOKENS for token in _TOKEN_SPLIT.split(label))
 
 
 def _drop_templates(root: lxml.html.HtmlElement, may_hold: bool) -> bool:
