@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin
 
@@ -58,13 +59,27 @@ def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
     return urljoin(base, filename)
 
 
-def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
+class _Links:
+    """The page's links, listed on first use and shared by the pager's readers: each walk
+    of the tree makes a Python object per link."""
+
+    def __init__(self, root: lxml.html.HtmlElement | None) -> None:
+        self._root = root
+        self._links: list[lxml.html.HtmlElement] | None = None
+
+    def __iter__(self) -> Iterator[lxml.html.HtmlElement]:
+        if self._links is None:
+            self._links = [] if self._root is None else list(self._root.iter("a"))
+        return iter(self._links)
+
+
+def _from_links(links: _Links, base: str) -> PagerInfo:
     best: tuple[int, str] | None = None
     # A paged URL ends in ``_N.html`` or holds a query. Its last path segment and query come
     # from the href, or from the base for an href without a path (``http:``, ``;x``): the
     # other links are not resolved (resolving every menu link cost more than the rest).
     inherits = "_" in base or "?" in base
-    for link in root.iter("a"):
+    for link in links:
         href = link.get("href")
         if not href or not (
             "_" in href or "?" in href or (inherits and (":" in href or ";" in href))
@@ -86,9 +101,9 @@ def _from_links(root: lxml.html.HtmlElement, base: str) -> PagerInfo:
     return PagerInfo(best[0], best[1])
 
 
-def _next_link(root: lxml.html.HtmlElement, base: str, here: str) -> str | None:
+def _next_link(links: _Links, base: str, here: str) -> str | None:
     """The 下一页 link's target, unless it leads back to this page (the last page's pager)."""
-    for link in root.iter("a"):
+    for link in links:
         label = _label(link)
         if not _NEXT_MARK.search(label) or clean_text(label) not in _NEXT_LABELS:
             continue
@@ -130,19 +145,18 @@ def read_pager(
     root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str, here: str = ""
 ) -> PagerInfo:
     """Page count, last-page and next-page URLs from the page's scripts, text and links."""
-    info = _read_count(root, scripts, text, base, here or base)
+    links = _Links(root)
+    info = _read_count(links, scripts, text, base, here or base)
     match = _CREATE_PAGE.search(scripts)
     if match and match.group(1) and int(match.group(2)) + 1 < int(match.group(1)):
         name, ext = match.group(3) or "index", match.group(4) or "html"
         info.next_page_url = _trs_page_url(base, name, ext, int(match.group(2)) + 2)
-    elif root is not None:
-        info.next_page_url = _next_link(root, base, here or base)
+    else:
+        info.next_page_url = _next_link(links, base, here or base)
     return info
 
 
-def _read_count(
-    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str, here: str
-) -> PagerInfo:
+def _read_count(links: _Links, scripts: str, text: str, base: str, here: str) -> PagerInfo:
     match = _CREATE_PAGE.search(scripts)
     if match:
         count = int(match.group(1))
@@ -151,8 +165,8 @@ def _read_count(
     match = _COUNT_PAGE.search(scripts)
     if match:
         count = int(match.group(1))
-        links = _from_links(root, base) if root is not None else PagerInfo()
-        last = links.last_page_url if links.page_count == count else None
+        pager = _from_links(links, base)
+        last = pager.last_page_url if pager.page_count == count else None
         return PagerInfo(count, last or _trs_page_url(base, "index", "html", count))
     records, per_page = _RECORD_COUNT.search(scripts), _PREPAGE.search(scripts)
     if records and per_page and int(per_page.group(1)) > 0:
@@ -164,9 +178,9 @@ def _read_count(
             ext = _INDEX_FILE.search(here.split("?", 1)[0])
             return PagerInfo(count, _trs_page_url(base, "index", ext[1] if ext else "html", count))
         return PagerInfo(count, None)
-    links = _from_links(root, base) if root is not None else PagerInfo()
+    pager = _from_links(links, base)
     match = _TOTAL_TEXT.search(text)
     if match:
         count = int(match.group(1))
-        return PagerInfo(count, links.last_page_url if links.page_count == count else None)
-    return links
+        return PagerInfo(count, pager.last_page_url if pager.page_count == count else None)
+    return pager
