@@ -18,11 +18,14 @@ narrowed to what a freshness monitor may do:
 from __future__ import annotations
 
 import hashlib
+import pickle
+import time
 from pathlib import Path
 
 from scrapy import Spider
 from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.http import Request, Response
+from scrapy.utils.response import response_from_dict
 
 from portalspider.urls import canonical_url
 
@@ -47,10 +50,35 @@ class RevalidatePolicy(RFC2616Policy):
 
 class CanonicalCacheStorage(FilesystemCacheStorage):
     """Scrapy's filesystem cache, each entry under the page's canonical URL (the crawl's one
-    page identity), method and body, not the URL as linked."""
+    page identity), method and body, not the URL as linked; one file per entry.
 
-    def _get_request_path(self, spider: Spider, request: Request) -> str:
+    Scrapy's storage writes seven files per response (metadata twice, request headers and
+    body for debugging): the revalidation needs the response alone, read back whole.
+    """
+
+    def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
+        path = self._entry(spider, request)
+        try:
+            if 0 < self.expiration_secs < time.time() - path.stat().st_mtime:
+                return None
+            with self._open(path, "rb") as f:
+                entry = pickle.load(f)  # noqa: S301 (written by store_response below)
+        except FileNotFoundError:
+            return None
+        request.meta["cache_timestamp"] = entry["timestamp"]
+        return response_from_dict(entry["response"])
+
+    def store_response(self, spider: Spider, request: Request, response: Response) -> None:
+        path = self._entry(spider, request)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        entry = {"timestamp": time.time(), "response": response.to_dict()}
+        partial = path.with_suffix(".part")  # a crawl stopped mid-write leaves no torn entry
+        with self._open(partial, "wb") as f:
+            pickle.dump(entry, f, protocol=4)
+        partial.replace(path)
+
+    def _entry(self, spider: Spider, request: Request) -> Path:
         key = hashlib.sha1(  # noqa: S324 (a file name, as Scrapy's fingerprint is)
             b"\0".join((request.method.encode(), canonical_url(request.url).encode(), request.body))
         ).hexdigest()
-        return str(Path(self.cachedir, spider.name, key[0:2], key))
+        return Path(self.cachedir, spider.name, key[0:2], f"{key}.pickle")
