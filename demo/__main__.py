@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         "--scale-only", action="store_true", help="only the scale part (no layouts)"
     )
     p_bench.add_argument(
+        "--profile",
+        action="store_true",
+        help="also crawl each scale portal under cProfile (var/bench/scale-N/profile.txt)",
+    )
+    p_bench.add_argument(
         "--min-items",
         metavar="COUNT/DAYS",
         help="crawl with defaults.min_items {count, days} (the 更新较少 rule), e.g. 1/30",
@@ -95,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         args.flaky,
         scale=scale,
         min_items=rule,
+        profile=args.profile,
     )
 
 

@@ -90,6 +90,7 @@ def run_bench(
     out_dir: str = "var/bench",
     scale: list[int] | None = None,
     min_items: tuple[int, int] | None = None,
+    profile: bool = False,
 ) -> int:
     """Benchmark every layout and seed, print the tables and write ``results.json``.
 
@@ -98,6 +99,7 @@ def run_bench(
     must hold; its retries are counted and shown, not held to the clean budget). Then the
     ``scale`` portals (column counts) against a bare Scrapy spider (``demo/scalebench.py``).
     ``min_items`` ``(count, days)`` crawls with that 更新较少 rule and checks ``sparse``;
+    ``profile`` adds a first crawl of each scale portal under cProfile (``profile.txt``).
     """
     themes = [themes] if isinstance(themes, str) else list(themes)
     out = project_root() / out_dir
@@ -123,7 +125,7 @@ def run_bench(
     if scale:
         from demo.scalebench import run_scale
 
-        scaled = run_scale(scale, out)
+        scaled = run_scale(scale, out, profile=profile)
         accurate = accurate and all(
             r["discovered_pct"] >= 98 and r["last_update_pct"] >= 98 for r in scaled["sizes"]
         )

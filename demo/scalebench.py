@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import pstats
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,11 +62,17 @@ class Run:
         return int(self.stats.get("downloader/response_bytes", 0))
 
 
-def run_process(args: list[str], log: Path) -> Run:
-    """Run a Scrapy command line to its end; measure that process alone."""
+def run_process(args: list[str], log: Path, profile: Path | None = None) -> Run:
+    """Run a Scrapy command line to its end; measure that process alone.
+
+    ``profile``: run it under cProfile, its statistics written there (slower: not timed).
+    """
+    command = scrapy_cmd(*args)
+    if profile is not None:
+        command = [sys.executable, "-m", "cProfile", "-o", str(profile), *command[1:]]
     with log.open("w", encoding="utf-8") as sink:
         proc = subprocess.Popen(  # noqa: S603 (our own scrapy command line)
-            scrapy_cmd(*args), cwd=project_root(), stdout=sink, stderr=subprocess.STDOUT
+            command, cwd=project_root(), stdout=sink, stderr=subprocess.STDOUT
         )
         _pid, wait_status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(wait_status)
@@ -100,8 +108,12 @@ def _statuses(items_file: Path) -> dict[str, tuple[Any, Any]]:
     }
 
 
-def bench_size(columns: int, out: Path, seed: int = SEED) -> dict[str, Any]:
-    """Three crawls of one generated portal of ``columns`` columns; the figures of each."""
+def bench_size(columns: int, out: Path, seed: int = SEED, profile: bool = False) -> dict[str, Any]:
+    """Three crawls of one generated portal of ``columns`` columns; the figures of each.
+
+    ``profile``: then a fourth, a first crawl again (new database and cache) under cProfile,
+    its top entries written to ``profile.txt`` beside the logs.
+    """
     run_dir = out / f"scale-{columns}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
@@ -112,16 +124,17 @@ def bench_size(columns: int, out: Path, seed: int = SEED) -> dict[str, Any]:
         site = run_dir / "site.yaml"
         write_yaml(site, {"site": {"name": portal.theme.site_name, "url": server.url}})
 
-        def portalspider(n: int) -> Run:
+        def portalspider(n: int, profile: Path | None = None) -> Run:
+            fresh = profile is not None  # the profiled first crawl has its own store
             settings = {
-                "PORTALSPIDER_DATABASE_URL": db,
+                "PORTALSPIDER_DATABASE_URL": db if not fresh else f"{db[:-3]}-profile.db",
                 "ALERTS_ENABLED": "false",
-                "HTTPCACHE_DIR": str(run_dir / "httpcache"),
+                "HTTPCACHE_DIR": str(run_dir / ("httpcache" if not fresh else "httpcache-profile")),
                 **FAST,
             }
             items = ["-O", str(run_dir / f"columns-{n}.jsonl")]
             args = ["crawl", "portal", "-a", f"site={site}", *items, *_settings(settings)]
-            return run_process(args, run_dir / f"crawl-{n}.log")
+            return run_process(args, run_dir / f"crawl-{n}.log", profile)
 
         first = portalspider(1)
         fetched = list(server.requests)
@@ -143,6 +156,9 @@ def bench_size(columns: int, out: Path, seed: int = SEED) -> dict[str, Any]:
         server.reset_counts()
         second = portalspider(2)
         repeat_statuses = Counter(str(r.status) for r in server.requests)
+        if profile:
+            portalspider(3, run_dir / "profile.out")
+            _write_profile(run_dir / "profile.out", run_dir / "profile.txt")
     report = compare(load_items(run_dir / "columns-1.jsonl"), portal.truth())
     first_statuses = _statuses(run_dir / "columns-1.jsonl")
     changed = [
@@ -181,7 +197,18 @@ def bench_size(columns: int, out: Path, seed: int = SEED) -> dict[str, Any]:
     }
 
 
-def run_scale(sizes: tuple[int, ...] | list[int] = SIZES, out: Path | None = None) -> dict:
+def _write_profile(stats_file: Path, text_file: Path, top: int = 40) -> None:
+    """The profile's top entries, by own time and by cumulative time, as text."""
+    with text_file.open("w", encoding="utf-8") as sink:
+        stats = pstats.Stats(str(stats_file), stream=sink).strip_dirs()
+        stats.sort_stats("tottime").print_stats(top)
+        stats.sort_stats("cumulative").print_stats(top)
+    print(f"        profile: {text_file}")
+
+
+def run_scale(
+    sizes: tuple[int, ...] | list[int] = SIZES, out: Path | None = None, profile: bool = False
+) -> dict:
     """Bench every size, print the table and the issue's targets; return the figures."""
     out = out or project_root() / "var" / "bench"
     rows = []
@@ -191,7 +218,7 @@ def run_scale(sizes: tuple[int, ...] | list[int] = SIZES, out: Path | None = Non
         f"{'ratio':>5} {'cpu/1k':>6} {'bare':>6} {'RSS MB':>6} {'bare':>5} {'repeat':>6}"
     )
     for columns in sizes:
-        r = bench_size(columns, out)
+        r = bench_size(columns, out, profile=profile)
         rows.append(r)
         print(
             f"{columns:>7} {r['found']:>5}/{r['truth_columns']:<5} "
