@@ -22,6 +22,8 @@ def resolve(doc: Path, path: str) -> Path | None:
     if path.startswith("../"):
         return (doc.parent / path).resolve()
     top = path.split("/", 1)[0]
+    if top == "var":
+        return None  # written by runs (databases, bench results), not part of the checkout
     if (REPO / top).exists() or top in ("portalspider", "alerts", "docs", "deploy", "sites"):
         return REPO / path
     if top in PACKAGE_DIRS:
