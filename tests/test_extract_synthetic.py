@@ -122,6 +122,14 @@ def test_blank_placeholder_is_not_a_date() -> None:
     assert page.breadcrumb == ["政务公开"]
 
 
+@pytest.mark.parametrize(("holder", "placeholder"), [("content", True), ("menu", False)])
+def test_a_placeholder_in_a_menu_of_its_own_is_no_blank_list(holder, placeholder) -> None:
+    # The menu's own class decides, not only its parent's: a 暂无信息 in a navigation box is
+    # the box's, not the column's.
+    html = f'<html><body><div class="main"><div class="{holder}">暂无信息</div></div></body></html>'
+    assert parse_list_page(html, SITE + "/zwgk/a/", TODAY).placeholder is placeholder
+
+
 def test_table_date_column_future_date_clock_and_index_numbers() -> None:
     page = load("noise_clock_future_suoyinhao.html", SITE + "/zfxxgk/fdzdgknr/")
     # dates from the 发布日期 column, not 成文日期, not the 索引号 2026-00…

@@ -575,12 +575,14 @@ def _has_placeholder(root: lxml.html.HtmlElement) -> bool:
     for element in (body if body is not None else root).iter():
         if not isinstance(element.tag, str):
             continue
-        for piece in (element.text, element.tail):
+        # Each lxml .text read is a new string: which piece is the element's own is kept
+        # beside it, not found again by identity.
+        for piece, own in ((element.text, True), (element.tail, False)):
             if not piece or not _PLACEHOLDER_MARK.search(piece):
                 continue
             text = clean_text(piece)
             if text and len(text) <= 40 and _PLACEHOLDER.search(text):
-                holder = element if piece is element.text else element.getparent()
+                holder = element if own else element.getparent()
                 if holder is None or not _noisy(holder):
                     return True
     return False
