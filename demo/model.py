@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -432,25 +433,21 @@ class Portal:
         base = self.external.get(host)
         return base + path if base else None
 
+    def planted_links(self) -> Iterator[PlantedLink]:
+        """Every link planted in the live columns' articles."""
+        return (link for col in self.live_columns() for e in col.entries for link in e.links)
+
     def served_files(self) -> set[str]:
         """The attachments the portal serves (the planted ones not missing)."""
         return {
             link.target
-            for col in self.live_columns()
-            for e in col.entries
-            for link in e.links
+            for link in self.planted_links()
             if not link.broken and link.target.endswith(".pdf")
         }
 
     def soft_404s(self) -> set[str]:
         """The planted paths the portal answers with a 200 "页面不存在" page (soft 404s)."""
-        return {
-            link.target
-            for col in self.live_columns()
-            for e in col.entries
-            for link in e.links
-            if link.soft
-        }
+        return {link.target for link in self.planted_links() if link.soft}
 
     def links_truth(self, base: str) -> set[tuple[str, str]]:
         """(broken link URL, article URL) for every planted broken link the pages show.

@@ -22,7 +22,13 @@ from lxml import etree as lxml_etree
 from lxml import html as lxml_html
 from lxml.html import XHTML_NAMESPACE
 
-from portalspider.extract.htmlutil import PARSER, Document, join_url, strip_controls
+from portalspider.extract.htmlutil import (
+    PARSER,
+    Document,
+    join_url,
+    strip_controls,
+    text_content,
+)
 from portalspider.urls import canonical_url, is_attachment, is_hash_route, is_later_page
 
 # Article URLs by CMS family: TRS t20240910_N, Hanweb /art/2024/9/10/art_, dated folders
@@ -201,7 +207,7 @@ def page_links_view(document: Document, base_url: str) -> PageLinks:
         resolved = resolve(a.get("href"))
         href = _link_href(resolved) if resolved is not None else None
         if href:
-            rows.append((a, href, _text_of(a)))
+            rows.append((a, href, text_content(a)))
     return PageLinks(root, rows, resolve)
 
 
@@ -289,7 +295,7 @@ def _is_dated_item(a, memo: dict | None = None) -> bool:
         return False
     if memo is not None and item in memo:
         return memo[item]
-    dated = bool(DATED_ITEM.search(_STRING(item)))
+    dated = bool(DATED_ITEM.search(text_content(item)))
     if memo is not None:
         memo[item] = dated
     return dated
@@ -307,17 +313,7 @@ def is_page_furniture(el) -> bool:
 
 
 def _link_text(a) -> str:
-    return label_text(_text_of(a) or a.get("title"))
-
-
-def _text_of(el) -> str:
-    """``el.text_content()``; without its XPath call for an element with no children (most
-    links), whose text is all there is."""
-    return _STRING(el) if len(el) else el.text or ""
-
-
-# ``HtmlElement.text_content()`` without its Python wrapper.
-_STRING = lxml_etree.XPath("string()")
+    return label_text(text_content(a) or a.get("title"))
 
 
 def _href(a) -> str | None:
@@ -530,7 +526,7 @@ def link_rows(doc) -> list[tuple[Any, str, str]]:
     for a in _HREF_LINKS(doc):
         href = _link_href(a.get("href"))
         if href:
-            rows.append((a, href, _text_of(a)))
+            rows.append((a, href, text_content(a)))
     return rows
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "metas",
     "parse_html",
     "strip_controls",
+    "text_content",
     "visible_text",
 ]
 
@@ -189,6 +190,15 @@ def text_pieces(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset
             if owner is not None and owner.tail:
                 append(owner.tail)
     return pieces
+
+
+def text_content(element: lxml.html.HtmlElement) -> str:
+    """``element.text_content()``, without lxml's Python wrapper, and without its XPath call
+    for an element with no children (most links), whose text is all there is."""
+    return _STRING(element) if len(element) else element.text or ""
+
+
+_STRING = lxml.etree.XPath("string()")
 
 
 def element_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> str:

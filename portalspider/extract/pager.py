@@ -25,7 +25,7 @@ import lxml.html
 
 from portalspider.urls import PAGE_PARAMS, page_number
 
-from .htmlutil import absolute, clean_text
+from .htmlutil import absolute, clean_text, text_content
 
 __all__ = ["PagerInfo", "next_page_url", "read_pager"]
 
@@ -104,18 +104,13 @@ def _from_links(links: _Links, base: str) -> PagerInfo:
 def _next_link(links: _Links, base: str, here: str) -> str | None:
     """The 下一页 link's target, unless it leads back to this page (the last page's pager)."""
     for link in links:
-        label = _label(link)
+        label = text_content(link)
         if not _NEXT_MARK.search(label) or clean_text(label) not in _NEXT_LABELS:
             continue
         url = absolute(base, link.get("href"))
         if url and url.split("#", 1)[0] != here.split("#", 1)[0]:
             return url
     return None
-
-
-def _label(link: lxml.html.HtmlElement) -> str:
-    """``text_content()`` of a link, read directly when it holds no other node (most do)."""
-    return (link.text or "") if len(link) == 0 else link.text_content()
 
 
 def next_page_url(last_page_url: str | None, page_count: int | None, page: int) -> str | None:

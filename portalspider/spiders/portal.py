@@ -227,7 +227,8 @@ class PortalSpider(scrapy.Spider):
             self.pending_site = site
         else:
             yield self._dated_site(site, newest, "home")
-        candidates = disc.nav_links(doc) + disc.more_links(doc) + disc.page_links(doc, set())
+        links = disc.PageLinks(doc, disc.link_rows(doc))  # read once for both
+        candidates = disc.nav_links(doc) + disc.more_links_of(links) + disc.page_links_of(links, ())
         sitemap = disc.sitemap_link(doc)
         if not candidates and not sitemap and not self.rules.added_columns():
             self.mark_incomplete("home page shows no navigation")
