@@ -134,7 +134,8 @@ class CrawlSummary:
         elif isinstance(item, InterpretationsItem):
             self.policies = item
         elif isinstance(item, ColumnItem):
-            logger.info(column_log_line(item))
+            if logger.isEnabledFor(logging.INFO):  # the line is not built for a quieter log
+                logger.info(column_log_line(item))
             self.by_status[item.status] += 1
             unit = item.unit or NO_UNIT
             self.by_unit[unit] += 1

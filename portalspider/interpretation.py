@@ -321,6 +321,13 @@ class PolicyCheck:
         if error:
             self.read[key] = PageRead(error=error)
             return None
+        listed = self.docs.get(key) or self.interps.get(key)
+        if listed is not None and listed.date is not None:
+            # The page's own date only stands in for a list date (``items``, ``_count``):
+            # a dated list item's page is not searched for one (a copy of the page and its
+            # text walked).
+            self.read[key] = PageRead()
+            return page
         found = parse_article_date(page, response.url, self.today)
         self.read[key] = PageRead(
             date=found.date if found and is_update(found.date, self.today) else None

@@ -94,6 +94,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    # Scrapy's remote control: an HTTP server on localhost that runs the Python code it is
+    # sent (like the telnet console, off), and its aiohttp import at every crawl's start.
+    "scrapy.extensions.remote_control.RemoteControl": None,
     # AutoThrottle that lets a 304 (a repeat crawl's revalidation) pace the crawl like a 200.
     "scrapy.extensions.throttle.AutoThrottle": None,
     "portalspider.politeness.AutoThrottle": 0,

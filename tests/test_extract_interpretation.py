@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse, Request
 
+import portalspider.interpretation as policy_module
+from portalspider.discovery import in_page_furniture, page_links_view
 from portalspider.extract.encoding import decode_html
+from portalspider.extract.htmlutil import Document
 from portalspider.extract.interpretation import (
+    _in_furniture,
     interpretation_links,
     linked_pages,
     source_links,
 )
+from portalspider.interpretation import Listed, PolicyCheck, PolicySettings
 from portalspider.rules import is_interpretation_name
 from portalspider.urls import canonical_url
 
@@ -135,3 +142,53 @@ def test_interpretation_links_back_to_its_document():
 )
 def test_interpretation_columns_by_name(name, expected):
     assert is_interpretation_name(name) is expected
+
+
+def test_furniture_walked_once_per_page_is_discoverys_answer():
+    """The links' furniture test with a memo per page says what ``in_page_furniture``
+    says, for every link of the real saved pages and of a page nested in menus."""
+    nested = page(
+        '<div class="nav"><ul><li><a href="/a/">a</a><div><a href="/b/">b</a></div>'
+        '</li></ul></div><p><a href="/c/">c</a></p>'
+    )
+    docs = [Document(read(p.name)) for p in sorted(REAL.glob("*.html"))] + [Document(nested)]
+    checked = 0
+    for doc in docs:
+        memo: dict = {}
+        for a, _href, _text in page_links_view(doc, DOC).rows:
+            assert _in_furniture(a, memo) == in_page_furniture(a)
+            checked += 1
+    assert checked > 500
+
+
+def test_a_dated_documents_page_is_not_searched_for_its_date(monkeypatch):
+    """A page's own date only stands in for a missing list date: read for an undated list
+    item, not for a dated one (whose item keeps the list's date)."""
+    today = dt.date(2026, 11, 20)
+    check = PolicyCheck(
+        PolicySettings(),
+        today,
+        allows=lambda url: True,
+        over_budget=lambda n: False,
+        known_pages=set(),
+    )
+    dated = Listed(DOC, canonical_url(DOC), "甲", dt.date(2026, 11, 1), "")
+    other = DOC.replace("_1.html", "_2.html")
+    undated = Listed(other, canonical_url(other), "乙", None, "")
+    check.docs = {dated.key: dated, undated.key: undated}
+    check.phase = 2
+    searched = []
+    real = policy_module.parse_article_date
+
+    def counted(html, url, day):
+        searched.append(url)
+        return real(html, url, day)
+
+    monkeypatch.setattr(policy_module, "parse_article_date", counted)
+    body = page("<p>发布日期：2026-11-05</p>").encode()
+    for listed in (dated, undated):
+        request = Request(listed.url, meta={"policy_key": listed.key})
+        check.parse_document(HtmlResponse(listed.url, body=body, request=request))
+    assert searched == [other]
+    assert check.read[undated.key].date == dt.date(2026, 11, 5)
+    assert [i.date for i in check.items()[:-1]] == ["2026-11-01", "2026-11-05"]

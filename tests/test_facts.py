@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.digest import KIND_LABELS, Digest, Notice, render_subject
 from alerts.lifecycle import decide
+from portalspider import extensions
 from portalspider.context import CrawlContext
 from portalspider.dates import age_days, is_update, update_or_none
 from portalspider.extensions import CrawlSummary
@@ -378,3 +379,19 @@ def test_store_line_and_summary_say_the_same_gone(store, caplog) -> None:
     with caplog.at_level(logging.INFO, logger="portalspider.summary"):
         CrawlSummary(crawler).spider_closed(crawler.spider, "finished")
     assert f"gone={summary['gone_columns']} ignored=0 " in caplog.text
+
+
+def test_summary_counts_a_column_without_building_a_hidden_log_line(
+    monkeypatch: Any, caplog: Any
+) -> None:
+    """A log quieter than INFO skips the per-column line (not built), the counts stay."""
+    built: list[str] = []
+    monkeypatch.setattr(extensions, "column_log_line", lambda item: built.append(item.url) or "")
+    item = ColumnItem(url=f"{SITE}a/", name="a", unit="县政府办", status="stale")
+    with caplog.at_level(logging.WARNING, logger="portalspider.summary"):
+        summary = _summarize([item], caplog)
+    assert built == []
+    assert summary.by_status["stale"] == 1
+    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
+        CrawlSummary(crawler=SimpleNamespace(spider=None, stats=None)).item_scraped(item)
+    assert built == [item.url]

@@ -16,6 +16,8 @@ from unittest import mock
 import pytest
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.project import get_project_settings
 
 import portalspider.settings as settings_module
 from alerts.options import AlertOptions
@@ -270,3 +272,12 @@ def test_alerts_command_reads_yes_from_the_environment(tmp_path: Path) -> None:
     assert bad.stderr.strip().splitlines() == [
         "error: setting ALERTS_SMTP_PORT='twenty-five' is not a whole number"
     ]
+
+
+def test_no_console_takes_code_from_outside() -> None:
+    """Neither the telnet console nor Scrapy's remote control (an HTTP server running the
+    code it is sent) runs in a crawl; the latter is not even imported (aiohttp at start-up)."""
+    settings = get_project_settings()
+    assert not settings.getbool("TELNETCONSOLE_ENABLED")
+    enabled = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert not [path for path in enabled if "remote_control" in str(path)]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from portalspider.items import ChannelItem, ColumnItem, SiteItem
 from portalspider.store.models import Column, CrawlRun, Finding, Observation, Unit
 from portalspider.store.queries import current_columns, get_site
-from portalspider.store.recorder import RunRecorder, first_stale_day
+from portalspider.store.recorder import RunRecorder, first_stale_day, item_dict
 
 SITE = "http://www.qx.gov.cn/"
 D0 = dt.date(2026, 3, 1)
@@ -302,3 +304,43 @@ def test_update_volume_is_stored_and_sparse_has_its_own_episode(store) -> None:
     assert findings(store) == [("a", "stale", False, "fixed"), ("a", "sparse", True, None)]
     run(store, [col("a", "stale", last="2026-01-01")], D0 + dt.timedelta(days=1))
     assert findings(store)[1:] == [("a", "sparse", False, "superseded"), ("a", "stale", True, None)]
+
+
+@dataclasses.dataclass
+class _Nested:
+    inner: ColumnItem
+    pairs: list[tuple[str, int]]
+    sets: dict[str, set[str]]
+
+
+def test_item_dict_is_itemadapters_asdict() -> None:
+    """The recorder's shortcut gives what ``ItemAdapter(item).asdict()`` gives: a new dict,
+    the lists and dicts copied, nested items converted, a deleted field left out."""
+    column = col(
+        "a",
+        recent_dates=["2026-02-27", "2026-02-01"],
+        min_items={"count": 2, "days": 30, "items": 1, "complete": True},
+        items_30d=1,
+        counts_complete=True,
+    )
+    deleted = col("b")
+    del deleted.name  # no default: the field is gone
+    items: list[Any] = [
+        column,
+        deleted,
+        SiteItem(url=SITE, status="up", name="县"),
+        ChannelItem(url=SITE + "c/", name="c", path=["x"]),
+        _Nested(inner=col("n"), pairs=[("a", 1)], sets={"k": {"v"}}),
+        {"type": "column", "url": SITE, "path": [col("d")]},
+    ]
+    for item in items:
+        got = item_dict(item)
+        want = ItemAdapter(item).asdict()
+        assert got == want
+        assert list(got) == list(want)
+        assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
+    got = item_dict(column)
+    assert got["recent_dates"] is not column.recent_dates
+    assert got["min_items"] is not column.min_items
+    assert "name" not in item_dict(deleted)
+    assert item_dict(items[4])["inner"]["url"] == SITE + "n/"

@@ -31,7 +31,9 @@ invisible to readers (they were never finalized: ``last_seen_run_id`` is null).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import logging
 import time
@@ -283,6 +285,42 @@ def upsert_site(session: Session, url: str, name: str | None) -> Site:
     return site
 
 
+#: Values ``ItemAdapter.asdict`` returns as they are: no item can be nested in them.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_MISSING = object()
+
+
+def item_dict(item: Any) -> dict[str, Any]:
+    """``ItemAdapter(item).asdict()`` (a new dict, nested items and containers copied).
+
+    For the spider's dataclass items without itemadapter's walk, which asks each of its
+    adapters whether every value is itself an item: a column's ``recent_dates`` holds up to
+    a year of dates. A list or dict of plain values is copied as it is; anything else
+    (and any other kind of item) goes through itemadapter.
+    """
+    cls = type(item)
+    if cls is type or not dataclasses.is_dataclass(cls):
+        return ItemAdapter(item).asdict()
+    out: dict[str, Any] = {}
+    for name in _field_names(cls):
+        value: Any = getattr(item, name, _MISSING)
+        kind = value.__class__
+        if kind in _PLAIN:
+            out[name] = value
+        elif kind is list and all(v.__class__ in _PLAIN for v in value):
+            out[name] = list(value)
+        elif kind is dict and all(v.__class__ in _PLAIN for v in value.values()):
+            out[name] = dict(value)
+        elif value is not _MISSING:  # a field deleted from the item is left out, as there
+            out[name] = ItemAdapter({name: value}).asdict()[name]
+    return out
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 class RunRecorder:
     """Records one crawl of one site; see the module docstring for the write protocol."""
 
@@ -336,33 +374,33 @@ class RunRecorder:
 
     def add(self, item: Any) -> None:
         """Take one item (dataclass or dict) of type column, site or channel."""
-        adapter = ItemAdapter(item)
-        kind = adapter.get("type", "column")
+        fields = item_dict(item)
+        kind = fields.get("type", "column")
         if kind == "site":
-            self.site_item = dict(adapter.asdict())
-            self.site_status = adapter.get("status")
+            self.site_item = fields
+            self.site_status = fields.get("status")
             return
         if kind == "verdict":  # kept with the run (summary["verdict"]) for the report
-            self.verdict = list(adapter.get("rows") or [])
+            self.verdict = list(fields.get("rows") or [])
             return
         if kind in ("message", "message_column"):
             target = self._messages if kind == "message" else self._message_checks
-            target.append(dict(adapter.asdict()))
+            target.append(fields)
             return
         if kind == "policy":  # 解读回应 (store/policies.py), written when the run finishes
-            self.policies.append(dict(adapter.asdict()))
+            self.policies.append(fields)
             return
         if kind == "interpretations":
-            self.interpretations = dict(adapter.asdict())
+            self.interpretations = fields
             return
         if kind != "column":
             self.channels += kind == "channel"
             return
-        url = adapter.get("url")
+        url = fields.get("url")
         if not url:
             return
         key = _key(url, 700)
-        self._buffer[key] = dict(adapter.asdict())
+        self._buffer[key] = fields
         self._seen_keys.add(key)
         if len(self._buffer) >= self.batch_size:
             self.flush()
