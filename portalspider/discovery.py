@@ -26,6 +26,8 @@ from portalspider.extract.htmlutil import (
     PARSER,
     Document,
     join_url,
+    origin,
+    origin_only,
     strip_controls,
     text_content,
 )
@@ -200,15 +202,42 @@ def page_links_view(document: Document, base_url: str) -> PageLinks:
     if root is None or not _FULL_HTML.match(document.html):
         doc = link_tree(document, base_url)
         return PageLinks(doc, link_rows(doc))
-    bases = _BASES(root)
+    # _BASES's elements (its ``//`` walk cost a quarter of this function).
+    bases = [b for b in root.iter(_BASE_TAGS) if b.get("href") is not None]
     resolve = _resolver(bases[-1].get("href") if bases else None, base_url)
+    # Targets that depend on the page's origin alone, shared by its pages: most links are
+    # the menus', met again on every page, so each costs one lookup instead of a join.
+    shared = _origin_targets(origin(base_url)) if not bases else {}
     rows = []
     for a in _HREF_LINKS(root):
-        resolved = resolve(a.get("href"))
-        href = _link_href(resolved) if resolved is not None else None
+        link = a.get("href")
+        href = shared.get(link, _UNSEEN)
+        if href is _UNSEEN:
+            resolved = resolve(link)
+            href = _link_href(resolved) if resolved is not None else None
+            if len(shared) < _MAX_SHARED and _origin_bound(link.strip()):
+                shared[link] = href
         if href:
             rows.append((a, href, text_content(a)))
     return PageLinks(root, rows, resolve)
+
+
+_UNSEEN = object()
+_MAX_SHARED = 16384  # targets kept per origin; the others are joined each time
+
+
+@lru_cache(maxsize=64)
+def _origin_targets(origin: str) -> dict[str, Any]:
+    """The links met on an origin's pages whose :func:`_link_href` of the page's join
+    depends on that origin alone (:func:`_origin_bound`), with it."""
+    return {}
+
+
+def _origin_bound(link: str) -> bool:
+    """Whether a (stripped) link's target as followed depends on its page's origin alone:
+    a root-relative or full URL (:func:`~.htmlutil.origin_only`), or a script, mail or
+    phone link (joined to an http(s) page, a link of another scheme is itself)."""
+    return origin_only(link) or link.startswith(("javascript:", "mailto:", "tel:"))
 
 
 def _resolver(base_href: str | None, base_url: str) -> Resolver:
@@ -231,6 +260,7 @@ _LINKING = [
     for name in ("href", "src")
 ]
 _BASES = lxml_etree.XPath("//base[@href]|//x:base[@href]", namespaces={"x": XHTML_NAMESPACE})
+_BASE_TAGS = ("base", f"{{{XHTML_NAMESPACE}}}base")
 # ``HtmlElement.set`` without lxml.html's Python wrapper (the value is never None here).
 _SET = lxml_etree.ElementBase.set
 # lxml.html.fromstring's test for a whole document (else it returns a fragment's element).

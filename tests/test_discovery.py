@@ -162,3 +162,49 @@ def test_without_more_blocks_keeps_a_hubs_own_list():
     assert "本栏目二" in rest
     assert "上林" not in rest
     assert "上林一" in disc.label_text(doc.text_content())  # the page itself is untouched
+
+
+# Links of every kind whose target may or may not depend on the page beyond its origin.
+VIEW_LINKS = [
+    "/zwgk/",
+    " /zwgk/zcwj/?from=nav ",
+    "/xwzx/#main",
+    "index_1.html",
+    "../up/",
+    "?page=2",
+    "#top",
+    "",
+    "//other.example.cn/a/",
+    "http://127.0.0.1:8765/full/",
+    "https://www.gov.cn/",
+    "HTTP://WWW.GOV.CN/x",
+    "javascript:void(0)",
+    "mailto:webmaster@example.gov.cn",
+    "tel:12345",
+]
+
+
+@pytest.mark.parametrize("base_href", [None, "http://127.0.0.1:8765/base/"])
+def test_page_links_view_reads_what_link_tree_resolves_on_every_page_of_an_origin(base_href):
+    """The targets shared by an origin's pages are those that depend on the origin alone:
+    the same links on pages of other paths and origins resolve as :func:`link_tree` does."""
+    from portalspider.extract.htmlutil import Document
+
+    head = f'<head><base href="{base_href}"></head>' if base_href else ""
+    # A link that fails to join is dropped; with a <base href>, it raises (as lxml's join).
+    hrefs = VIEW_LINKS if base_href else [*VIEW_LINKS, "http://[bad"]
+    links = "".join(f'<a href="{href}">链接{i}</a>' for i, href in enumerate(hrefs))
+    document = Document(f"<html>{head}<body><div>{links}</div></body></html>")
+    for url in (
+        BASE + "a/b/index.html",
+        BASE + "c/",
+        BASE + "c/?x=1",
+        "https://127.0.0.1:8765/d/",
+        "http://other.example.cn/e/",
+        BASE + "a/b/index.html",
+    ):
+        expected = disc.link_rows(disc.link_tree(document, url))
+        got = disc.page_links_view(document, url).rows
+        assert [(href, text) for _, href, text in got] == [
+            (href, text) for _, href, text in expected
+        ], url

@@ -239,7 +239,7 @@ def absolute(base: str, href: str | None) -> str | None:
         return None
     # Cached under the origin when that is all the result depends on: every page links the
     # same menus, each from its own URL.
-    return _absolute(_origin(base) if _origin_only(href.strip()) else base, href)
+    return _absolute(origin(base) if origin_only(href.strip()) else base, href)
 
 
 @lru_cache(maxsize=32768)
@@ -260,12 +260,12 @@ def join_url(base: str, href: str) -> str:
     A root-relative link (``/a/b``) or a full URL depends on the base's scheme and host
     alone, so it is cached under that origin and shared by every page of the site.
     """
-    if _origin_only(href):
-        return _join(_origin(base), href)
+    if origin_only(href):
+        return _join(origin(base), href)
     return _join(base, href)
 
 
-def _origin_only(href: str) -> bool:
+def origin_only(href: str) -> bool:
     """Whether ``urljoin(base, href)`` depends on the base's scheme and host alone: a
     root-relative link, or an http(s) URL naming its host (then only the scheme counts)."""
     if href[:1] == "/":
@@ -277,7 +277,9 @@ def _origin_only(href: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _origin(base: str) -> str:
+def origin(base: str) -> str:
+    """*base*'s scheme and host (``http://h/``), all that an :func:`origin_only` link's
+    join depends on; *base* itself when it has none."""
     parts = urlsplit(base)
     if not parts.scheme or not parts.netloc:
         return base  # nothing to share: join against the base itself
