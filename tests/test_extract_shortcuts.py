@@ -1,13 +1,23 @@
-"""The list reader's and pager's shortcuts (searches skipped when a cheap test rules them out)
-give what the full searches give, on the markups the shortcuts reason about."""
+"""The list reader's, pager's and text readers' shortcuts (searches skipped when a cheap test
+rules them out, walks done by lxml in C) give what the full searches give, on the markups the
+shortcuts reason about."""
 
+import copy
+import re
 from datetime import date
+from pathlib import Path
 
 import lxml.html
 import pytest
 
-from portalspider.extract.htmlutil import parse_html
-from portalspider.extract.listpage import _noisy_itself, parse_list_page
+from portalspider.extract.htmlutil import (
+    Document,
+    clean_text,
+    element_text,
+    parse_html,
+    text_pieces,
+)
+from portalspider.extract.listpage import _drop_templates, _noisy_itself, parse_list_page
 from portalspider.extract.pager import read_pager
 
 TODAY = date(2026, 11, 28)
@@ -66,3 +76,74 @@ def test_an_href_without_a_path_takes_the_page_number_of_the_base() -> None:
 def test_furniture_stems_match_inside_tokens_and_tokens_only_whole(label, furniture) -> None:
     element = lxml.html.fromstring(f'<div class="{label}"></div>')
     assert _noisy_itself(element) is furniture
+
+
+# Text ----------------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAVED_PAGES = sorted((FIXTURES / "realpages").glob("*.html")) + sorted(
+    (FIXTURES / "errorpages").glob("*.html")
+)
+HIDDEN_CONTENT = (
+    "<html><head><title>t</title></head><body><p>甲<!-- 注释 -->乙<script>var s = 1;</script>"
+    "丙<b>丁</b>&amp;戊<select><option>选项</option></select>己<textarea>区</textarea>"
+    "<?pi x?>庚</p>\x01<span>\u3000辛\xa0壬 </span><noscript>无</noscript></body></html>"
+)
+
+
+def _saved(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
+def _walked(element) -> str:
+    """The visible text as the Python walk gives it (the reference)."""
+    return clean_text(" ".join(text_pieces(element)))
+
+
+@pytest.mark.parametrize("html", [HIDDEN_CONTENT, *map(_saved, SAVED_PAGES)])
+def test_element_text_reads_every_element_as_the_walk_does(html) -> None:
+    root = parse_html(html)
+    assert root is not None
+    tree = copy.deepcopy(root)
+    _drop_templates(tree, may_hold=True)  # the list reader's copy: lxml's own walk applies
+    for element in [*root.iter(), *tree.iter()]:
+        assert element_text(element) == _walked(element)
+
+
+def test_element_text_leaves_out_hidden_content() -> None:
+    root = parse_html(HIDDEN_CONTENT)
+    assert root is not None
+    assert element_text(root.find("body")) == "甲 乙 丙 丁 &戊 己 庚 辛 壬"
+
+
+@pytest.mark.parametrize("html", [HIDDEN_CONTENT, *map(_saved, SAVED_PAGES)])
+def test_a_short_page_is_told_as_its_whole_text_tells_it(html) -> None:
+    document = Document(html)
+    length = len(document.visible_text)
+    for limit in (0, 1, length // 2, length, length + 1, 500, 10_000):
+        assert Document(html).text_shorter_than(limit) == (length < limit), limit
+
+
+def test_script_and_style_text_does_not_make_a_page_long() -> None:
+    code = "var x = 1;" * 200
+    html = (
+        f"<html><body><script>{code}</script><style>{code}</style><p>页面不存在</p></body></html>"
+    )
+    assert Document(html).text_shorter_than(500)
+    assert not Document(html.replace("页面不存在", "文" * 500)).text_shorter_than(500)
+
+
+def test_control_characters_do_not_make_a_page_long() -> None:
+    html = "<html><body><p>" + "\x01" * 600 + "页面不存在</p></body></html>"
+    assert Document(html).text_shorter_than(500)
+
+
+def test_whitespace_collapses_as_the_regular_expression_did() -> None:
+    spaces = "".join(chr(c) for c in range(0x3100) if re.match(r"\s", chr(c)))
+    assert clean_text(f"{spaces}甲{spaces}乙\u200b丙{spaces}") == "甲 乙\u200b丙"

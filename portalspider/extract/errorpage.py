@@ -64,8 +64,8 @@ def challenge_reason(page: str | Document) -> str | None:
         return "anti-bot challenge (Ruishu $_ts script)"
     if _JSL.search(scripts):
         return "anti-bot challenge (加速乐 __jsl_clearance cookie)"
-    text = doc.visible_text if scripts else ""
-    if scripts and len(text) < SHORT_PAGE_CHARS and _CHALLENGE_TEXT.search(text):
+    short = scripts and doc.text_shorter_than(SHORT_PAGE_CHARS)
+    if short and _CHALLENGE_TEXT.search(doc.visible_text):
         return "anti-bot challenge (browser check)"
     return None
 
@@ -89,8 +89,8 @@ def message_page_reason(page: str | Document) -> str | None:
     hit = _TITLE_ERROR.search(title)
     if hit:
         return f"error page: {title[:80]}"
-    text = doc.visible_text
-    if len(text) < SHORT_PAGE_CHARS:
+    if doc.text_shorter_than(SHORT_PAGE_CHARS):
+        text = doc.visible_text
         hit = _TEXT_ERROR.search(text)
         if hit:
             return f"error page: {_snippet(text, hit.start())}"

@@ -29,7 +29,6 @@ __all__ = [
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "option", "head"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 # Terminal escapes (CSI ``ESC [ … m``, OSC ``ESC ] … BEL`` titles, their C1 forms, other
 # ``ESC x``), then single C0/C1 controls (not tab and newline), DEL and bidi controls
 # (U+202E turns ``txt.exe`` around): crawled names reach logs, terminals and mails.
@@ -113,6 +112,29 @@ class Document:
         """The visible text of the body, whitespace collapsed ("" when it does not parse)."""
         return clean_text(visible_text(self.root)) if self.root is not None else ""
 
+    def text_shorter_than(self, limit: int) -> bool:
+        """Whether :attr:`visible_text` is shorter than *limit* characters.
+
+        A page that plainly shows more is told without building its text (a Python walk
+        of every element): the body's whole text, one C call, less the text of its hidden
+        elements, holds no more non-space characters than the visible text does.
+        """
+        if self.root is None:
+            return limit > 0
+        body = self.root.find("body")
+        element = body if body is not None else self.root
+        whole = _STRING(element)
+        shown = _non_space(whole)
+        for hidden in element.iter(*_HIDDEN):
+            if hidden.tag is lxml.etree.Entity:
+                break  # an entity's text is beyond this count: build the text
+            if hidden.tag in _SKIP_TAGS:  # comments and instructions hold no text here
+                shown -= _non_space(_STRING(hidden))
+        else:
+            if shown >= limit and not _ANY_CONTROL.search(whole):
+                return False
+        return len(self.visible_text) < limit
+
 
 def parse_fragment(html: str) -> lxml.html.HtmlElement | None:
     """Parse a snippet (a Hanweb CDATA record) under a wrapper element."""
@@ -145,7 +167,9 @@ def clean_text(text: str | None) -> str:
 def _clean(text: str) -> str:
     if _ANY_CONTROL.search(text):  # a character class finds none far faster than _CONTROLS
         text = strip_controls(text)
-    return _SPACES.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
+    # ``str.split()`` splits where ``\s`` matches (&nbsp; and the full-width space included),
+    # several times faster than a regex substitution over a page's text.
+    return " ".join(text.split())
 
 
 # Labels, titles and dates repeat from page to page (menus, pagers): cached when short.
@@ -201,9 +225,27 @@ def text_content(element: lxml.html.HtmlElement) -> str:
 _STRING = lxml.etree.XPath("string()")
 
 
+def _non_space(text: str) -> int:
+    """How many characters of *text* are not whitespace."""
+    return len("".join(text.split()))
+
+
 def element_text(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset()) -> str:
     """Visible text of an element, pieces joined by single spaces."""
+    if not skip and _all_shown(element):
+        return clean_text(" ".join(element.itertext()))  # lxml's walk, in C
     return clean_text(" ".join(text_pieces(element, skip)))
+
+
+def _all_shown(element: lxml.html.HtmlElement) -> bool:
+    """Whether every text under *element* is visible (:func:`text_pieces` would skip none):
+    then lxml's own ``itertext`` gives the same pieces. The search runs in C."""
+    return next(element.iter(*_HIDDEN), None) is None
+
+
+# What :func:`text_pieces` passes over: skipped tags, comments, processing instructions
+# and entities (``iter`` includes the element itself).
+_HIDDEN = (*_SKIP_TAGS, lxml.etree.Comment, lxml.etree.ProcessingInstruction, lxml.etree.Entity)
 
 
 def visible_text(root: lxml.html.HtmlElement) -> str:

@@ -366,9 +366,9 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     return any(token in _NOISE_TOKENS for token in _TOKEN_SPLIT.split(label))
 
 
-def _drop_templates(root: lxml.html.HtmlElement, may_hold: bool) -> bool:
+def _drop_templates(root: lxml.html.HtmlElement, may_hold: bool) -> None:
     """Remove scripts, styles, comments and avalon templates (``ms-repeat`` items with empty
-    bindings); whether a template was among them (its text was visible text).
+    bindings).
 
     Templates are searched only when the page *may_hold* them (its text holds ``ms-``): the
     attribute search costs more than all the rest.
@@ -377,7 +377,6 @@ def _drop_templates(root: lxml.html.HtmlElement, may_hold: bool) -> bool:
     for element in [*root.iter(*_DROPPED), *templates]:
         if element.getparent() is not None:
             element.drop_tree()
-    return bool(templates)
 
 
 # Found in C: a Python walk over every element of every page cost more than the rest.
@@ -685,10 +684,10 @@ def parse_list_page(
     lowered = html.encode("utf-8", "ignore").lower()
     stores = find_hanweb_stores(html, base, today) if b"<data" in lowered else []
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
-    templates = _drop_templates(root, b"ms-" in lowered)
-    # The body's visible text (the error-page check read it already) unless templates held
-    # some of it.
-    text = html_doc.visible_text if html_doc and not templates else visible_text(root)
+    _drop_templates(root, b"ms-" in lowered)
+    # Read from this copy, scripts and templates gone: mostly in one C walk (lxml's
+    # ``itertext``), where the page's own tree needs a Python walk around its scripts.
+    text = visible_text(root)
     pager = read_pager(root, scripts, text, base, url)
     page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
     page.next_page_url = pager.next_page_url
