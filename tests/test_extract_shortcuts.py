@@ -111,7 +111,7 @@ def test_element_text_reads_every_element_as_the_walk_does(html) -> None:
     root = parse_html(html)
     assert root is not None
     tree = copy.deepcopy(root)
-    _drop_templates(tree, may_hold=True)  # the list reader's copy: lxml's own walk applies
+    _drop_templates(tree, may_hold=True)  # the list reader's copy: the walk in C applies
     for element in [*root.iter(), *tree.iter()]:
         assert element_text(element) == _walked(element)
 
@@ -147,3 +147,14 @@ def test_control_characters_do_not_make_a_page_long() -> None:
 def test_whitespace_collapses_as_the_regular_expression_did() -> None:
     spaces = "".join(chr(c) for c in range(0x3100) if re.match(r"\s", chr(c)))
     assert clean_text(f"{spaces}甲{spaces}乙\u200b丙{spaces}") == "甲 乙\u200b丙"
+
+
+@pytest.mark.parametrize("label", ["CurrChnlCls", "currchnlcls", "nav CURRCHNLCLS"])
+def test_the_trs_trail_is_found_whatever_the_case_of_its_class(label) -> None:
+    trail = (
+        f'<div><a href="/" class="{label}">首页</a> &gt; <a href="/zwgk/" class="{label}">政务公开</a>'
+        f' &gt; <a href="/col/tzgg/" class="{label}">通知公告</a></div>'
+    )
+    page = parse_list_page(f"<html><body>{trail}<ul>{ROWS}</ul></body></html>", BASE, TODAY)
+    assert page.breadcrumb == ["政务公开"]
+    assert page.breadcrumb_current == "通知公告"

@@ -591,7 +591,7 @@ def _breadcrumb(
     root: lxml.html.HtmlElement, base: str, url: str, column: str
 ) -> tuple[list[str], str | None]:
     """Ancestor names (root first, no 首页) and the column's own name when recognised."""
-    links = [a for a in root.iter("a") if "currchnlcls" in (a.get("class") or "").lower()]
+    links = _CURRENT_CHANNEL_LINKS(root)
     if links and links[0].getparent() is not None:
         # Some templates mark only the current column: the trail is its container's links.
         links = [a for a in links[0].getparent().iter("a") if (a.get("href") or "").strip()]
@@ -626,6 +626,13 @@ def _breadcrumb(
     ):
         current = names.pop()[0]
     return [name for name, _ in names], current
+
+
+# TRS marks the current column's link ``class="CurrChnlCls"`` (any case); found in C, where a
+# Python loop over every link of the page cost more than reading the trail.
+_CURRENT_CHANNEL_LINKS = lxml.etree.XPath(
+    "descendant::a[contains(translate(@class, 'CURHNLS', 'curhnls'), 'currchnlcls')]"
+)
 
 
 def _iframes(root: lxml.html.HtmlElement, base: str, url: str, scope: Scope) -> list[str]:
