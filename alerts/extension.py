@@ -16,9 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from alerts.links import after_links
 from alerts.options import AlertOptions
-from alerts.service import after_crawl, after_probe
 from portalspider.context import crawl_context
 from portalspider.projectsettings import database_url
 from portalspider.store.db import make_engine, session_factory
@@ -46,21 +44,25 @@ class AlertsExtension:
         return ext
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        # The deciders (their templates: jinja2) are imported by a crawl that alerts, here,
+        # not by every crawl's start.
+        from alerts import links, service
+
         stats = self.crawler.stats
         run_id = stats.get_value("store/run_id") if stats is not None else None
         context = crawl_context(self.crawler)
         probe_site = stats.get_value("store/site_id") if stats is not None else None
         link_run = stats.get_value("store/link_run_id") if stats is not None else None
         if run_id is None and link_run is not None and context is not None:
-            self._decide(after_links, context, run_id=int(link_run))  # the links spider
+            self._decide(links.after_links, context, run_id=int(link_run))  # the links spider
             return
         if run_id is None and probe_site is not None and context is not None:
-            self._decide(after_probe, context, site_id=int(probe_site))  # availability
+            self._decide(service.after_probe, context, site_id=int(probe_site))  # availability
             return
         if run_id is None or context is None:
             logger.info("alerts: no crawl run was recorded (%s); nothing decided", reason)
             return
-        self._decide(after_crawl, context, run_id=int(run_id))
+        self._decide(service.after_crawl, context, run_id=int(run_id))
 
     def _decide(self, decider: Callable[..., None], context: Any, **run: int) -> None:
         """Run one decider on its own engine; the deciders log their own failures."""

@@ -63,7 +63,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-import alerts.extension
+import alerts.service
 from portalspider.context import CrawlContext
 from portalspider.items import ColumnItem, SiteItem
 from portalspider.siteconfig import SiteConfig
@@ -81,7 +81,7 @@ def after_crawl(*, settings, config, session_factory, run_id, today):
                      "finished": bool(run and run.finished_at), "today": today.isoformat()})
 
 
-alerts.extension.after_crawl = after_crawl
+alerts.service.after_crawl = after_crawl
 
 
 class Tiny(scrapy.Spider):
