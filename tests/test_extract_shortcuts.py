@@ -10,6 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from portalspider.extract.cms import detect_cms
 from portalspider.extract.htmlutil import (
     Document,
     clean_text,
@@ -17,7 +18,13 @@ from portalspider.extract.htmlutil import (
     parse_html,
     text_pieces,
 )
-from portalspider.extract.listpage import _drop_templates, _noisy_itself, parse_list_page
+from portalspider.extract.listpage import (
+    _BREADCRUMB_LABEL,
+    _drop_templates,
+    _labelled_holders,
+    _noisy_itself,
+    parse_list_page,
+)
 from portalspider.extract.pager import read_pager
 
 TODAY = date(2026, 11, 28)
@@ -158,3 +165,47 @@ def test_the_trs_trail_is_found_whatever_the_case_of_its_class(label) -> None:
     page = parse_list_page(f"<html><body>{trail}<ul>{ROWS}</ul></body></html>", BASE, TODAY)
     assert page.breadcrumb == ["政务公开"]
     assert page.breadcrumb_current == "通知公告"
+
+
+@pytest.mark.parametrize(
+    ("marker", "cms"),
+    [
+        ("var PageChnlInfo = {}", "fujian"),
+        ('<script src="/module/JSLIB/x.js"></script>', "hanweb"),
+        ('<a href="/Category_12/">x</a>', "poweredy"),
+        ("<UCAPTITLE>x</UCAPTITLE>", "ucap"),
+        ('<a href="./202611/T20261102_1.HTML">x</a>', "trs"),
+        ("索引号 发布机构", "xxgk"),
+        ("nothing known", None),
+    ],
+)
+def test_cms_fingerprints_are_found_in_the_lowered_bytes_as_in_the_text(marker, cms) -> None:
+    html = f"<html><body>{marker}</body></html>"
+    assert detect_cms(html, BASE) == cms
+    assert detect_cms(html, BASE, html.encode("utf-8").lower()) == cms
+
+
+def _walked_holders(root) -> list:
+    """The 当前位置 label holders in a walk over every element (the reference)."""
+    holders = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _BREADCRUMB_LABEL.search(element.text or ""):
+            holders.append(element)
+        elif _BREADCRUMB_LABEL.search(element.tail or ""):
+            holders.append(element.getparent())
+    return holders
+
+
+LABELS = (
+    "<html><body><div><span>x</span>当前位置：<a href='/'>首页</a>"
+    "<p>您的位置<b>所在位置</b>现在位置</p></div>位置<i>当前的位置</i></body></html>"
+)
+
+
+@pytest.mark.parametrize("html", [LABELS, *map(_saved, SAVED_PAGES)])
+def test_trail_labels_are_found_in_the_order_of_a_walk(html) -> None:
+    root = parse_html(html)
+    assert root is not None
+    assert _labelled_holders(root) == _walked_holders(root)

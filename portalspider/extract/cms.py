@@ -76,36 +76,42 @@ _DATE_KEYS = (
 _LIST_KEYS = ("articles", "data", "list", "records", "rows", "items", "result", "docs", "datas")
 
 
-def detect_cms(html: str, url: str) -> str | None:
-    """The CMS family from fingerprints in the page and its URL, or None."""
-    lowered = html.lower()
-    if "pagechnlinfo" in lowered or "list2.trsapi" in lowered or "/fjdzapp/" in lowered:
+def detect_cms(html: str, url: str, lowered: bytes | None = None) -> str | None:
+    """The CMS family from fingerprints in the page and its URL, or None.
+
+    *lowered*: the page's UTF-8 bytes, lower-cased, when the caller has them (the list
+    reader): the ASCII fingerprints are searched in bytes, a third of the text's cost.
+    """
+    low = lowered if lowered is not None else html.encode("utf-8", "ignore").lower()
+    if b"pagechnlinfo" in low or b"list2.trsapi" in low or b"/fjdzapp/" in low:
         return "fujian"
-    if "/gkmlpt/" in url or "gkmlpt" in lowered:
+    if "/gkmlpt/" in url or b"gkmlpt" in low:
         return "gkmlpt"
     if (
-        "<datastore>" in lowered
-        or "/module/web/jpage/" in lowered
-        or "/module/jslib/" in lowered
+        b"<datastore>" in low
+        or b"/module/web/jpage/" in low
+        or b"/module/jslib/" in low
         or re.search(r"/col/col\d+/", url)
     ):
         return "hanweb"
-    if "pe.begin.pagination" in lowered or re.search(
-        r"/category_\d+/|/item/\d+\.aspx|/template/default/skin/", lowered
-    ):
+    if b"pe.begin.pagination" in low or _POWEREASY_PATHS.search(low):
         return "poweredy"
-    if "<ucaptitle" in lowered or "templategroup" in lowered or "<publishtime" in lowered:
+    if b"<ucaptitle" in low or b"templategroup" in low or b"<publishtime" in low:
         return "ucap"
     if (
-        "createpagehtml" in lowered
-        or "countpage" in lowered
-        or "currchnlcls" in lowered
-        or re.search(r"/t\d{8}_\d+\.s?html?", lowered)
+        b"createpagehtml" in low
+        or b"countpage" in low
+        or b"currchnlcls" in low
+        or _TRS_ARTICLE_PATH.search(low)
     ):
         return "trs"
     if "索引号" in html and ("发布机构" in html or "生成日期" in html):
         return "xxgk"
     return None
+
+
+_POWEREASY_PATHS = re.compile(rb"/category_\d+/|/item/\d+\.aspx|/template/default/skin/")
+_TRS_ARTICLE_PATH = re.compile(rb"/t\d{8}_\d+\.s?html?")
 
 
 class HanwebStore:

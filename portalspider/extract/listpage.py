@@ -595,17 +595,8 @@ def _breadcrumb(
     if links and links[0].getparent() is not None:
         # Some templates mark only the current column: the trail is its container's links.
         links = [a for a in links[0].getparent().iter("a") if (a.get("href") or "").strip()]
-    # Every label holds 位置: a page without it is not walked element by element.
-    if not links and "位置" in root.text_content():
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            if _BREADCRUMB_LABEL.search(element.text or ""):
-                holder: lxml.html.HtmlElement | None = element
-            elif _BREADCRUMB_LABEL.search(element.tail or ""):
-                holder = element.getparent()
-            else:
-                continue
+    if not links:
+        for holder in _labelled_holders(root):
             for _ in range(4):
                 if holder is None:
                     break
@@ -633,6 +624,29 @@ def _breadcrumb(
 _CURRENT_CHANNEL_LINKS = lxml.etree.XPath(
     "descendant::a[contains(translate(@class, 'CURHNLS', 'curhnls'), 'currchnlcls')]"
 )
+
+
+def _labelled_holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement | None]:
+    """The elements holding a 当前位置 label, in the order of a walk over the page: each
+    element's own text, else its tail (whose holder is its parent).
+
+    Every label holds 位置: the text pieces holding it are found in C, not by reading
+    every element's text.
+    """
+    found: dict[lxml.html.HtmlElement, tuple[float, bool]] = {}
+    for piece in _PIECES_WITH_PLACE(root):
+        owner = piece.getparent()
+        if owner is None or not isinstance(owner.tag, str):
+            continue
+        if _BREADCRUMB_LABEL.search(piece) and (piece.is_text or owner not in found):
+            found[owner] = (_WALK_POSITION(owner), piece.is_text)  # its text before its tail
+    walk = sorted(found.items(), key=lambda held: held[1][0])
+    return [owner if is_text else owner.getparent() for owner, (_, is_text) in walk]
+
+
+_PIECES_WITH_PLACE = lxml.etree.XPath("descendant-or-self::text()[contains(., '位置')]")
+# An element's place in a walk of the tree (``iter()``'s order): the elements before it.
+_WALK_POSITION = lxml.etree.XPath("count(ancestor::* | preceding::*)")
 
 
 def _iframes(root: lxml.html.HtmlElement, base: str, url: str, scope: Scope) -> list[str]:
@@ -676,7 +690,12 @@ def parse_list_page(
     html_doc = html if isinstance(html, Document) else None
     root = html_doc.tree() if html_doc else parse_html(html)  # type: ignore[arg-type]
     html = html_doc.html if html_doc else html
-    page = ListPage(cms=detect_cms(html or "", url))
+    # Markers searched in the page's lowered bytes (lowering and searching the text costs
+    # twice that; any case counts: the parser lowers attribute names, the store pattern
+    # ignores case): the CMS fingerprints; no ``<data`` (of ``<datastore>``), no Hanweb
+    # store; no ``ms-``, no avalon template.
+    lowered = (html or "").encode("utf-8", "ignore").lower()
+    page = ListPage(cms=detect_cms(html or "", url, lowered))
     if root is None:
         return page
     base = base_url(root, url)
@@ -684,16 +703,11 @@ def parse_list_page(
     scripts = "\n".join(s.text or "" for s in root.iter("script"))
     page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
 
-    # Markers searched in the page's lowered bytes (lowering and searching the text costs
-    # twice that; any case counts: the parser lowers attribute names, the store pattern
-    # ignores case): no ``<data`` (of ``<datastore>``), no Hanweb store; no ``ms-``, no
-    # avalon template.
-    lowered = html.encode("utf-8", "ignore").lower()
     stores = find_hanweb_stores(html, base, today) if b"<data" in lowered else []
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
     _drop_templates(root, b"ms-" in lowered)
-    # Read from this copy, scripts and templates gone: mostly in one C walk (lxml's
-    # ``itertext``), where the page's own tree needs a Python walk around its scripts.
+    # Read from this copy, scripts and templates gone: mostly in one C call, where the
+    # page's own tree needs a Python walk around its scripts.
     text = visible_text(root)
     pager = read_pager(root, scripts, text, base, url)
     page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
