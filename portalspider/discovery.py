@@ -526,27 +526,63 @@ def without_more_blocks(doc) -> str:
     return _drop_more_blocks(copy.deepcopy(doc))
 
 
-def own_list_html(document: Document, base_url: str) -> str:
+def own_list_html(document: Document, base_url: str, links: PageLinks | None = None) -> str:
     """:func:`without_more_blocks` of the page's :func:`parse_html` tree (a copy of its
-    own already, so not copied again): where a hub's own list may be."""
-    return _drop_more_blocks(parse_html(document.html, base_url, document))
+    own already, so not copied again): where a hub's own list may be.
+
+    *links*, the page's :func:`page_links_view`, names the blocks as that tree would: they
+    are dropped before the links are resolved, and only the rest's links are (a hub's
+    blocks hold most of its links).
+    """
+    root = document.root
+    if links is None or links.resolve is None or links.doc is not root:
+        return _drop_more_blocks(parse_html(document.html, base_url, document))
+    doc = _tree(document.html, document)
+    blocks = [_same_in(doc, b) for b in _more_blocks(links.rows, links.resolve)]
+    doc.resolve_base_href()  # as parse_html: a <base> inside a block counts
+    _drop(blocks)
+    doc.rewrite_links(functools.partial(_join_or_none, base_url), resolve_base_href=False)
+    return lxml_html.tostring(doc, encoding="unicode")
+
+
+def _same_in(copy_root, el):
+    """The element of *copy_root* (a deep copy of *el*'s tree) at *el*'s place."""
+    steps = []
+    parent = el.getparent()
+    while parent is not None:
+        steps.append(parent.index(el))
+        el, parent = parent, parent.getparent()
+    for i in reversed(steps):
+        copy_root = copy_root[i]
+    return copy_root
 
 
 def _drop_more_blocks(doc) -> str:
+    _drop(_more_blocks(link_rows(doc)))
+    return lxml_html.tostring(doc, encoding="unicode")
+
+
+def _more_blocks(rows: list[tuple[Any, str, str]], resolve: Resolver | None = None) -> list:
+    """The blocks that 更多 links close: each one's nearest ancestor holding at least three
+    other links that lead somewhere. *rows*: :func:`link_rows` (or :class:`PageLinks`'s)."""
+    followed = {a for a, _, _ in rows}  # lxml gives a referenced element's proxy again
     blocks = []
-    for a in doc.iter("a"):
-        if not _href(a) or not is_more_link(a):
+    for a, _, shown in rows:
+        if not is_more_link(a, shown, resolve):
             continue
         for anc in a.iterancestors():
             if anc.tag in ("body", "html"):
                 break
-            if sum(1 for x in anc.iter("a") if x is not a and _href(x)) >= 3:
+            if sum(1 for x in anc.iter("a") if x is not a and x in followed) >= 3:
                 blocks.append(anc)
                 break
+    return blocks
+
+
+def _drop(blocks: list) -> None:
     for block in blocks:
         if block.getparent() is not None:
             block.getparent().remove(block)
-    return lxml_html.tostring(doc, encoding="unicode")
 
 
 def link_rows(doc) -> list[tuple[Any, str, str]]:

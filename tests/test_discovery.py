@@ -208,3 +208,42 @@ def test_page_links_view_reads_what_link_tree_resolves_on_every_page_of_an_origi
         assert [(href, text) for _, href, text in got] == [
             (href, text) for _, href, text in expected
         ], url
+
+
+# Blocks that only the resolved links make blocks: a third link "#top" (the page itself once
+# resolved), an icon named "more" only by the folder of the page; nested blocks.
+OWN_AND_RESOLVED_BLOCKS = """<html><head><title>乡镇动态</title></head><body>
+<div class="box"><div class="title"><h3>甲镇</h3><a href="/jz/">更多</a></div><ul>
+  <li><a href="/jz/1.html">甲一</a></li><li><a href="/jz/2.html">甲二</a></li>
+  <li><a href="#top">甲三</a></li></ul></div>
+<div class="box"><div class="title"><h3>乙镇</h3><a href="/yz/"><img src="btn.gif"></a></div>
+  <ul><li><a href="/yz/1.html">乙一</a></li><li><a href="/yz/2.html">乙二</a></li>
+  <li><a href="yz/3.html">乙三</a></li></ul></div>
+<div class="outer"><div class="box"><h3>丙镇</h3><a href="/bz/">更多&gt;&gt;</a>
+  <a href="/bz/1.html">丙一</a><a href="/bz/2.html">丙二</a><a href="/bz/3.html">丙三</a></div>
+  <a href="/outer/">查看更多</a><a href="/o/1.html">外一</a></div>
+<ul class="list"><li><a href="javascript:void(0)">本栏目一</a><span>2026-11-28</span></li>
+  <li><a href="own/2.html">本栏目二</a><span>2026-11-27</span></li></ul>
+</body></html>
+"""
+# A <base href> inside a block still resolves the rest.
+BASE_IN_BLOCK = OWN_AND_RESOLVED_BLOCKS.replace("丙三</a>", '丙三</a><base href="/based/">')
+
+
+@pytest.mark.parametrize("html", [OWN_AND_BLOCKS, OWN_AND_RESOLVED_BLOCKS, BASE_IN_BLOCK])
+@pytest.mark.parametrize("url", [BASE + "xzdt/", BASE + "gengduo/index.html"])
+def test_own_list_html_from_the_page_links_drops_what_the_resolved_tree_drops(html, url):
+    import lxml.html
+
+    from portalspider.extract.htmlutil import Document
+
+    document = Document(html)
+    page = lxml.html.tostring(document.root)
+    view = disc.page_links_view(document, url)
+    own = disc.own_list_html(document, url, view)
+    assert own == disc.own_list_html(document, url)
+    assert lxml.html.tostring(document.root) == page  # the page itself is untouched
+    if html is OWN_AND_RESOLVED_BLOCKS:
+        assert "本栏目二" in own
+        assert not any(t in own for t in ("甲一", "丙一", "外一"))
+        assert ("乙一" in own) is ("gengduo" not in url)

@@ -462,7 +462,7 @@ class PortalSpider(scrapy.Spider):
         # Links that may lead to further columns: sub-columns of a hub sit under it. A
         # column's own list entries are its articles; a hub's are its sub-columns.
         child_path = [*path, name] if kind == "hub" and name else path
-        own = self._own_list(document, url) if kind == "hub" else None
+        own = self._own_list(document, url, links) if kind == "hub" else None
         if own is not None:  # a channel that also lists items of its own
             kind, page = "column", own
         for m in more:
@@ -506,9 +506,10 @@ class PortalSpider(scrapy.Spider):
     def shared_page_failed(self, failure: Failure):
         yield from self.interaction.shared_page_failed(failure)
 
-    def _own_list(self, document: Document, url: str) -> ListPage | None:
+    def _own_list(self, document: Document, url: str, links: disc.PageLinks) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
-        own = parse_list_page(disc.own_list_html(document, url), url, self.today, self.scope)
+        own_html = disc.own_list_html(document, url, links)
+        own = parse_list_page(own_html, url, self.today, self.scope)
         return own if sum(1 for e in own.entries if e.date) >= 5 else None
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc, here_key: str) -> str:
