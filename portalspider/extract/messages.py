@@ -369,6 +369,9 @@ def parse_solicitation_list(html: str | Document, url: str, today: date) -> list
             continue
         text = element_text(element)
         start, end = _period(text, today)
+        # Menu and list items that name no 征集 are passed before their links are read.
+        if "征集" not in text and "意见" not in text and "调查" not in text and end is None:
+            continue
         feedback = _feedback_link(element, base)
         title_links = [
             a
@@ -383,13 +386,13 @@ def parse_solicitation_list(html: str | Document, url: str, today: date) -> list
         if not link_url:
             continue
         title = clean_text(main.get("title")) or clean_text(main.text_content())
-        if "征集" not in text and "意见" not in text and "调查" not in text and end is None:
-            continue
         if start is None and end is None:
             start = parse_date(text, today)
             if start is None:  # a menu or side-navigation entry, no 征集
                 continue
         out.setdefault(link_url, Solicitation(link_url, title, start, end, feedback))
+    if not out:
+        return []
     for key, feedback in _feedback_entries(root, base, out).items():
         row = out[key]
         out[key] = Solicitation(row.url, row.title, row.start, row.ends, feedback)
