@@ -333,4 +333,21 @@ def origin(base: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-_join = lru_cache(maxsize=16384)(urljoin)
+@lru_cache(maxsize=16384)
+def _join(base: str, href: str) -> str:
+    """``urljoin(base, href)``. A plain root-relative link (:data:`_PLAIN_ROOTED`) on an
+    http(s) origin, as most lists' and menus' links are, is the origin's scheme and host
+    followed by the link as written: what urljoin gives, at a fraction of its cost."""
+    if href[:1] == "/" and _PLAIN_ORIGIN.fullmatch(base) and _PLAIN_ROOTED.fullmatch(href):
+        return base[:-1] + href
+    return urljoin(base, href)
+
+
+# An origin as :func:`origin` writes it (lower-case http(s), an ASCII host without brackets),
+# and a root-relative link that urljoin leaves as written: no empty (``//``), ``.`` or ``..``
+# segment, no parameters (``;``), no empty query or fragment, no space or control character.
+_PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.:@%_~!$&'()*+,;=-]+/")
+_PLAIN_ROOTED = re.compile(
+    r"(?:/(?!\.\.?(?:[/?#]|$))[^/?#;\x00-\x20\x7f]+)*/?"
+    r"(?:\?[^#\x00-\x20\x7f]+)?(?:#[^\x00-\x20\x7f]+)?"
+)
