@@ -588,10 +588,13 @@ def _has_placeholder(root: lxml.html.HtmlElement) -> bool:
 
 
 def _breadcrumb(
-    root: lxml.html.HtmlElement, base: str, url: str, column: str
+    root: lxml.html.HtmlElement, base: str, url: str, column: str, may_mark: bool = True
 ) -> tuple[list[str], str | None]:
-    """Ancestor names (root first, no 首页) and the column's own name when recognised."""
-    links = _CURRENT_CHANNEL_LINKS(root)
+    """Ancestor names (root first, no 首页) and the column's own name when recognised.
+
+    *may_mark*: whether the page can hold TRS's ``CurrChnlCls`` links.
+    """
+    links = _current_channel_links(root, may_mark)
     if links and links[0].getparent() is not None:
         # Some templates mark only the current column: the trail is its container's links.
         links = [a for a in links[0].getparent().iter("a") if (a.get("href") or "").strip()]
@@ -619,11 +622,17 @@ def _breadcrumb(
     return [name for name, _ in names], current
 
 
-# TRS marks the current column's link ``class="CurrChnlCls"`` (any case); found in C, where a
-# Python loop over every link of the page cost more than reading the trail.
-_CURRENT_CHANNEL_LINKS = lxml.etree.XPath(
-    "descendant::a[contains(translate(@class, 'CURHNLS', 'curhnls'), 'currchnlcls')]"
-)
+def _current_channel_links(
+    root: lxml.html.HtmlElement, may_hold: bool
+) -> list[lxml.html.HtmlElement]:
+    """Links marked ``class="CurrChnlCls"`` (TRS, any case), where the page *may_hold* them
+    (its lowered bytes hold ``currchnlcls``): only the page's classed links are looked at."""
+    if not may_hold:
+        return []
+    return [a for a in _CLASSED_LINKS(root) if "currchnlcls" in a.get("class").lower()]
+
+
+_CLASSED_LINKS = lxml.etree.XPath("descendant::a[@class]")
 
 
 def _labelled_holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement | None]:
@@ -633,15 +642,16 @@ def _labelled_holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement
     Every label holds 位置: the text pieces holding it are found in C, not by reading
     every element's text.
     """
-    found: dict[lxml.html.HtmlElement, tuple[float, bool]] = {}
+    found: dict[lxml.html.HtmlElement, bool] = {}  # owner → its own text holds the label
     for piece in _PIECES_WITH_PLACE(root):
         owner = piece.getparent()
         if owner is None or not isinstance(owner.tag, str):
             continue
         if _BREADCRUMB_LABEL.search(piece) and (piece.is_text or owner not in found):
-            found[owner] = (_WALK_POSITION(owner), piece.is_text)  # its text before its tail
-    walk = sorted(found.items(), key=lambda held: held[1][0])
-    return [owner if is_text else owner.getparent() for owner, (_, is_text) in walk]
+            found[owner] = piece.is_text  # its text before its tail
+    # Mostly one label: the walk's order is only worked out between several.
+    owners = sorted(found, key=_WALK_POSITION) if len(found) > 1 else list(found)
+    return [owner if found[owner] else owner.getparent() for owner in owners]
 
 
 _PIECES_WITH_PLACE = lxml.etree.XPath("descendant-or-self::text()[contains(., '位置')]")
@@ -713,7 +723,7 @@ def parse_list_page(
     page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
     page.next_page_url = pager.next_page_url
     page.breadcrumb, page.breadcrumb_current = _breadcrumb(
-        root, base, url, page.meta.get("columnname", "")
+        root, base, url, page.meta.get("columnname", ""), b"currchnlcls" in lowered
     )
 
     entries = _main_list(root, base, today)
