@@ -164,7 +164,7 @@ def link_tree(document: Document, base_url: str):
     """
     doc = _tree(document.html, document)
     base_href = None
-    for base in _BASES(doc):
+    for base in _bases(doc):
         base_href = base.get("href")
         base.drop_tree()
     resolve = _resolver(base_href, base_url)
@@ -202,8 +202,7 @@ def page_links_view(document: Document, base_url: str) -> PageLinks:
     if root is None or not _FULL_HTML.match(document.html):
         doc = link_tree(document, base_url)
         return PageLinks(doc, link_rows(doc))
-    # _BASES's elements (its ``//`` walk cost a quarter of this function).
-    bases = [b for b in root.iter(_BASE_TAGS) if b.get("href") is not None]
+    bases = _bases(root)
     resolve = _resolver(bases[-1].get("href") if bases else None, base_url)
     # Targets that depend on the page's origin alone, shared by its pages: most links are
     # the menus', met again on every page, so each costs one lookup instead of a join.
@@ -259,7 +258,15 @@ _LINKING = [
     (name, lxml_etree.XPath(f"descendant-or-self::*[@{name} and not(self::object)]"))
     for name in ("href", "src")
 ]
-_BASES = lxml_etree.XPath("//base[@href]|//x:base[@href]", namespaces={"x": XHTML_NAMESPACE})
+
+
+def _bases(doc) -> list:
+    """The ``<base href>`` elements (HTML or XHTML) of the document holding *doc*, which
+    may be a fragment of it (an XPath ``//`` walk cost a quarter of :func:`page_links_view`)."""
+    top = doc.getroottree().getroot()
+    return [b for b in top.iter(_BASE_TAGS) if b.get("href") is not None]
+
+
 _BASE_TAGS = ("base", f"{{{XHTML_NAMESPACE}}}base")
 # ``HtmlElement.set`` without lxml.html's Python wrapper (the value is never None here).
 _SET = lxml_etree.ElementBase.set
@@ -279,7 +286,7 @@ def _attrs(el) -> str:
 
 
 def _inside(el, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> bool:
-    return any(anc.tag in tags or _marked(pattern, _attrs(anc)) for anc in el.iterancestors())
+    return any(map(_container(pattern, tags), el.iterancestors()))
 
 
 @lru_cache(maxsize=8192)  # pure, and a site's pages share their containers' classes
@@ -288,26 +295,43 @@ def _marked(pattern: re.Pattern[str], attrs: str) -> bool:
 
 
 class _Within:
-    """``_inside(el, pattern, tags)`` for the links of one page: each container is tested
-    once, not once per link under it (keyed by element: lxml proxies are stable while
-    referenced, as here)."""
+    """Whether an element sits inside a container passing *test* (``test(ancestor)`` for
+    any of its ancestors), for the elements of one page: each container is tested once, not
+    once per link under it (keyed by element: lxml proxies are stable while referenced, as
+    here)."""
 
-    def __init__(self, pattern: re.Pattern[str], tags: tuple[str, ...] = ()) -> None:
-        self.pattern, self.tags = pattern, tags
+    def __init__(self, test: Callable[[Any], bool]) -> None:
+        self.test = test
         self.memo: dict = {}
 
     def __call__(self, el) -> bool:
-        return self._at_or_above(el.getparent())
+        walked = []
+        node = el.getparent()
+        inside = False
+        while node is not None:
+            known = self.memo.get(node)
+            if known is not None:
+                inside = known
+                break
+            walked.append(node)
+            if self.test(node):
+                inside = True
+                break
+            node = node.getparent()
+        for seen in walked:  # each is inside exactly when the first answer above it is
+            self.memo[seen] = inside
+        return inside
 
-    def _at_or_above(self, el) -> bool:
-        if el is None:
-            return False
-        hit = self.memo.get(el)
-        if hit is None:
-            hit = el.tag in self.tags or _marked(self.pattern, _attrs(el))
-            hit = hit or self._at_or_above(el.getparent())
-            self.memo[el] = hit
-        return hit
+
+def _container(pattern: re.Pattern[str], tags: tuple[str, ...]) -> Callable[[Any], bool]:
+    """The test of :func:`_inside` for one ancestor."""
+    return lambda el: el.tag in tags or _marked(pattern, _attrs(el))
+
+
+def page_furniture_test() -> Callable[[Any], bool]:
+    """:func:`in_page_furniture` for the elements of one page, each container tested once
+    (a page's links share their menus and blocks)."""
+    return _Within(_is_furniture)
 
 
 _ITEM_TAGS = ("li", "dd", "tr")
@@ -673,7 +697,7 @@ def page_links_of(
 ) -> list[LinkCandidate]:
     """:func:`page_links` of a page's :class:`PageLinks`."""
     found = []
-    in_footer = _Within(FOOTER_CONTAINER, ("footer",))
+    in_footer = _Within(_container(FOOTER_CONTAINER, ("footer",)))
     dated: dict = {}
     for a, href, shown in links.rows:
         if href in known:

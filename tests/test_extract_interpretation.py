@@ -9,11 +9,10 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 import portalspider.interpretation as policy_module
-from portalspider.discovery import in_page_furniture, page_links_view
+from portalspider.discovery import in_page_furniture, page_furniture_test, page_links_view
 from portalspider.extract.encoding import decode_html
 from portalspider.extract.htmlutil import Document
 from portalspider.extract.interpretation import (
-    _in_furniture,
     interpretation_links,
     linked_pages,
     source_links,
@@ -154,9 +153,9 @@ def test_furniture_walked_once_per_page_is_discoverys_answer():
     docs = [Document(read(p.name)) for p in sorted(REAL.glob("*.html"))] + [Document(nested)]
     checked = 0
     for doc in docs:
-        memo: dict = {}
+        in_furniture = page_furniture_test()  # one per page, as the reader makes it
         for a, _href, _text in page_links_view(doc, DOC).rows:
-            assert _in_furniture(a, memo) == in_page_furniture(a)
+            assert in_furniture(a) == in_page_furniture(a)
             checked += 1
     assert checked > 500
 

@@ -16,7 +16,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
-from portalspider.discovery import is_page_furniture, label_text, page_links_view
+from portalspider.discovery import label_text, page_furniture_test, page_links_view
 from portalspider.extract.htmlutil import Document
 from portalspider.urls import canonical_url, is_attachment, is_section_url
 
@@ -47,37 +47,16 @@ def _links(document: Document, page_url: str):
     Read from the page's own tree (``discovery.page_links_view``: resolved as met, no copy).
     """
     here = canonical_url(page_url)
-    furniture: dict[Any, bool] = {}
+    in_furniture = page_furniture_test()
     for a, href, shown in page_links_view(document, page_url).rows:
         if not href.startswith(("http://", "https://")):
             continue  # a scheme other than the web's
-        if _in_furniture(a, furniture):
+        if in_furniture(a):
             continue
         url = href.split("#", 1)[0]
         if canonical_url(url) == here:
             continue
         yield a, url, label_text(shown or a.get("title"))
-
-
-def _in_furniture(el, memo: dict[Any, bool]) -> bool:
-    """``discovery.in_page_furniture(el)``, each ancestor's answer kept in *memo* (one per
-    page): a page's links share their menus and blocks, walked once instead of per link."""
-    walked = []
-    node = el.getparent()
-    inside = False
-    while node is not None:
-        known = memo.get(node)
-        if known is not None:
-            inside = known
-            break
-        walked.append(node)
-        if is_page_furniture(node):
-            inside = True
-            break
-        node = node.getparent()
-    for seen in walked:
-        memo[seen] = inside
-    return inside
 
 
 def _labelled(a, label: re.Pattern[str]) -> bool:
