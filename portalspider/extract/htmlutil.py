@@ -83,12 +83,14 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
 
 
 class Document:
-    """A response's HTML parsed once: the tree its readers share (error-page checks, the
+    """A response's HTML parsed once: the trees its readers share (error-page checks, the
     list reader, discovery, the article reader).
 
-    :attr:`root` is :func:`parse_html`'s tree and is never modified; a reader that modifies
-    a tree (the list reader drops scripts and templates, discovery resolves links) takes
-    :meth:`tree`, a copy, which costs far less than parsing again.
+    :attr:`root` is :func:`parse_html`'s tree and is never modified. :attr:`reading_tree` is
+    one copy of it without what no reader sees (scripts, styles, comments, templates), read
+    by the list reader and for :attr:`visible_text`: without them, text is gathered in C. A
+    reader that modifies a tree further (the article reader drops page furniture) takes
+    :meth:`tree`, a copy of its own, which costs far less than parsing again.
     """
 
     def __init__(self, html: str) -> None:
@@ -108,32 +110,58 @@ class Document:
         return copy.deepcopy(self.root) if self.root is not None else None
 
     @cached_property
+    def lowered(self) -> bytes:
+        """The page's UTF-8 bytes, lower-cased: markers are searched here (lowering and
+        searching the text costs twice that; any case counts, as the parser lowers
+        attribute names)."""
+        return (self.html or "").encode("utf-8", "ignore").lower()
+
+    @cached_property
+    def reading_tree(self) -> lxml.html.HtmlElement | None:
+        """A copy of :attr:`root` without scripts, styles, comments and templates (shared:
+        not to be modified), or None when the page does not parse."""
+        tree = self.tree()
+        if tree is not None:
+            _drop_unseen(tree, b"ms-" in self.lowered)
+        return tree
+
+    @cached_property
     def visible_text(self) -> str:
         """The visible text of the body, whitespace collapsed ("" when it does not parse)."""
-        return clean_text(visible_text(self.root)) if self.root is not None else ""
+        tree = self.reading_tree
+        return visible_text(tree) if tree is not None else ""
 
     def text_shorter_than(self, limit: int) -> bool:
-        """Whether :attr:`visible_text` is shorter than *limit* characters.
-
-        A page that plainly shows more is told without building its text (a Python walk
-        of every element): the body's whole text, one C call, less the text of its hidden
-        elements, holds no more non-space characters than the visible text does.
-        """
-        if self.root is None:
-            return limit > 0
-        body = self.root.find("body")
-        element = body if body is not None else self.root
-        whole = _STRING(element)
-        shown = _non_space(whole)
-        for hidden in element.iter(*_HIDDEN):
-            if hidden.tag is lxml.etree.Entity:
-                break  # an entity's text is beyond this count: build the text
-            if hidden.tag in _SKIP_TAGS:  # comments and instructions hold no text here
-                shown -= _non_space(_STRING(hidden))
-        else:
-            if shown >= limit and not _ANY_CONTROL.search(whole):
-                return False
+        """Whether :attr:`visible_text` is shorter than *limit* characters."""
         return len(self.visible_text) < limit
+
+
+def _drop_unseen(root: lxml.html.HtmlElement, may_hold_templates: bool) -> None:
+    """Remove scripts, styles, comments and avalon templates (``ms-repeat`` items with empty
+    bindings).
+
+    Templates are searched only when the page may hold them (its text holds ``ms-``): the
+    attribute search costs more than all the rest.
+    """
+    templates = _TEMPLATES(root) if may_hold_templates else []
+    for element in [*root.iter(*_UNSEEN), *templates]:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+# Found in C: a Python walk over every element of every page cost more than the rest.
+_TEMPLATES = lxml.etree.XPath(
+    "descendant::*[@*[starts-with(name(), 'ms-repeat') or name() = 'ms-for']]"
+)
+# One walk in C (an XPath union of six paths walked the tree six times).
+_UNSEEN = (
+    lxml.etree.Comment,
+    lxml.etree.ProcessingInstruction,
+    "script",
+    "style",
+    "noscript",
+    "template",
+)
 
 
 def parse_fragment(html: str) -> lxml.html.HtmlElement | None:

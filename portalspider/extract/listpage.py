@@ -42,8 +42,6 @@ from .htmlutil import (
     clean_text,
     element_text,
     metas,
-    parse_html,
-    visible_text,
 )
 from .pager import read_pager
 from .years import resolve_years
@@ -366,34 +364,6 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     return any(token in _NOISE_TOKENS for token in _TOKEN_SPLIT.split(label))
 
 
-def _drop_templates(root: lxml.html.HtmlElement, may_hold: bool) -> None:
-    """Remove scripts, styles, comments and avalon templates (``ms-repeat`` items with empty
-    bindings).
-
-    Templates are searched only when the page *may_hold* them (its text holds ``ms-``): the
-    attribute search costs more than all the rest.
-    """
-    templates = _TEMPLATES(root) if may_hold else []
-    for element in [*root.iter(*_DROPPED), *templates]:
-        if element.getparent() is not None:
-            element.drop_tree()
-
-
-# Found in C: a Python walk over every element of every page cost more than the rest.
-_TEMPLATES = lxml.etree.XPath(
-    "descendant::*[@*[starts-with(name(), 'ms-repeat') or name() = 'ms-for']]"
-)
-# One walk in C (an XPath union of six paths walked the tree six times).
-_DROPPED = (
-    lxml.etree.Comment,
-    lxml.etree.ProcessingInstruction,
-    "script",
-    "style",
-    "noscript",
-    "template",
-)
-
-
 def _table_date_cells(
     root: lxml.html.HtmlElement,
 ) -> dict[lxml.html.HtmlElement, lxml.html.HtmlElement]:
@@ -696,29 +666,25 @@ def parse_list_page(
     Iframes outside ``scope`` (default: the portal of *url*) are widgets, not the list.
     *html* may be the page's :class:`~.htmlutil.Document` (parsed once, shared).
     """
-    # Modified below (scripts and templates dropped): a shared document lends a copy.
-    html_doc = html if isinstance(html, Document) else None
-    root = html_doc.tree() if html_doc else parse_html(html)  # type: ignore[arg-type]
-    html = html_doc.html if html_doc else html
-    # Markers searched in the page's lowered bytes (lowering and searching the text costs
-    # twice that; any case counts: the parser lowers attribute names, the store pattern
-    # ignores case): the CMS fingerprints; no ``<data`` (of ``<datastore>``), no Hanweb
-    # store; no ``ms-``, no avalon template.
-    lowered = (html or "").encode("utf-8", "ignore").lower()
+    doc = Document.of(html)
+    html = doc.html
+    # Markers are searched in the page's lowered bytes: the CMS fingerprints; no ``<data``
+    # (of ``<datastore>``), no Hanweb store.
+    lowered = doc.lowered
     page = ListPage(cms=detect_cms(html or "", url, lowered))
-    if root is None:
+    # Read from the document's copy without scripts and templates: mostly in one C call,
+    # where the page's own tree needs a Python walk around its scripts.
+    root = doc.reading_tree
+    if root is None or doc.root is None:
         return page
     base = base_url(root, url)
     page.meta = metas(root)
-    scripts = "\n".join(s.text or "" for s in root.iter("script"))
+    scripts = "\n".join(s.text or "" for s in doc.root.iter("script"))
     page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
 
     stores = find_hanweb_stores(html, base, today) if b"<data" in lowered else []
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
-    _drop_templates(root, b"ms-" in lowered)
-    # Read from this copy, scripts and templates gone: mostly in one C call, where the
-    # page's own tree needs a Python walk around its scripts.
-    text = visible_text(root)
+    text = doc.visible_text
     pager = read_pager(root, scripts, text, base, url)
     page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
     page.next_page_url = pager.next_page_url
