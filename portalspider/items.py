@@ -6,10 +6,18 @@ the store pipeline.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 # The vocabulary of ``category`` and ``status`` lives in ``portalspider.vocab``.
+
+
+@functools.cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass item class's field names, in declaration order (asked of every item)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @dataclass

@@ -61,8 +61,17 @@ HTTPCACHE_DIR = str(Path("var", "httpcache").absolute())  # next to the default 
 HTTPCACHE_EXPIRATION_SECS = 0  # entries never expire: every use is revalidated anyway
 FEED_EXPORT_ENCODING = "utf-8"
 # -O columns.csv: column rows with every column field, a BOM for Excel, no formulas.
-FEED_EXPORTERS = {"csv": "portalspider.feedexport.ColumnCsvItemExporter"}
+# JSON feeds: Scrapy's, the items' fields read without ItemAdapter's walk (same output).
+FEED_EXPORTERS = {
+    "csv": "portalspider.feedexport.ColumnCsvItemExporter",
+    "json": "portalspider.feedexport.JsonExporter",
+    "jsonlines": "portalspider.feedexport.JsonLinesExporter",
+    "jsonl": "portalspider.feedexport.JsonLinesExporter",
+    "jl": "portalspider.feedexport.JsonLinesExporter",
+}
 LOG_LEVEL = "INFO"
+# Scrapy's per-request and per-item DEBUG lines are not built when LOG_LEVEL hides them.
+LOG_FORMATTER = "portalspider.logformatter.LevelLogFormatter"
 
 # A crawl's depth has one home, bounds.py (PORTALSPIDER_MAX_DEPTH, counted from where each
 # column was found): Scrapy's own depth count, unbounded here, only cost every request's trip.

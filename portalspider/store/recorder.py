@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import logging
 import time
@@ -48,6 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portalspider.context import Baseline
 from portalspider.dates import today_shanghai
+from portalspider.items import field_names
 from portalspider.store.db import StoreError
 from portalspider.store.messages import record_messages
 from portalspider.store.models import (
@@ -302,7 +302,7 @@ def item_dict(item: Any) -> dict[str, Any]:
     if cls is type or not dataclasses.is_dataclass(cls):
         return ItemAdapter(item).asdict()
     out: dict[str, Any] = {}
-    for name in _field_names(cls):
+    for name in field_names(cls):
         value: Any = getattr(item, name, _MISSING)
         kind = value.__class__
         if kind in _PLAIN:
@@ -314,11 +314,6 @@ def item_dict(item: Any) -> dict[str, Any]:
         elif value is not _MISSING:  # a field deleted from the item is left out, as there
             out[name] = ItemAdapter({name: value}).asdict()[name]
     return out
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 class RunRecorder:
