@@ -8,12 +8,14 @@ and reached by pipelines and extensions as ``crawler.spider.context``. What the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from portalspider.dates import today_shanghai
 from portalspider.projectsettings import get_date, get_int
+from portalspider.rules import ColumnRules
 from portalspider.siteconfig import SiteConfig
 
 
@@ -78,6 +80,12 @@ class CrawlContext:
     max_list_pages: int = 5  # list pages read per column at most (update volume)
     job_id: str | None = None
     discovery: Discovery = field(default_factory=Discovery)
+
+    @functools.cached_property
+    def rules(self) -> ColumnRules:
+        """The config's column rules, one instance for the crawl: the spider, the judge and
+        the store share its answers."""
+        return ColumnRules(self.config)
 
     @classmethod
     def check_settings(cls, settings: Any) -> None:

@@ -8,7 +8,6 @@ from portalspider.dates import update_or_none
 from portalspider.extract.listpage import count_within
 from portalspider.items import ColumnItem
 from portalspider.judge import is_top_level, judge
-from portalspider.rules import ColumnRules
 
 
 class JudgePipeline:
@@ -29,7 +28,7 @@ class JudgePipeline:
 
     def open_spider(self) -> None:
         context = self.crawler.spider.context
-        self.rules = ColumnRules(context.config)
+        self.rules = context.rules
         self.today: dt.date = context.today
 
     def process_item(self, item):

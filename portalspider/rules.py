@@ -349,8 +349,25 @@ class ColumnRules:
             for unit in config.units
             for matcher in unit.columns
         ]
+        # Each column is asked about by the spider, the interaction reader, the judge and
+        # the store, and the config does not change: each answer is worked out once.
+        self._resolved: dict[tuple[str, str, tuple[str, ...]], Resolution] = {}
+        self._ignoring = any(rule.ignore for rule in config.columns)
 
     def resolve(self, url: str, name: str, path: Sequence[str] = ()) -> Resolution:
+        """Apply the config to one column (see :meth:`_resolve`), once per column."""
+        key = (url, name, tuple(path))
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(url, name, path)
+        return found
+
+    def ignores(self, url: str, name: str, path: Sequence[str] = ()) -> bool:
+        """``resolve(…).ignore``, told without resolving when no rule ignores anything
+        (most configs): asked of every link the crawl meets."""
+        return self._ignoring and self.resolve(url, name, path).ignore
+
+    def _resolve(self, url: str, name: str, path: Sequence[str]) -> Resolution:
         """Apply the config to one column.
 
         Each field comes from the most specific ``columns:`` rule that sets it, so a broad

@@ -1,5 +1,5 @@
 """The item path's shortcuts give what Scrapy's own way gives: the JSON feeds, the log
-messages LOG_LEVEL hides."""
+messages LOG_LEVEL hides, the column rules asked again."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from portalspider.items import (
     VerdictItem,
 )
 from portalspider.logformatter import SCRAPY_MESSAGE_LEVEL, LevelLogFormatter, log_level
+from portalspider.rules import ColumnRules
+from portalspider.siteconfig import load_site_config
 
 
 @dataclasses.dataclass
@@ -108,3 +110,48 @@ def test_debug_messages_are_not_built_when_the_log_hides_them() -> None:
 )
 def test_log_level_reads_names_and_numbers(value: Any, level: int) -> None:
     assert log_level(value) == level
+
+
+def test_column_rules_answer_again_as_the_first_time(tmp_path) -> None:
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "site:\n  name: 青溪\n  url: http://example.gov.cn/\n"
+        "units:\n  - name: 办公室\n"
+        "columns:\n  - match: /xwzx/\n    unit: 办公室\n    max_age_days: 30\n",
+        encoding="utf-8",
+    )
+    rules = ColumnRules(load_site_config(str(site)))
+    cases = [
+        ("http://example.gov.cn/xwzx/gzdt/", "工作动态", ["新闻中心"]),
+        ("http://example.gov.cn/xwzx/gzdt/", "工作动态", ("新闻中心",)),
+        ("http://example.gov.cn/zwgk/", "政务公开", []),
+    ]
+    first = [rules.resolve(*case) for case in cases]
+    assert first[0].unit == "办公室"
+    assert first[0].threshold_days == 30
+    assert first[2].unit != "办公室"
+    again = [rules.resolve(*case) for case in cases]
+    assert again == first
+    assert again == [ColumnRules(rules.config).resolve(*case) for case in cases]
+
+
+def test_ignores_is_resolves_ignore(tmp_path) -> None:
+    def rules_of(columns: str) -> ColumnRules:
+        site = tmp_path / "site.yaml"
+        site.write_text(
+            f"site:\n  name: 青溪\n  url: http://example.gov.cn/\n{columns}", encoding="utf-8"
+        )
+        return ColumnRules(load_site_config(str(site)))
+
+    cases = [
+        ("http://example.gov.cn/xwzx/gzdt/", "工作动态", ["新闻中心"]),
+        ("http://example.gov.cn/zwgk/", "政务公开", []),
+    ]
+    for rules in (
+        rules_of(""),
+        rules_of("columns:\n  - match: /xwzx/\n    max_age_days: 30\n"),
+        rules_of("columns:\n  - match: /xwzx/\n    ignore: true\n"),
+    ):
+        for case in cases:
+            assert rules.ignores(*case) == ColumnRules(rules.config).resolve(*case).ignore
+    assert rules.ignores(*cases[0])

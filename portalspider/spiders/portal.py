@@ -84,7 +84,6 @@ class PortalSpider(scrapy.Spider):
         config = load_site_config(site, wecom_api_base=wecom_api_base)
         # Settings are known in from_crawler; until then, the clock's today.
         self.context = CrawlContext(config=config, today=today_shanghai())
-        self.rules = ColumnRules(config)
         self.allowed_domains = list(config.allowed_domains)
         self.scope = Scope.for_site(config.url, config.allowed_domains)
         self.seen: set[str] = set()  # canonical URLs requested for discovery
@@ -151,6 +150,10 @@ class PortalSpider(scrapy.Spider):
     @property
     def config(self) -> SiteConfig:
         return self.context.config
+
+    @property
+    def rules(self) -> ColumnRules:
+        return self.context.rules
 
     @property
     def today(self) -> dt.date:
@@ -354,7 +357,7 @@ class PortalSpider(scrapy.Spider):
             self.logger.debug("Calendar link, not a column: %s", url)
             self.crawler.stats.inc_value("portalspider/skipped/calendar")
             return
-        if self.rules.resolve(url, name, cand.path).ignore:
+        if self.rules.ignores(url, name, cand.path):
             self.logger.debug("Ignored by config: %s", url)
             return
         bound = self.bounds.refusal(url, depth) if cand.source != "config" else None

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from portalspider.context import CrawlContext, crawl_context
 from portalspider.projectsettings import database_url, get_int
-from portalspider.rules import ColumnRules
 from portalspider.store.db import StoreError, make_engine, session_factory, upgrade
 from portalspider.store.recorder import RunRecorder, upsert_site
 
@@ -120,17 +119,13 @@ class StorePipeline:
         # the whole site: it is recorded ``stopped``; one the spider found incomplete (a
         # bound hit, an error or off-site home page, a failed sitemap) ``incomplete``.
         stopped = not self.crawler.crawling
-        rules = ColumnRules(context.config) if context is not None else None
+        rules = context.rules if context is not None else None
         try:
             self.summary = self.recorder.finish(
                 discovery_complete=discovery is None or discovery.complete,
                 stats=stats,
                 failed_urls=list(discovery.failures) if discovery is not None else [],
-                is_ignored=(
-                    (lambda url, name, path: rules.resolve(url, name, path).ignore)
-                    if rules is not None
-                    else None
-                ),
+                is_ignored=rules.ignores if rules is not None else None,
                 incomplete_reason=discovery.reason if discovery is not None else None,
                 stopped=stopped,
             )
