@@ -43,6 +43,7 @@ from twisted.python.failure import Failure
 from portalspider.dates import is_update
 from portalspider.extract.article import parse_article_date
 from portalspider.extract.encoding import decode_html
+from portalspider.extract.entries import Entry
 from portalspider.extract.errorpage import error_page_reason
 from portalspider.extract.htmlutil import Document, strip_controls
 from portalspider.extract.interpretation import (
@@ -150,7 +151,7 @@ class PolicyCheck:
         self.over_budget = over_budget  # would n more requests break the request budget?
         self.known_pages = known_pages  # canonical URLs of columns and channels
         self.last_checked = last_checked
-        self._pages: dict[str, list[Listed]] = {}
+        self._pages: dict[str, list[Entry]] = {}  # a column's list items, until judged
         self.columns: dict[str, PolicyColumn] = {}
         self.docs: dict[str, Listed] = {}
         self.interps: dict[str, Listed] = {}
@@ -165,12 +166,33 @@ class PolicyCheck:
     # -- what the column crawl saw ----------------------------------------------------
 
     def note_page(self, column_url: str, page: ListPage | None) -> None:
-        """A column's list pages as read: keep the items of the window (any column; the
-        judged category decides in ``note_column``)."""
+        """A column's list pages as read, kept until the judge names its category
+        (``note_column``): few columns are policy columns, whose items are then read."""
         if page is None or not self.settings.enabled:
             return
+        self._pages[canonical_url(column_url)] = page.entries
+
+    def note_column(self, item: Any) -> None:
+        """A judged column item: keep the policy columns read, with their list items."""
+        key = canonical_url(item.url)
+        listed = self._pages.pop(key, None)
+        if not self.settings.enabled or item.category != "policy" or listed is None:
+            return
+        interp = is_interpretation_name(item.name) or is_interpretation_name(item.meta_column_name)
+        self.columns[key] = PolicyColumn(
+            url=item.url,
+            name=item.name,
+            unit=item.unit,
+            interpretation=interp,
+            items_365d=item.items_365d,
+            counts_complete=bool(item.counts_complete),
+            entries=self._window(listed, item.url),
+        )
+
+    def _window(self, listed: list[Entry], column_url: str) -> list[Listed]:
+        """The list items of the window (or without a date to tell), files and pinned out."""
         kept = []
-        for e in page.entries:
+        for e in listed:
             if is_attachment(e.url) or e.pinned:
                 continue
             day = e.date if is_update(e.date, self.today) else None
@@ -181,27 +203,9 @@ class PolicyCheck:
             hint = e.url_date if is_update(e.url_date, self.today) else None
             if day is None and hint is not None and not self._in_window(hint):
                 continue
-            kept.append(Listed(e.url, canonical_url(e.url), strip_controls(e.title), day, ""))
-        self._pages[canonical_url(column_url)] = kept
-
-    def note_column(self, item: Any) -> None:
-        """A judged column item: keep the policy columns read, with their list items."""
-        key = canonical_url(item.url)
-        entries = self._pages.pop(key, None)
-        if not self.settings.enabled or item.category != "policy" or entries is None:
-            return
-        interp = is_interpretation_name(item.name) or is_interpretation_name(item.meta_column_name)
-        for e in entries:
-            e.column_url = item.url
-        self.columns[key] = PolicyColumn(
-            url=item.url,
-            name=item.name,
-            unit=item.unit,
-            interpretation=interp,
-            items_365d=item.items_365d,
-            counts_complete=bool(item.counts_complete),
-            entries=entries,
-        )
+            title = strip_controls(e.title)
+            kept.append(Listed(e.url, canonical_url(e.url), title, day, column_url))
+        return kept
 
     def _in_window(self, day: dt.date) -> bool:
         return 0 <= (self.today - day).days < WINDOW_DAYS

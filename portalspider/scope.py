@@ -185,13 +185,20 @@ def _refusal(scope: Scope, url: str, link_check: bool) -> str | None:
     host = host_of(url)
     if not host:
         return "no host"
-    why = kind_refusal(host, address_kind(host), scope.site_kind)
-    if why is not None:
+    why = _host_refusal(scope, host, not (scope.offsite or link_check))
+    if why is not None or scope.offsite or link_check:
         return why
-    if scope.offsite or link_check:
-        return None
-    if not host_in(host, scope.domains):
-        return f"host {host} is outside {', '.join(scope.domains)}"
     if _port(scheme, port) not in scope.ports:
         return f"port {_port(scheme, port)} is not the portal's"
+    return None
+
+
+@lru_cache(maxsize=1024)  # pure, and a portal's links name few hosts
+def _host_refusal(scope: Scope, host: str, own_hosts: bool) -> str | None:
+    """Why ``host`` is out of scope, or None; ``own_hosts``: it must be the portal's."""
+    why = kind_refusal(host, address_kind(host), scope.site_kind)
+    if why is not None or not own_hosts:
+        return why
+    if not host_in(host, scope.domains):
+        return f"host {host} is outside {', '.join(scope.domains)}"
     return None
