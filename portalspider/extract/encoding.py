@@ -90,12 +90,16 @@ def _mostly_utf8(body: bytes) -> bool:
     return bool(high) and in_sequences / high >= MOSTLY_UTF8
 
 
-def _is_utf8(body: bytes) -> bool:
+def _utf8(body: bytes) -> str | None:
+    """*body* decoded as UTF-8, or None when it is not valid UTF-8."""
     try:
-        body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+
+
+def _is_utf8(body: bytes) -> bool:
+    return _utf8(body) is not None
 
 
 def _detect(body: bytes) -> str:
@@ -134,10 +138,15 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         if match and match.group(1).decode("ascii", "ignore").lower() not in _WEAK:
             declared = normalize_charset(match.group(1).decode("ascii", "ignore"))
 
-    if declared and declared != "utf-8" and not body.isascii() and _is_utf8(body):
-        declared = "utf-8"  # the label lies: legacy Chinese bytes are almost never valid UTF-8
-    elif declared == "utf-8" and not _is_utf8(body):
-        declared = None  # a UTF-8 label on GBK bytes: let detection decide
+    # Valid UTF-8 is read as UTF-8 whatever the label (legacy Chinese bytes are almost
+    # never valid UTF-8); a UTF-8 label on other bytes leaves it to detection. The test
+    # is the decoding itself, made once.
+    if declared == "utf-8" or (declared and not body.isascii()):
+        text = _utf8(body)
+        if text is not None:
+            return text
+        if declared == "utf-8":
+            declared = None
     codec = declared or _detect(body)
     if codec == _MIXED:
         return _decode_mixed(body)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from portalspider.extract.htmlutil import Document, clean_text, visible_text
+from portalspider.extract.htmlutil import INLINE_SCRIPT, Document, clean_text, visible_text
 
 __all__ = ["challenge_reason", "error_page_reason", "message_page_reason", "script_list_reason"]
 
@@ -39,7 +39,6 @@ _RUISHU = re.compile(r"\$_ts\s*=|\$_ts\s*\.|window\[['\"]\$_ts['\"]\]")
 _JSL = re.compile(r"__jsl_clearance|__jsluid|\('_'\)\s*\+\s*\('_'\)\s*\+\s*\('j'\)\s*\+\s*\('s'\)")
 _CHALLENGE_TEXT = re.compile(r"安全验证|人机验证|请开启JavaScript|浏览器安全检查|正在验证", re.I)
 
-_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _XHR = re.compile(
     r"XMLHttpRequest|\bfetch\s*\(|\$\.(?:ajax|get|post|getJSON)\s*\(|jQuery\.(?:ajax|get|post)\s*\("
     r"|\baxios\b|\.load\s*\(\s*['\"]"
@@ -58,8 +57,7 @@ def _title(html: str) -> str:
 def challenge_reason(page: str | Document) -> str | None:
     """An anti-bot JS challenge a crawler cannot pass, or None."""
     doc = Document.of(page)
-    html = doc.html
-    scripts = " ".join(_SCRIPT.findall(html))
+    scripts = doc.scripts
     if _RUISHU.search(scripts):
         return "anti-bot challenge (Ruishu $_ts script)"
     if _JSL.search(scripts):
@@ -113,7 +111,7 @@ def script_list_reason(page: str | Document) -> str | None:
         _CAPTCHA_IMG.search(html) or re.search(r"<input\b", html, re.IGNORECASE)
     ):
         return "list behind a captcha (no rows in the page)"
-    scripts = [s for s in _SCRIPT.findall(html) if _XHR.search(s)]
+    scripts = [s for s in INLINE_SCRIPT.findall(html) if _XHR.search(s)]
     if not scripts:
         return None
     names = _empty_containers(doc)

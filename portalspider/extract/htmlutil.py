@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 
 __all__ = [
+    "INLINE_SCRIPT",
     "Document",
     "base_url",
     "clean_text",
@@ -29,6 +30,8 @@ __all__ = [
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "option", "head"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+#: A script element's code, for text that does not parse.
+INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 # Terminal escapes (CSI ``ESC [ … m``, OSC ``ESC ] … BEL`` titles, their C1 forms, other
 # ``ESC x``), then single C0/C1 controls (not tab and newline), DEL and bidi controls
 # (U+202E turns ``txt.exe`` around): crawled names reach logs, terminals and mails.
@@ -115,6 +118,14 @@ class Document:
         searching the text costs twice that; any case counts, as the parser lowers
         attribute names)."""
         return (self.html or "").encode("utf-8", "ignore").lower()
+
+    @cached_property
+    def scripts(self) -> str:
+        """The code of the page's inline scripts, one per line (challenge checks, paging and
+        list data read there); found by the regular expression when the page does not parse."""
+        if self.root is None:
+            return "\n".join(INLINE_SCRIPT.findall(self.html or ""))
+        return "\n".join(script.text or "" for script in self.root.iter("script"))
 
     @cached_property
     def reading_tree(self) -> lxml.html.HtmlElement | None:

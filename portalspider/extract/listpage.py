@@ -679,7 +679,7 @@ def parse_list_page(
         return page
     base = base_url(root, url)
     page.meta = metas(root)
-    scripts = "\n".join(s.text or "" for s in doc.root.iter("script"))
+    scripts = doc.scripts
     page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
 
     stores = find_hanweb_stores(html, base, today) if b"<data" in lowered else []
