@@ -12,6 +12,7 @@ import pytest
 from portalspider.extract.cms import detect_cms
 from portalspider.extract.htmlutil import (
     Document,
+    absolute,
     clean_text,
     element_text,
     parse_html,
@@ -24,6 +25,7 @@ from portalspider.extract.listpage import (
     parse_list_page,
 )
 from portalspider.extract.pager import read_pager
+from portalspider.urls import page_number
 
 TODAY = date(2026, 11, 28)
 BASE = "https://www.example.gov.cn/col/tzgg/"
@@ -63,6 +65,39 @@ def test_an_href_without_a_path_takes_the_page_number_of_the_base() -> None:
     url = BASE + "index_3.html"
     assert _pager('<a href="/m/">菜单</a><a href="https:">尾页</a>', url).page_count == 4
     assert _pager('<a href="https:">尾页</a>', BASE).page_count is None
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/a/content_9.html",  # an article: never joined
+        "t20261202_3.html",
+        "list_3.html",
+        "LIST_3.HTML",
+        "Index_4.aspx",
+        "https:index_2.html",  # no slash: the scheme goes before the name
+        " index_2.html ",
+        "inde\tx_2.html",  # the join drops the tab
+        "li\u017ft_2.html",  # re.I folds the long s into the stem's s
+        "index_2.html#top",
+        "/a_b/index_2.html",
+        "index_2.html;x_y",
+        "//#_",
+        "?page=3",
+    ],
+)
+@pytest.mark.parametrize("url", [BASE, BASE + "index_3.html", BASE + "list.jsp?page=2"])
+def test_the_pager_counts_the_links_it_skips_resolving_as_if_it_resolved_them(href, url):
+    """The pager's test on a link as written (:func:`may_end_paged`) passes every link
+    whose join names a paged document."""
+    links = [f'<a href="/m{i}/">菜单{i}</a>' for i in range(3)] + [f'<a href="{href}">x</a>']
+    expected = None
+    for link in links:
+        target = absolute(url, lxml.html.fromstring(link).get("href"))
+        number = page_number(target) if target else None
+        if number is not None and (expected is None or number > expected):
+            expected = number
+    assert _pager("".join(links), url).page_count == expected
 
 
 @pytest.mark.parametrize(

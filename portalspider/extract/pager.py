@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin
 
 import lxml.html
 
-from portalspider.urls import PAGE_PARAMS, page_number
+from portalspider.urls import PAGE_PARAMS, may_end_paged, page_number
 
 from .htmlutil import absolute, clean_text, text_content
 
@@ -75,14 +75,17 @@ class _Links:
 
 def _from_links(links: _Links, base: str) -> PagerInfo:
     best: tuple[int, str] | None = None
-    # A paged URL ends in ``_N.html`` or holds a query. Its last path segment and query come
-    # from the href, or from the base for an href without a path (``http:``, ``;x``): the
-    # other links are not resolved (resolving every menu link cost more than the rest).
+    # A paged URL ends in a paged document's name (``index_1.html``) or holds a query. Its
+    # last path segment and query come from the href, or from the base for an href without
+    # a path (``http:``, ``;x``): the other links are not resolved (resolving every menu
+    # and article link cost more than the rest).
     inherits = "_" in base or "?" in base
     for link in links:
         href = link.get("href")
         if not href or not (
-            "_" in href or "?" in href or (inherits and (":" in href or ";" in href))
+            "?" in href
+            or (inherits and (":" in href or ";" in href))
+            or ("_" in href and (inherits or "#" in href or may_end_paged(href)))
         ):
             continue
         url = absolute(base, href)
