@@ -208,8 +208,12 @@ def page_links_view(document: Document, base_url: str) -> PageLinks:
     # the menus', met again on every page, so each costs one lookup instead of a join.
     shared = _origin_targets(origin(base_url)) if not bases else {}
     rows = []
-    for a in _HREF_LINKS(root):
+    # Links without an href are skipped here: an XPath that leaves them out (``a[@href]``)
+    # cost as much again as the walk.
+    for a in root.iter("a"):
         link = a.get("href")
+        if link is None:
+            continue
         href = shared.get(link, _UNSEEN)
         if href is _UNSEEN:
             resolved = resolve(link)
@@ -613,7 +617,7 @@ def link_rows(doc) -> list[tuple[Any, str, str]]:
     """(link, target as followed, ``text_content()``) of each link of a page that leads
     somewhere: read once for :func:`more_links` and :func:`page_links`."""
     rows = []
-    for a in _HREF_LINKS(doc):
+    for a in doc.iter("a"):  # a link without an href leads nowhere: _link_href(None)
         href = _link_href(a.get("href"))
         if href:
             rows.append((a, href, text_content(a)))
@@ -711,10 +715,6 @@ def page_links_of(
             continue
         found.append(LinkCandidate(href, text, [], "subnav"))
     return found
-
-
-# Links with an ``href`` (the others lead nowhere), found in C.
-_HREF_LINKS = lxml_etree.XPath("descendant-or-self::a[@href]")
 
 
 SCRIPT_REDIRECT = re.compile(

@@ -194,6 +194,7 @@ def test_page_links_view_reads_what_link_tree_resolves_on_every_page_of_an_origi
     # A link that fails to join is dropped; with a <base href>, it raises (as lxml's join).
     hrefs = VIEW_LINKS if base_href else [*VIEW_LINKS, "http://[bad"]
     links = "".join(f'<a href="{href}">链接{i}</a>' for i, href in enumerate(hrefs))
+    links += '<a name="end">锚点</a>'  # no href: leads nowhere
     document = Document(f"<html>{head}<body><div>{links}</div></body></html>")
     for url in (
         BASE + "a/b/index.html",
