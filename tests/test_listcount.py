@@ -228,3 +228,17 @@ def test_a_row_of_title_box_and_date_box_is_one_dated_item() -> None:
     html = f'<html><body><div class="lb-items">{rows}</div></body></html>'
     page = parse_list_page(html, BASE, TODAY)
     assert [e.date for e in page.entries] == [dt.date(2026, 11, d) for d in range(20, 5, -1)]
+
+
+def test_the_volume_follows_the_pages_read() -> None:
+    """The joined pages and their volume are kept per set of pages read: a page read
+    since is counted."""
+    pages = _list(list(range(0, 400, 3)), per_page=10)
+    paged = PagedList(_page(pages[0], len(pages), 1))
+    before = paged.volume(TODAY)
+    assert paged.volume(TODAY) == before
+    paged.more[2] = _page(pages[1], len(pages), 2)
+    fresh = PagedList(paged.first, dict(paged.more))
+    assert paged.contiguous() == fresh.contiguous()
+    assert paged.volume(TODAY) == fresh.volume(TODAY)
+    assert paged.volume(TODAY) != before

@@ -59,6 +59,11 @@ class PagedList:
     first: ListPage
     more: dict[int, ListPage] = field(default_factory=dict)
     failed: bool = False  # a later page could not be read: read no further
+    # The joined pages and their volume, asked several times of each set of pages read
+    # (whether to read on, then the column item): the pages read → (view, volume by day).
+    _read: tuple[tuple[int, ...], ListPage, dict[date, Volume]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def pages_read(self) -> int:
@@ -66,6 +71,22 @@ class PagedList:
 
     def contiguous(self) -> ListPage:
         """Page 1 joined with the later pages read one after another from it."""
+        return self._view()[1]
+
+    def _plain(self, today: date) -> Volume:
+        """``contiguous().volume(today)``, worked out once per set of pages read."""
+        volumes = self._view()[2]
+        if today not in volumes:
+            volumes[today] = self.contiguous().volume(today)
+        return volumes[today]
+
+    def _view(self) -> tuple[tuple[int, ...], ListPage, dict[date, Volume]]:
+        numbers = tuple(self.more)
+        if self._read is None or self._read[0] != numbers:
+            self._read = (numbers, self._join(), {})
+        return self._read
+
+    def _join(self) -> ListPage:
         page = self.first
         number = 2
         while number in self.more:
@@ -179,7 +200,7 @@ class PagedList:
         The dates behind the 更新较少 rule (``recent_dates``, ``seen_days``) are those of the
         pages read one after another from page 1.
         """
-        plain = self.contiguous().volume(today)
+        plain = self._plain(today)
         windows = None if plain.complete else self.windows(today)
         if windows is None:
             return plain
@@ -195,7 +216,7 @@ class PagedList:
         """The page to read next for exact counts, or None (all exact, or no way on)."""
         if self.failed or self.pages_read >= max_pages:
             return None
-        if self.contiguous().volume(today).complete:
+        if self._plain(today).complete:
             return None
         windows = self.windows(today)
         if windows is None:
