@@ -18,9 +18,11 @@ from sqlalchemy import text
 
 from portalspider.store.db import (
     StoreError,
+    at_head,
     current_revision,
     head_revision,
     make_engine,
+    script_head,
     session_factory,
     upgrade,
 )
@@ -42,6 +44,36 @@ def test_upgrade_is_idempotent_and_matches_models(db_url: str) -> None:
         assert diff == [], f"models.py and the migrations disagree: {diff}"
     finally:
         engine.dispose()
+
+
+def test_the_scripts_head_is_read_as_alembic_reads_it(db_url: str) -> None:
+    assert script_head() == head_revision()
+    engine = make_engine(db_url)
+    try:
+        assert not at_head(engine)  # a new database: no version table
+        upgrade(engine)
+        assert at_head(engine)
+        with engine.begin() as conn:  # one migration behind: Alembic upgrades it
+            conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+        assert not at_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_database_at_head_is_opened_without_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from portalspider.store.db import make_engine, upgrade
+        upgrade(make_engine({url!r}))
+        assert "alembic" not in sys.modules, "alembic imported"
+        """
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, timeout=120)
 
 
 def test_sqlite_is_wal_with_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
