@@ -633,7 +633,8 @@ def more_links_of(links: PageLinks) -> list[LinkCandidate]:
     """:func:`more_links` of a page's :class:`PageLinks`."""
     found = []
     for a, href, shown in links.rows:
-        if is_more_link(a, shown, links.resolve):
+        # Most links' text says they are not (one cached call): the full test for the rest.
+        if _more_text(shown) is not False and is_more_link(a, shown, links.resolve):
             heading = _block_heading(a, links.resolve)
             found.append(LinkCandidate(href, heading or "", [], "more"))
     return found
