@@ -32,7 +32,7 @@ from scrapy.exporters import (
 from portalspider import csvsafe
 from portalspider.items import ColumnItem, field_names
 
-COLUMN_FIELDS = tuple(f.name for f in dataclasses.fields(ColumnItem))
+COLUMN_FIELDS = field_names(ColumnItem)
 PATH_SEPARATOR = " > "
 _MISSING = object()
 
