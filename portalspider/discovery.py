@@ -385,6 +385,8 @@ def _link_href(value: str | None) -> str | None:
     href = (value or "").strip()
     if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
         return None
+    if "#" not in href:  # most links: no fragment to judge
+        return href
     return href if is_hash_route(href) else href.split("#", 1)[0]
 
 

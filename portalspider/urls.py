@@ -57,7 +57,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # URLs w3lib's canonical form leaves as they are: http(s), a lower-case host, a path of
 # unreserved characters without dot segments, no query, no fragment (most links).
 _CANONICAL_ALREADY = re.compile(
-    r"https?://(?:[a-z0-9-]+\.)*[a-z0-9-]+(?::(?:[1-9]\d{0,3}|[1-5]\d{4}))?(?:/(?!\.)[A-Za-z0-9_.~-]*)+"
+    r"(https?)://((?:[a-z0-9-]+\.)*[a-z0-9-]+)(?::([1-9]\d{0,3}|[1-5]\d{4}))?"
+    r"((?:/(?!\.)[A-Za-z0-9_.~-]*)+)"
 )
 
 
@@ -88,6 +89,19 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     if "://" not in url:
         url = "http://" + url.lstrip("/")
+    simple = _CANONICAL_ALREADY.fullmatch(url)
+    if simple:  # w3lib would return it unchanged, and its parts are read off the match
+        scheme, host, port, path = simple.groups()
+        if port and int(port) != DEFAULT_PORTS[scheme]:
+            host = f"{host}:{port}"
+        if "//" in path:
+            path = re.sub(r"/{2,}", "/", path)
+        return f"{scheme}://{host}{INDEX_DOCUMENT.sub('/', path)}"
+    return _canonical_general(url)
+
+
+def _canonical_general(url: str) -> str:
+    """:func:`canonical_url` of an absolute URL of any shape (the fast path's yardstick)."""
     if not _CANONICAL_ALREADY.fullmatch(url):  # else w3lib would return it unchanged
         url = canonicalize_url(_without_tracking(url), keep_fragments=is_hash_route(url))
     parts = urlsplit(url)

@@ -69,6 +69,9 @@ def test_canonical_url(variant: str, canonical: str) -> None:
         ("http://127.0.0.1:18765/xwzx/gzdt/202611/t20261120_7.html", True),
         ("https://www.hz.zj.gov.cn/art/2024/9/10/art_1229_5.html", True),
         ("http://x.gov.cn:8080//a//b/", True),
+        ("http://x.gov.cn:80/a/index.html", True),
+        ("https://x.gov.cn:443/a/main.shtml", True),
+        ("https://x.gov.cn:80/a/Default.aspx", True),
         ("http://01.2.3.4:9/a-b/c~d/e.f_g", True),
         ("http://xn--fiqs8s.cn/-/", True),
         ("http://x.gov.cn:00/x/", False),  # w3lib writes port 0
@@ -87,6 +90,8 @@ def test_urls_taken_as_canonical_already_are_w3libs_own(url: str, taken: bool) -
     assert bool(urls._CANONICAL_ALREADY.fullmatch(url)) is taken
     if taken:
         assert canonicalize_url(url) == url
+        # The fast path reads the parts off the match: the same key as the general way.
+        assert urls.canonical_url(url) == urls._canonical_general(url)
 
 
 @pytest.mark.parametrize(
