@@ -100,6 +100,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 840,
     # End-of-crawl items (the verdict) come from a request answered in-process, before scope.
     "portalspider.localanswer.LocalAnswerMiddleware": 10,
+    # Scrapy's, in its place, without decoding the pages that cannot hold a refresh.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "portalspider.metarefresh.QuickMetaRefreshMiddleware": 580,
 }
 
 EXTENSIONS = {
