@@ -15,6 +15,7 @@ from typing import overload
 __all__ = [
     "SHANGHAI",
     "age_days",
+    "date_and_year",
     "date_at",
     "date_in_url",
     "day_start",
@@ -73,6 +74,8 @@ _URL_PATTERNS = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})/"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{2})(?P<d>\d{2})/"),
 )
+# What every one of _URL_PATTERNS holds: a year after a slash, or after ``/t``.
+_URL_YEAR = re.compile(r"/t?(?:19|20)\d\d")
 # A month folder (TRS ``/201710/t…``, UCAP ``/tjgb/201705/<hex>.shtml``, ``/2017-10/``): gives
 # the year of a year-less date of the same month only.
 _URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})-?(?P<m>0[1-9]|1[0-2])/")
@@ -158,9 +161,10 @@ def infer_year(m: int, d: int, today: date) -> date | None:
     return None
 
 
-def _scan(text: str, today: date) -> list[tuple[int, date]]:
-    """All dates in *text* with their offsets, full dates first claiming their span."""
-    found: list[tuple[int, date]] = []
+def _scan(text: str, today: date) -> list[tuple[int, date, bool]]:
+    """All dates in *text* with their offsets and whether each is written with its year,
+    full dates first claiming their span."""
+    found: list[tuple[int, date, bool]] = []
     taken: list[tuple[int, int]] = []
     for match in _FULL.finditer(text):
         y = int(match["y"])
@@ -168,17 +172,17 @@ def _scan(text: str, today: date) -> list[tuple[int, date]]:
         d = int(match["d"] or match["d2"])
         value = _make(y, m, d)
         if value is not None:
-            found.append((match.start(), value))
+            found.append((match.start(), value, True))
             taken.append(match.span())
     for match in _YEARLESS.finditer(text):
         start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
+        if taken and any(s < end and start < e for s, e in taken):
             continue
         m = int(match["m"] or match["m2"] or match["m3"])
         d = int(match["d"] or match["d2"] or match["d3"])
         value = infer_year(m, d, today) if 1 <= m <= 12 else None
         if value is not None:
-            found.append((start, value))
+            found.append((start, value, False))
     found.sort(key=lambda item: item[0])
     return found
 
@@ -195,11 +199,25 @@ def parse_date(text: str, today: date) -> date | None:
     return found[0][1] if found else None
 
 
+def date_and_year(text: str, today: date) -> tuple[date | None, bool]:
+    """``parse_date(text, today)`` and ``has_year(text)``, read in one scan: a list item's
+    date and whether its text writes a year."""
+    if not text:
+        return None, False
+    found = _scan(text, today)
+    if not found:
+        return None, False
+    for _, _, full in found:
+        if full:
+            return found[0][1], True
+    return found[0][1], False
+
+
 def find_dates(text: str, today: date) -> list[date]:
     """Every date in *text*, in text order (year-less ones resolved against *today*)."""
     if not text:
         return []
-    return [value for _, value in _scan(text, today)]
+    return [value for _, value, _ in _scan(text, today)]
 
 
 def date_at(text: str, pos: int) -> date | None:
@@ -233,6 +251,8 @@ def date_in_url(url: str) -> date | None:
     if not url:
         return None
     path = url.split("?", 1)[0].split("#", 1)[0]
+    if not _URL_YEAR.search(path):
+        return None  # one search, not one per pattern, for a URL without a dated folder
     for pattern in _URL_PATTERNS:
         match = pattern.search(path)
         if match:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import lxml.etree
 import lxml.html
 
-from ..dates import date_in_url, has_year, parse_date
-from .htmlutil import absolute, clean_text, element_text
+from ..dates import date_and_year, date_in_url, parse_date
+from .htmlutil import absolute, clean_text, element_text, text_content
 
 __all__ = ["Entry", "entry_from_element", "is_pinned_element", "link_elements"]
 
@@ -67,25 +68,51 @@ def _main_link(links: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
     """The item's title link: the one with the longest visible text."""
     if len(links) == 1:
         return links[0]  # most items: its text need not be read for this
-    return max(links, key=lambda a: len(clean_text(a.text_content())))
+    return max(links, key=lambda a: len(clean_text(text_content(a))))
 
 
 def is_pinned_element(element: lxml.html.HtmlElement) -> bool:
     """An explicit 置顶 marker: text, image alt/src, or a top/zhiding class on the item."""
+    # Every text marker holds 顶, and the visible text is made of the item's text nodes.
+    return _marked_pinned(element) or (
+        "顶" in text_content(element) and _pin_text(element_text(element))
+    )
+
+
+def _marked_pinned(element: lxml.html.HtmlElement) -> bool:
+    """A top/zhiding class on the item or inside it, or a 置顶 image."""
     for node in element.iter(lxml.etree.Element):
         label = node.get("class")
-        if label and _PIN_CLASS.search(label):
+        if label and _pin_class(label):
             return True
         if node.tag == "img":
             src = node.get("src") or ""
             image = (node.get("alt") or "") + src
             if "置顶" in image or "zhiding" in image or _PIN_IMAGE.search(src):
                 return True
-    # Every marker holds 顶, and the visible text is made of the item's text nodes.
-    if "顶" not in element.text_content():
-        return False
-    text = element_text(element)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _pin_class(label: str) -> bool:
+    """Whether a class attribute names a pinned item (item classes repeat on every page)."""
+    return _PIN_CLASS.search(label) is not None
+
+
+def _pin_text(text: str) -> bool:
     return any(marker in text for marker in _PIN_TEXT)
+
+
+def _pinned_item(
+    element: lxml.html.HtmlElement, links: list[lxml.html.HtmlElement], outside: str
+) -> bool:
+    """:func:`is_pinned_element` for an item whose visible text outside *links* is *outside*:
+    a 顶 in the item's visible text is in that text or in a link's own, so the item's whole
+    text is read for markers only when one of them holds a 顶."""
+    return _marked_pinned(element) or (
+        ("顶" in outside or "顶" in "".join(map(text_content, links)))
+        and _pin_text(element_text(element))
+    )
 
 
 _INLINE = frozenset(
@@ -118,9 +145,9 @@ def _date_in_link(link: lxml.html.HtmlElement, today: date) -> tuple[date | None
         }
         closing = node.tag in _INLINE and _ONLY_DATE.match(text) and link_text.endswith(text)
         if dated_element or closing:
-            value = parse_date(text, today)
+            value, full = date_and_year(text, today)
             if value is not None:
-                return value, has_year(text)
+                return value, full
     return None, False
 
 
@@ -136,11 +163,11 @@ def shown_date(
     """
     if text is None:
         text = element_text(element, frozenset(id(a) for a in links))
-    if _CLOCK.search(text):
-        return None, False  # the header clock (今天是…星期六) is no publication date
-    value = parse_date(text, today)
-    if value is not None:
-        return value, has_year(text)
+    found, value, full = (
+        _outside_date(text, today) if len(text) <= _CACHED_TEXT else _read_outside(text, today)
+    )
+    if found:
+        return value, full
     for link in links:
         value, full = _date_in_link(link, today)
         if value is not None:
@@ -152,6 +179,21 @@ def shown_date(
             if value is not None:
                 return value, True
     return None, False
+
+
+def _read_outside(text: str, today: date) -> tuple[bool, date | None, bool]:
+    """What the text outside an item's links says of its date: whether that is the answer
+    (a date, or the header clock: none), the date and whether it is written with its year."""
+    if _CLOCK.search(text):
+        return True, None, False  # the header clock (今天是…星期六) is no publication date
+    value, full = date_and_year(text, today)
+    return value is not None, value, full
+
+
+# Items' texts outside their links repeat from item to item and page to page (mostly a
+# date alone): read once while short.
+_CACHED_TEXT = 300
+_outside_date = lru_cache(maxsize=16384)(_read_outside)
 
 
 def entry_from_element(
@@ -168,6 +210,7 @@ def entry_from_element(
     *links* (:func:`link_elements`) and *outside_text* (the visible text outside them), when
     the caller has them, are not read again.
     """
+    given = links is not None  # *outside_text* is the text outside these very links
     if links is None:
         links = link_elements(element)
     if not links:
@@ -176,10 +219,9 @@ def entry_from_element(
     url = absolute(base, link.get("href"))
     if url is None:
         return None
-    title = clean_text(link.get("title")) or clean_text(link.text_content())
+    title = clean_text(link.get("title")) or clean_text(text_content(link))
     if date_cell is not None:
-        text = element_text(date_cell)
-        shown, full = parse_date(text, today), has_year(text)
+        shown, full = date_and_year(element_text(date_cell), today)
     else:
         shown, full = shown_date(element, links, today, outside_text)
     return Entry(
@@ -187,6 +229,10 @@ def entry_from_element(
         url=url,
         date=shown,
         url_date=date_in_url(url),
-        pinned=is_pinned_element(element),
+        pinned=(
+            _pinned_item(element, links, outside_text)
+            if given and outside_text is not None
+            else is_pinned_element(element)
+        ),
         date_has_year=full,
     )

@@ -229,7 +229,8 @@ def text_pieces(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset
     Skips scripts, styles, comments, form options and any element whose ``id()`` is in
     *skip*; the tail text after a skipped element is still kept. One walk with an explicit
     stack, into a list: nested generators would cost each piece the depth of the tree, and
-    this walk runs over every page's whole body.
+    this walk runs over every page's whole body. A child without children of its own (a
+    list item's date, most links) is read in place, not stacked.
     """
     if not _shown(element, skip):
         return []  # comments, processing instructions and skipped elements contribute nothing
@@ -241,17 +242,23 @@ def text_pieces(element: lxml.html.HtmlElement, skip: frozenset[int] = frozenset
     while stack:
         children, owner = stack[-1]
         for child in children:
-            if _shown(child, skip):
-                if child.text:
-                    append(child.text)
-                stack.append((iter(child), child))
-                break
-            if child.tail:
-                append(child.tail)
+            tag = child.tag  # _shown(child, skip), inline: it runs for every element
+            if isinstance(tag, str) and tag not in _SKIP_TAGS and not (skip and id(child) in skip):
+                text = child.text
+                if text:
+                    append(text)
+                if len(child):
+                    stack.append((iter(child), child))
+                    break
+            tail = child.tail
+            if tail:
+                append(tail)
         else:  # no child left: the owner's tail follows
             stack.pop()
-            if owner is not None and owner.tail:
-                append(owner.tail)
+            if owner is not None:
+                tail = owner.tail
+                if tail:
+                    append(tail)
     return pieces
 
 

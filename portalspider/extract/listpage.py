@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 import lxml.etree
 import lxml.html
@@ -294,7 +295,8 @@ class _Ancestry:
     """
 
     def __init__(self) -> None:
-        self._chains: dict[lxml.html.HtmlElement, int] = {}
+        #: :meth:`chain`'s numbers, by element
+        self.chains: dict[lxml.html.HtmlElement, int] = {}
         self._numbers: dict[tuple[tuple[str, str, str], int], int] = {}
         self._noisy: dict[lxml.html.HtmlElement, bool] = {}
         self._links: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
@@ -304,7 +306,7 @@ class _Ancestry:
         chains get equal numbers (a group key hashed in one step, not a tuple per level)."""
         if element is None:
             return 0
-        found = self._chains.get(element)
+        found = self.chains.get(element)
         if found is None:
             own = (
                 element.tag,
@@ -313,7 +315,7 @@ class _Ancestry:
             )
             key = (own, self.chain(element.getparent()))
             found = self._numbers.setdefault(key, len(self._numbers) + 1)
-            self._chains[element] = found
+            self.chains[element] = found
         return found
 
     def noisy(self, element: lxml.html.HtmlElement | None) -> bool:
@@ -357,7 +359,14 @@ def _noisy_itself(element: lxml.html.HtmlElement) -> bool:
     """Whether this very element is a nav/menu/header/footer-like container."""
     if element.tag in {"nav", "header", "footer"}:
         return True
-    label = " ".join(element.get(name) or "" for name in ("class", "id", "role")).lower()
+    get = element.get
+    return _noisy_label(f"{get('class') or ''} {get('id') or ''} {get('role') or ''}".lower())
+
+
+@lru_cache(maxsize=4096)
+def _noisy_label(label: str) -> bool:
+    """Whether a container's lowered "class id role" names page furniture (containers'
+    labels repeat from page to page)."""
     # A stem holds no separator: inside the label, it is inside a token.
     if _NOISE_STEM.search(label):
         return True
@@ -413,16 +422,29 @@ def _nearest_table(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | No
     return parent
 
 
-def _is_container(element: lxml.html.HtmlElement, memo: _Ancestry) -> bool:
+def _is_container(element: lxml.html.HtmlElement, links: list[lxml.html.HtmlElement]) -> bool:
     """An item that holds other linked items (a menu ``li`` with a sub-list, a layout row).
 
     Inner ``div``s only make a ``div`` a container: ``<li><div><a/></div><span/></li>``
     is one item, and so is a ``div`` of one link in a title box beside a date box
     (``<div class="item"><div><a/></div><div>2024-01-02</div></div>``).
+
+    *links*: all the links under *element* (fewer than :meth:`_Ancestry.links` stops at). An
+    inner item holds a link only if it holds one of these, so only the elements between them
+    and *element* are looked at, not the item's whole subtree.
     """
-    single = element.tag == "div" and len(memo.links(element)) == 1
-    tags = _ITEM_TAGS[:-1] if element.tag != "div" or single else _ITEM_TAGS
-    return any(inner is not element and memo.links(inner) for inner in element.iter(*tags))
+    tags = _ITEM_TAG_SET if element.tag == "div" and len(links) != 1 else _INNER_TAGS
+    for link in links:
+        holder = link.getparent()
+        while holder is not None and holder is not element:
+            if holder.tag in tags:
+                return True
+            holder = holder.getparent()
+    return False
+
+
+_ITEM_TAG_SET = frozenset(_ITEM_TAGS)
+_INNER_TAGS = _ITEM_TAG_SET - {"div"}
 
 
 def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entry]:
@@ -433,13 +455,17 @@ def _main_list(root: lxml.html.HtmlElement, base: str, today: date) -> list[Entr
     # mega-menu boxes of letters and teasers, the header clock, footers) is never the list,
     # dated or not, so its items are not read at all.
     candidates: dict[tuple[str, int], list[_Candidate]] = defaultdict(list)
-    chain = memo.chain
+    chain, known = memo.chain, memo.chains
     for position, element in enumerate(root.iter(*_ITEM_TAGS)):
         # Grouped by the item's tag and its ancestors' (tag, class, id); judged by its
         # container: a ``div`` item itself, else its parent.
         parent = element.getparent()
-        container = element if element.tag == "div" else parent
-        candidates[element.tag, chain(parent)].append((position, element, container))
+        tag = element.tag
+        container = element if tag == "div" else parent
+        number = known.get(parent)  # items share parents: mostly known, no call
+        if number is None:
+            number = chain(parent)
+        candidates[tag, number].append((position, element, container))
     # Judged by the container (a group shares its ancestors): an item's own class
     # (``<li class="top">`` marks a pinned item) says nothing about page furniture.
     groups: list[tuple[int, list[Entry]]] = []
@@ -501,12 +527,12 @@ def _item_entry(
     memo: _Ancestry,
 ) -> Entry | None:
     """The entry a candidate list item holds, or None when it is no list item."""
-    links = memo.links(element)
-    if not 1 <= len(links) <= 2 or _is_container(element, memo):
+    links = memo.links(element)  # all of them: an item holds fewer than the memo's limit
+    if not 1 <= len(links) <= 2 or _is_container(element, links):
         return None
     # A paragraph of text around a link is no list item; a long title (over 300
     # characters, the link's own text) is.
-    outside = element_text(element, frozenset(id(a) for a in links))
+    outside = element_text(element, frozenset(map(id, links)))
     if len(outside) > MAX_ITEM_EXTRA_TEXT:
         return None
     entry = entry_from_element(element, base, today, date_cells.get(element), links, outside)
