@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-import weakref
 from collections import Counter
 from collections.abc import Container
 from typing import Any
@@ -38,7 +37,6 @@ from portalspider.extract.articlestop import (
     articles_answer,
     stop_reading,
 )
-from portalspider.extract.encoding import decode_html
 from portalspider.extract.entries import Entry
 from portalspider.extract.errorpage import challenge_reason, error_page_reason, script_list_reason
 from portalspider.extract.htmlutil import Document, strip_controls
@@ -53,6 +51,7 @@ from portalspider.interaction import InteractionReader, replies_row
 from portalspider.interpretation import PolicyCheck, PolicySettings
 from portalspider.items import ChannelItem, ColumnItem, MessageColumnItem, SiteItem, VerdictItem
 from portalspider.localanswer import local_request
+from portalspider.pages import document_of, response_text
 from portalspider.rules import ColumnRules
 from portalspider.scope import Scope
 from portalspider.siteconfig import SiteConfig, load_site_config
@@ -74,6 +73,8 @@ class PortalSpider(scrapy.Spider):
     """Discover and date every column of the portal described by ``-a site=PATH``."""
 
     name = "portal"
+    # Its pages are parsed in a thread before their callbacks read them (``parseahead``).
+    parse_ahead = True
 
     def __init__(
         self, site: str | None = None, *args: Any, wecom_api_base: str | None = None, **kwargs: Any
@@ -104,8 +105,6 @@ class PortalSpider(scrapy.Spider):
         self.bounds_hit: Counter[str] = Counter()
         self.columns_found = 0
         self.page_copies: Counter[str] = Counter()  # body digest → URLs that served it
-        # Each response decoded and parsed once, shared by its readers (``_document``).
-        self._documents: weakref.WeakKeyDictionary[Response, Document] = weakref.WeakKeyDictionary()
         self.message_columns: list[MessageColumnItem] = []  # 互动回应差 (``interaction``)
         self.policy = PolicyCheck(
             PolicySettings(enabled=False),
@@ -944,17 +943,10 @@ class PortalSpider(scrapy.Spider):
 
     # Helpers ---------------------------------------------------------------------------
 
-    def _document(self, response: Response) -> Document:
-        """The response's HTML, decoded and parsed once for every reader of it."""
-        document = self._documents.get(response)
-        if document is None:
-            document = self._documents[response] = Document(self._text(response))
-        return document
-
-    @staticmethod
-    def _text(response: Response) -> str:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        return decode_html(response.body, content_type)
+    # Each response decoded and parsed once, shared by its readers (``pages``); its parse
+    # done in a thread before the callback (``parseahead``).
+    _document = staticmethod(document_of)
+    _text = staticmethod(response_text)
 
 
 class _EntryKeys(Container[str]):
