@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
@@ -143,9 +144,84 @@ def parse_html(text: str, base_url: str, document: Document | None = None):
     doc = _tree(text, document)
     # lxml's make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
     # with the joins on the page URL cached: every page repeats its menus.
-    doc.resolve_base_href()
-    doc.rewrite_links(functools.partial(_join_or_none, base_url), resolve_base_href=False)
+    _resolve_base_href(doc)
+    _rewrite_links(doc, base_url)
     return doc
+
+
+def _resolve_base_href(doc) -> None:
+    """``doc.resolve_base_href()``, its ``<base>`` elements found by a walk in C (lxml's
+    own compiles an XPath at each call)."""
+    base_href = None
+    for base in _bases(doc):
+        base_href = base.get("href")
+        base.drop_tree()
+    if base_href:
+        doc.make_links_absolute(base_href, resolve_base_href=False)
+
+
+def _rewrite_links(doc, base_url: str) -> None:
+    """``doc.rewrite_links(join on base_url, resolve_base_href=False)``: the links lxml's
+    ``iterlinks`` finds, rewritten alike, most of them found faster (its search looks up
+    each link attribute on every element, in Python: most of a hub's own-list cost).
+
+    An element's links are rewritten apart from any other's, so the order does not matter.
+    """
+    repl = functools.partial(_join_or_none, base_url)
+    rare = []
+    for el in doc.iter(lxml_etree.Element):
+        names = el.keys()
+        if not names:
+            if el.tag in _LINK_TAGS:
+                rare.append(el)
+            continue
+        if "style" in names or el.tag in _LINK_TAGS or el.tag.startswith("{"):
+            rare.append(el)  # what lxml reads its own way: found by lxml
+            continue
+        # Any other element: its link attributes, the link as written (lxml's iterlinks).
+        for name in names:
+            if name in _LINK_ATTRS:
+                link = el.get(name)
+                new_link = repl(link.strip())
+                if new_link is None:
+                    del el.attrib[name]
+                elif new_link != link:
+                    _SET(el, name, new_link)
+    for el, attrib, link, pos in lxml_html.HtmlMixin.iterlinks(_Walk(rare)):
+        # As lxml.html's HtmlMixin.rewrite_links (lxml 6).
+        new_link = repl(link.strip())
+        if new_link == link:
+            continue
+        if new_link is None:
+            if attrib is None:
+                el.text = ""
+            else:
+                del el.attrib[attrib]
+            continue
+        if attrib is None:
+            el.text = el.text[:pos] + new_link + el.text[pos + len(link) :]
+        else:
+            cur = el.get(attrib)
+            if not pos and len(cur) == len(link):
+                el.set(attrib, new_link)
+            else:
+                el.set(attrib, cur[:pos] + new_link + cur[pos + len(link) :])
+
+
+class _Walk:
+    """A tree as lxml's ``iterlinks`` walks it, its walk being these *elements* alone."""
+
+    def __init__(self, elements: list) -> None:
+        self.elements = elements
+
+    def iter(self, *_tags: object):
+        return iter(self.elements)
+
+
+_LINK_ATTRS = lxml_html.defs.link_attrs
+# The elements lxml's iterlinks reads beyond their link attributes (an <object>'s are
+# relative to its codebase); a namespaced tag is left to it too.
+_LINK_TAGS = frozenset(("object", "meta", "param", "style"))
 
 
 def _join_or_none(base: str, link: str) -> str | None:
@@ -569,9 +645,9 @@ def own_list_html(document: Document, base_url: str, links: PageLinks | None = N
         return _drop_more_blocks(parse_html(document.html, base_url, document))
     doc = _tree(document.html, document)
     blocks = [_same_in(doc, b) for b in _more_blocks(links.rows, links.resolve)]
-    doc.resolve_base_href()  # as parse_html: a <base> inside a block counts
+    _resolve_base_href(doc)  # as parse_html: a <base> inside a block counts
     _drop(blocks)
-    doc.rewrite_links(functools.partial(_join_or_none, base_url), resolve_base_href=False)
+    _rewrite_links(doc, base_url)
     return lxml_html.tostring(doc, encoding="unicode")
 
 
@@ -603,7 +679,8 @@ def _more_blocks(rows: list[tuple[Any, str, str]], resolve: Resolver | None = No
         for anc in a.iterancestors():
             if anc.tag in ("body", "html"):
                 break
-            if sum(1 for x in anc.iter("a") if x is not a and x in followed) >= 3:
+            others = (x for x in anc.iter("a") if x is not a and x in followed)
+            if next(itertools.islice(others, 2, None), None) is not None:  # three or more
                 blocks.append(anc)
                 break
     return blocks

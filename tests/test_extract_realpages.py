@@ -153,3 +153,16 @@ def test_article_pages_look_like_articles(name) -> None:
 def test_list_pages_have_no_article_date() -> None:
     # a list page has no 发布日期 label: the spider must not read a list as an article
     assert parse_article_date(read(YUANZHOU), YUANZHOU_URL, TODAY) is None
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REAL.glob("*.htm*")))
+@pytest.mark.parametrize("min_dated", [1, 5, 100])
+def test_read_list_page_stops_only_where_too_few_entries_are_dated(name, min_dated):
+    """Asked for dated entries, the reader gives the whole page's reading or None."""
+    from portalspider.extract.listpage import read_list_page
+
+    html, url = read(name), "http://www.example.gov.cn/col/col123/index.html"
+    page = parse_list_page(html, url, TODAY)
+    dated = sum(1 for e in page.entries if e.date)
+    expected = page if dated >= min_dated else None
+    assert read_list_page(html, url, TODAY, min_dated=min_dated) == expected

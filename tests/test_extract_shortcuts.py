@@ -84,6 +84,12 @@ def test_an_href_without_a_path_takes_the_page_number_of_the_base() -> None:
         "index_2.html;x_y",
         "//#_",
         "?page=3",
+        "#x_1",  # no path: the base's (a paged base's name)
+        "//h_x",
+        "a_b/./",
+        "index_2.html/..",
+        "x_y/../index_2.html",
+        "x_y/../",
     ],
 )
 @pytest.mark.parametrize("url", [BASE, BASE + "index_3.html", BASE + "list.jsp?page=2"])

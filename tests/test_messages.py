@@ -135,6 +135,49 @@ def test_feedback_entries_count_for_the_solicitation_they_name_or_link():
     assert fed == "http://x/hdjl/zjdc/202607/t20260715_45.html"
 
 
+# Rows the list reader's character test must not pass over: an end date after each range
+# mark and end label, a year alone in the title, words only, marks split by a tag.
+ROWS_OF_EVERY_KIND = "".join(
+    f'<li><a href="/z/{i}.html">{title}</a><span>{shown}</span></li>'
+    for i, (title, shown) in enumerate(
+        [
+            *(
+                (f"第{n}号草案", f"2026-11-01{mark}2026-12-{n:02d}")
+                for n, mark in enumerate(["至", "到", "—", "－", "–", "~", "～", " 至 "], start=1)
+            ),
+            ("城区规划草案", "截止时间：2026-12-20"),
+            ("城区规划方案", "结束日期:2026年12月21日"),
+            ("公开征求意见", ""),
+            ("2026年民生实事问卷", "调查"),
+            ("<b>截</b>止", "<i>时间</i>：2026-12-22"),
+            ("菜单", "首页"),
+            ("2026-11-02", "今天"),
+        ]
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        _read("solicitation_list.html"),
+        _read("solicitation_list_feedback_entries.html"),
+        f"<html><body><ul>{ROWS_OF_EVERY_KIND}</ul></body></html>",
+    ],
+)
+def test_solicitation_rows_passed_over_by_their_characters_are_none(html, monkeypatch):
+    """The raw-text character test only passes over rows the full reading drops."""
+    import re
+
+    from portalspider.extract import messages
+
+    fast = parse_solicitation_list(html, "http://x/hdjl/zjdc/", TODAY)
+    monkeypatch.setattr(messages, "_ROW_WORD", re.compile(""))  # every row read
+    assert fast == parse_solicitation_list(html, "http://x/hdjl/zjdc/", TODAY)
+    if "第1号草案" in html:
+        assert len(fast) == 10  # the dated ranges and end labels
+
+
 @pytest.mark.parametrize(
     ("asked", "replied", "state", "status", "overdue", "days"),
     [

@@ -43,8 +43,9 @@ from .htmlutil import (
     clean_text,
     element_text,
     metas,
+    text_content,
 )
-from .pager import read_pager
+from .pager import Anchors, read_pager
 from .years import resolve_years
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "merge_next_page",
     "parse_data_response",
     "parse_list_page",
+    "read_list_page",
 ]
 
 _ITEM_TAGS = ("li", "tr", "dd", "p", "div")
@@ -584,13 +586,21 @@ def _has_placeholder(root: lxml.html.HtmlElement) -> bool:
 
 
 def _breadcrumb(
-    root: lxml.html.HtmlElement, base: str, url: str, column: str, may_mark: bool = True
+    root: lxml.html.HtmlElement,
+    base: str,
+    url: str,
+    column: str,
+    may_mark: bool = True,
+    anchors: Anchors | None = None,
 ) -> tuple[list[str], str | None]:
     """Ancestor names (root first, no 首页) and the column's own name when recognised.
 
-    *may_mark*: whether the page can hold TRS's ``CurrChnlCls`` links.
+    *may_mark*: whether the page can hold TRS's ``CurrChnlCls`` links; *anchors*: *root*'s
+    links, when the caller has them listed.
     """
-    links = _current_channel_links(root, may_mark)
+    links = _current_channel_links(
+        root, anchors if anchors is not None else Anchors(root), may_mark
+    )
     if links and links[0].getparent() is not None:
         # Some templates mark only the current column: the trail is its container's links.
         links = [a for a in links[0].getparent().iter("a") if (a.get("href") or "").strip()]
@@ -607,7 +617,7 @@ def _breadcrumb(
                 break
     names: list[tuple[str, str | None]] = []
     for link in links:
-        name = clean_text(link.text_content()) or clean_text(link.get("title"))
+        name = clean_text(text_content(link)) or clean_text(link.get("title"))
         if name and name not in _HOME_NAMES:
             names.append((name, absolute(base, link.get("href"))))
     current = None
@@ -619,16 +629,14 @@ def _breadcrumb(
 
 
 def _current_channel_links(
-    root: lxml.html.HtmlElement, may_hold: bool
+    root: lxml.html.HtmlElement, anchors: Anchors, may_hold: bool
 ) -> list[lxml.html.HtmlElement]:
-    """Links marked ``class="CurrChnlCls"`` (TRS, any case), where the page *may_hold* them
-    (its lowered bytes hold ``currchnlcls``): only the page's classed links are looked at."""
+    """Links below *root* marked ``class="CurrChnlCls"`` (TRS, any case), where the page
+    *may_hold* them (its lowered bytes hold ``currchnlcls``): read off *root*'s links as the
+    pager lists them (an XPath picking the classed ones cost more than both together)."""
     if not may_hold:
         return []
-    return [a for a in _CLASSED_LINKS(root) if "currchnlcls" in a.get("class").lower()]
-
-
-_CLASSED_LINKS = lxml.etree.XPath("descendant::a[@class]")
+    return [a for a in anchors if "currchnlcls" in (a.get("class") or "").lower() and a is not root]
 
 
 def _labelled_holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement | None]:
@@ -692,33 +700,40 @@ def parse_list_page(
     Iframes outside ``scope`` (default: the portal of *url*) are widgets, not the list.
     *html* may be the page's :class:`~.htmlutil.Document` (parsed once, shared).
     """
+    page = read_list_page(html, url, today, scope)
+    assert page is not None  # every page is read to the end when no dated entry is asked
+    return page
+
+
+def read_list_page(
+    html: str | Document, url: str, today: date, scope: Scope | None = None, min_dated: int = 0
+) -> ListPage | None:
+    """:func:`parse_list_page`, or None when its entries hold fewer than *min_dated* dates:
+    then the rest of the page (pager, trail, frames, placeholder) is not read (a hub's own
+    list is kept only when it dates five items or more, and most hubs date none).
+    """
     doc = Document.of(html)
     html = doc.html
     # Markers are searched in the page's lowered bytes: the CMS fingerprints; no ``<data``
     # (of ``<datastore>``), no Hanweb store.
     lowered = doc.lowered
-    page = ListPage(cms=detect_cms(html or "", url, lowered))
+    page = ListPage()
     # Read from the document's copy without scripts and templates: mostly in one C call,
     # where the page's own tree needs a Python walk around its scripts.
     root = doc.reading_tree
     if root is None or doc.root is None:
+        if min_dated > 0:
+            return None
+        page.cms = detect_cms(html or "", url, lowered)
         return page
     base = base_url(root, url)
-    page.meta = metas(root)
     scripts = doc.scripts
-    page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
 
+    # The entries first (no reader below changes the tree or what they read).
     stores = find_hanweb_stores(html, base, today) if b"<data" in lowered else []
     js_entries = js_array_entries(scripts, base, today) if "[" in scripts else []
-    text = doc.visible_text
-    pager = read_pager(root, scripts, text, base, url)
-    page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
-    page.next_page_url = pager.next_page_url
-    page.breadcrumb, page.breadcrumb_current = _breadcrumb(
-        root, base, url, page.meta.get("columnname", ""), b"currchnlcls" in lowered
-    )
-
     entries = _main_list(root, base, today)
+    chosen = None
     if stores:
         column = re.search(r"/col/col(\d+)/", url)
         chosen = max(
@@ -727,6 +742,26 @@ def parse_list_page(
         )
         if chosen.entries:
             entries = chosen.entries
+    if sum(e.date is not None for e in js_entries) > sum(e.date is not None for e in entries):
+        entries = js_entries
+    page.entries = entries
+    resolve_years(page.entries, today)
+    dated = sum(e.date is not None for e in entries)
+    if dated < min_dated:
+        return None
+
+    page.cms = detect_cms(html or "", url, lowered)
+    page.meta = metas(root)
+    page.iframe_urls = _iframes(root, base, url, scope or Scope.for_site(url))
+    text = doc.visible_text
+    anchors = Anchors(root)
+    pager = read_pager(root, scripts, text, base, url, anchors)
+    page.page_count, page.last_page_url = pager.page_count, pager.last_page_url
+    page.next_page_url = pager.next_page_url
+    page.breadcrumb, page.breadcrumb_current = _breadcrumb(
+        root, base, url, page.meta.get("columnname", ""), b"currchnlcls" in lowered, anchors
+    )
+    if chosen is not None:  # the store's paging over the pager's
         if chosen.next_url and chosen.total_page:
             page.page_count = chosen.total_page
             page.last_page_url = with_page(chosen.next_url, chosen.total_page)
@@ -742,11 +777,6 @@ def parse_list_page(
             if proxy:
                 page.data_urls.append(with_page(proxy, 1))
                 page.partial = True
-    if sum(e.date is not None for e in js_entries) > sum(e.date is not None for e in entries):
-        entries = js_entries
-    page.entries = entries
-    resolve_years(page.entries, today)
-    dated = sum(e.date is not None for e in entries)
 
     if page.cms == "gkmlpt" and not dated:
         api = gkmlpt_api_url(html, url)

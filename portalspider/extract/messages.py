@@ -31,6 +31,7 @@ from portalspider.extract.htmlutil import (
     clean_text,
     element_text,
     parse_html,
+    text_content,
 )
 
 #: Reply states as letter lists write them.
@@ -67,6 +68,12 @@ _NO_REPLY_TEXT = re.compile(r"^(?:$|暂无|无$|尚未|未|待|正在办理|—|
 _RANGE = re.compile(r"(?:至|到|—|－|–|~|～)\s*")
 _END_LABEL = re.compile(r"(?:截止|结束)(?:时间|日期)\s*[:：]?\s*")
 _PERIOD_LABEL = re.compile(r"(?:征集|征求意见|调查|意见反馈)(?:时间|期限|日期|时段)\s*[:：]?\s*")
+# Characters a 征集 row's text holds (a word of the loop's test, else an end date: a year
+# 19xx/20xx after a range or an end label): a leaf whose raw text, a superset of its
+# visible text's characters, holds none of them is passed over without reading the latter.
+_ROW_WORD = re.compile("[征意调]")
+_ROW_END = re.compile("[至到—－–~～截结]")
+_YEAR_DIGIT = re.compile("[12]")
 _FEEDBACK_WORDS = re.compile(r"结果反馈|征集结果|反馈情况|采纳情况|意见采纳|结果公布|调查结果")
 _NO_FEEDBACK = re.compile(r"暂无|未反馈|待反馈|无$")
 # What a 结果反馈 entry's title may add to its 征集's name, and a name quoted in 《》.
@@ -298,7 +305,7 @@ def _feedback_links(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElemen
     is no feedback on any one 征集."""
     found = []
     for link in element.iter("a"):
-        text = clean_text(link.get("title")) or clean_text(link.text_content())
+        text = clean_text(link.get("title")) or clean_text(text_content(link))
         if (
             text
             and _FEEDBACK_WORDS.search(text)
@@ -367,6 +374,9 @@ def parse_solicitation_list(html: str | Document, url: str, today: date) -> list
         links = [a for a in element.iter("a") if a.get("href")]
         if not links:
             continue
+        raw = text_content(element)
+        if not _ROW_WORD.search(raw) and not (_ROW_END.search(raw) and _YEAR_DIGIT.search(raw)):
+            continue  # as below: no word, no end date
         text = element_text(element)
         start, end = _period(text, today)
         # Menu and list items that name no 征集 are passed before their links are read.
@@ -376,16 +386,16 @@ def parse_solicitation_list(html: str | Document, url: str, today: date) -> list
         title_links = [
             a
             for a in links
-            if not _FEEDBACK_WORDS.search(clean_text(a.text_content()) or "")
-            and clean_text(a.text_content())
+            if not _FEEDBACK_WORDS.search(clean_text(text_content(a)) or "")
+            and clean_text(text_content(a))
         ]
         if not title_links:
             continue
-        main = max(title_links, key=lambda a: len(clean_text(a.text_content())))
+        main = max(title_links, key=lambda a: len(clean_text(text_content(a))))
         link_url = absolute(base, main.get("href"))
         if not link_url:
             continue
-        title = clean_text(main.get("title")) or clean_text(main.text_content())
+        title = clean_text(main.get("title")) or clean_text(text_content(main))
         if start is None and end is None:
             start = parse_date(text, today)
             if start is None:  # a menu or side-navigation entry, no 征集

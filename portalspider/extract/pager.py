@@ -27,7 +27,7 @@ from portalspider.urls import PAGE_PARAMS, may_end_paged, page_number
 
 from .htmlutil import absolute, clean_text, text_content
 
-__all__ = ["PagerInfo", "next_page_url", "read_pager"]
+__all__ = ["Anchors", "PagerInfo", "next_page_url", "read_pager"]
 
 _CREATE_PAGE = re.compile(
     r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
@@ -59,9 +59,9 @@ def _trs_page_url(base: str, name: str, ext: str, count: int) -> str:
     return urljoin(base, filename)
 
 
-class _Links:
-    """The page's links, listed on first use and shared by the pager's readers: each walk
-    of the tree makes a Python object per link."""
+class Anchors:
+    """The page's links, listed on first use and shared by the pager's readers (and the
+    list reader's trail): each walk of the tree makes a Python object per link."""
 
     def __init__(self, root: lxml.html.HtmlElement | None) -> None:
         self._root = root
@@ -73,19 +73,20 @@ class _Links:
         return iter(self._links)
 
 
-def _from_links(links: _Links, base: str) -> PagerInfo:
+def _from_links(links: Anchors, base: str) -> PagerInfo:
     best: tuple[int, str] | None = None
     # A paged URL ends in a paged document's name (``index_1.html``) or holds a query. Its
     # last path segment and query come from the href, or from the base for an href without
-    # a path (``http:``, ``;x``): the other links are not resolved (resolving every menu
-    # and article link cost more than the rest).
+    # a path (``http:``, ``;x``, ``#x``): the other links are not resolved (resolving every
+    # menu and article link cost more than the rest). An href with a path of its own names
+    # a paged document only if it ends in one (:func:`may_end_paged`), whatever the base.
     inherits = "_" in base or "?" in base
     for link in links:
         href = link.get("href")
         if not href or not (
             "?" in href
             or (inherits and (":" in href or ";" in href))
-            or ("_" in href and (inherits or "#" in href or may_end_paged(href)))
+            or ("_" in href and ("#" in href or may_end_paged(href)))
         ):
             continue
         url = absolute(base, href)
@@ -104,7 +105,7 @@ def _from_links(links: _Links, base: str) -> PagerInfo:
     return PagerInfo(best[0], best[1])
 
 
-def _next_link(links: _Links, base: str, here: str) -> str | None:
+def _next_link(links: Anchors, base: str, here: str) -> str | None:
     """The 下一页 link's target, unless it leads back to this page (the last page's pager)."""
     for link in links:
         label = text_content(link)
@@ -140,10 +141,18 @@ def next_page_url(last_page_url: str | None, page_count: int | None, page: int) 
 
 
 def read_pager(
-    root: lxml.html.HtmlElement | None, scripts: str, text: str, base: str, here: str = ""
+    root: lxml.html.HtmlElement | None,
+    scripts: str,
+    text: str,
+    base: str,
+    here: str = "",
+    links: Anchors | None = None,
 ) -> PagerInfo:
-    """Page count, last-page and next-page URLs from the page's scripts, text and links."""
-    links = _Links(root)
+    """Page count, last-page and next-page URLs from the page's scripts, text and links.
+
+    *links*: *root*'s, when the caller shares them.
+    """
+    links = links if links is not None else Anchors(root)
     info = _read_count(links, scripts, text, base, here or base)
     match = _CREATE_PAGE.search(scripts)
     if match and match.group(1) and int(match.group(2)) + 1 < int(match.group(1)):
@@ -154,7 +163,7 @@ def read_pager(
     return info
 
 
-def _read_count(links: _Links, scripts: str, text: str, base: str, here: str) -> PagerInfo:
+def _read_count(links: Anchors, scripts: str, text: str, base: str, here: str) -> PagerInfo:
     match = _CREATE_PAGE.search(scripts)
     if match:
         count = int(match.group(1))

@@ -46,6 +46,7 @@ from portalspider.extract.listpage import (
     count_within,
     parse_data_response,
     parse_list_page,
+    read_list_page,
 )
 from portalspider.interaction import InteractionReader, replies_row
 from portalspider.interpretation import PolicyCheck, PolicySettings
@@ -63,6 +64,8 @@ from portalspider.vocab import exempt_on
 
 # Hubs show previews of their sub-columns, each closed by a 更多 link.
 HUB_MIN_MORE_LINKS = 2
+#: Dated items a hub's own list (outside its 更多 blocks) shows for the hub to be a column.
+OWN_LIST_MIN_DATED = 5
 # A page with no list and this much body text is a static page (概况, 机构职能), not a column.
 STATIC_PAGE_MIN_TEXT = 400
 # The same page body at this many URLs: the server answers every URL alike (a catch-all).
@@ -511,8 +514,7 @@ class PortalSpider(scrapy.Spider):
     def _own_list(self, document: Document, url: str, links: disc.PageLinks) -> ListPage | None:
         """A hub's own list, outside its 更多 blocks: five dated items or more, else None."""
         own_html = disc.own_list_html(document, url, links)
-        own = parse_list_page(own_html, url, self.today, self.scope)
-        return own if sum(1 for e in own.entries if e.date) >= 5 else None
+        return read_list_page(own_html, url, self.today, self.scope, min_dated=OWN_LIST_MIN_DATED)
 
     def _page_kind(self, page: ListPage, more: list[disc.LinkCandidate], doc, here_key: str) -> str:
         """column | hub | article | static | form, from what the page lists and links."""
