@@ -2,10 +2,8 @@
 
 lxml releases the GIL while libxml2 parses, about half a millisecond a page and a tenth of a
 crawl's time on the reactor's thread; parsed in Twisted's thread pool, that time overlaps
-the reactor's other work (another page's reading, the downloads). The page is parsed twice
-there, for its tree and for its reading copy (``Document.reading_tree``), which the reactor's
-thread would otherwise copy from the tree, holding the GIL. The page is decoded first, on
-the reactor's thread (:func:`portalspider.pages.document_of`), and its trees handed to the
+the reactor's other work (another page's reading, the downloads). The page is decoded first,
+on the reactor's thread (:func:`portalspider.pages.document_of`), and its tree handed to the
 callback through the same document. Only spiders that read pages ask for it (a spider's
 ``parse_ahead`` attribute): a spider that only fetches does not pay for a parse.
 ``PORTALSPIDER_PARSE_AHEAD = False`` parses on the reactor's thread, in the callback.
@@ -20,7 +18,7 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from portalspider.extract.htmlutil import reading_trees
+from portalspider.extract.htmlutil import parse_html
 from portalspider.pages import document_of
 from portalspider.projectsettings import get_bool
 
@@ -51,8 +49,7 @@ class ParseAheadMiddleware:
         ):
             document = document_of(response)
             if not document.parsed:
-                templates = document.may_hold_templates
-                parsing = deferToThread(reading_trees, document.html, templates)
-                document.adopt(*await maybe_deferred_to_future(parsing))
+                parsing = deferToThread(parse_html, document.html)
+                document.adopt(await maybe_deferred_to_future(parsing))
                 self.crawler.stats.inc_value("parse_ahead/pages")
         return response

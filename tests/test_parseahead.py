@@ -14,7 +14,7 @@ from demo.generator import build_portal
 from demo.render import Renderer
 from demo.server import serve
 from portalspider.extract.encoding import decode_html
-from portalspider.extract.htmlutil import PARSER, Document, parse_html, reading_trees
+from portalspider.extract.htmlutil import PARSER, Document, parse_html
 from tests.crawlutil import CrawlResult, crawl, write_site
 
 REAL_PAGES = sorted((Path(__file__).parent / "fixtures" / "realpages").glob("*.htm*"))
@@ -41,40 +41,15 @@ def test_pages_parsed_in_threads_at_once_are_the_pages_parsed_here() -> None:
             assert theirs.getroottree().parser is not PARSER  # each thread its own parser
 
 
-def test_a_document_adopts_trees_made_elsewhere_once() -> None:
-    document = Document("<html><body><p>x</p><script>var a = 1;</script></body></html>")
+def test_a_document_adopts_a_parse_made_elsewhere_once() -> None:
+    document = Document("<html><body><p>x</p></body></html>")
     assert not document.parsed
-    root, reading = reading_trees(document.html, document.may_hold_templates)
-    document.adopt(root, reading)
+    tree = parse_html(document.html)
+    document.adopt(tree)
     assert document.parsed
-    assert document.root is root
-    assert document.reading_tree is reading
-    document.adopt(*reading_trees(document.html, False))
-    assert document.root is root
-
-
-AVALON = (
-    "<html><body><ul><li ms-repeat='list'><a href='{{el.url}}'>{{el.title}}</a></li>"
-    "<li><a href='/a/1.html'>一</a> 2024-01-02</li></ul><!-- c --><style>p{}</style>"
-    "<noscript><a href='/n/'>n</a></noscript></body></html>"
-)
-
-
-def test_the_reading_trees_parsed_apart_are_the_documents_own() -> None:
-    """A second parse stripped in a thread reads as the document's copy of its root."""
-    for html in [*_pages(), AVALON]:
-        document = Document(html)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            root, reading = pool.submit(reading_trees, html, document.may_hold_templates).result()
-        if document.root is None:
-            assert root is None
-            assert reading is None
-            continue
-        assert lxml.html.tostring(root) == lxml.html.tostring(document.root)
-        assert lxml.html.tostring(reading) == lxml.html.tostring(document.reading_tree)
-        adopted = Document(html)
-        adopted.adopt(root, reading)
-        assert adopted.visible_text == document.visible_text
+    assert document.root is tree
+    document.adopt(parse_html(document.html))
+    assert document.root is tree
 
 
 def _parsed_ahead(stderr: str) -> int:

@@ -125,20 +125,10 @@ class Document:
         """Whether :attr:`root` is there already."""
         return "root" in self.__dict__
 
-    def adopt(
-        self, root: lxml.html.HtmlElement | None, reading: lxml.html.HtmlElement | None
-    ) -> None:
-        """Take :attr:`root` and :attr:`reading_tree` made elsewhere (:func:`reading_trees`
-        in another thread: ``cached_property`` would hold its one lock for every document
-        while it parses)."""
-        if not self.parsed:
-            self.__dict__["root"] = root
-            self.__dict__["reading_tree"] = reading
-
-    @property
-    def may_hold_templates(self) -> bool:
-        """Whether the page's text holds ``ms-``: only then are avalon templates searched."""
-        return b"ms-" in self.lowered
+    def adopt(self, root: lxml.html.HtmlElement | None) -> None:
+        """Take :attr:`root` parsed elsewhere (``parse_html(self.html)`` in another thread:
+        ``cached_property`` would hold its one lock for every document while it parses)."""
+        self.__dict__.setdefault("root", root)
 
     def tree(self) -> lxml.html.HtmlElement | None:
         """A copy of :attr:`root` to modify, or None when the page does not parse."""
@@ -165,7 +155,7 @@ class Document:
         not to be modified), or None when the page does not parse."""
         tree = self.tree()
         if tree is not None:
-            _drop_unseen(tree, self.may_hold_templates)
+            _drop_unseen(tree, b"ms-" in self.lowered)
         return tree
 
     @cached_property
@@ -177,21 +167,6 @@ class Document:
     def text_shorter_than(self, limit: int) -> bool:
         """Whether :attr:`visible_text` is shorter than *limit* characters."""
         return len(self.visible_text) < limit
-
-
-def reading_trees(
-    html: str, may_hold_templates: bool
-) -> tuple[lxml.html.HtmlElement | None, lxml.html.HtmlElement | None]:
-    """A page's :attr:`Document.root` and :attr:`Document.reading_tree`, each parsed on its
-    own: for another thread, where both parses run without the GIL (the copy the document
-    makes of its root holds it)."""
-    root = parse_html(html)
-    if root is None:
-        return None, None
-    reading = parse_html(html)
-    assert reading is not None  # the same text parses alike
-    _drop_unseen(reading, may_hold_templates)
-    return root, reading
 
 
 def _drop_unseen(root: lxml.html.HtmlElement, may_hold_templates: bool) -> None:
