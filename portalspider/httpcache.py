@@ -18,22 +18,16 @@ narrowed to what a freshness monitor may do:
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import pickle
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from scrapy import Spider
 from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.http import Request, Response
-from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_from_dict
 
 from portalspider.urls import canonical_url
-
-logger = logging.getLogger(__name__)
 
 
 class RevalidatePolicy(RFC2616Policy):
@@ -59,69 +53,33 @@ class CanonicalCacheStorage(FilesystemCacheStorage):
     page identity), method and body, not the URL as linked; one file per entry.
 
     Scrapy's storage writes seven files per response (metadata twice, request headers and
-    body for debugging): the revalidation needs the response alone, read back whole. The
-    file is written by a thread of its own: creating it costs more than the rest of the
-    entry, and the system calls leave the reactor's thread free for the next page. An entry
-    waiting for its write is read from memory; the crawl's close waits for every write.
+    body for debugging): the revalidation needs the response alone, read back whole.
     """
-
-    def __init__(self, settings: BaseSettings) -> None:
-        super().__init__(settings)
-        self._writer: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-        self._unwritten: dict[str, bytes] = {}  # entry path -> its pickle, until written
-
-    def close_spider(self, spider: Spider) -> None:
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
-            self._writer = None
-        super().close_spider(spider)
 
     def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
         path = self._entry(spider, request)
-        with self._lock:
-            data = self._unwritten.get(path)
         try:
-            if data is None:
-                if 0 < self.expiration_secs < time.time() - os.stat(path).st_mtime:
-                    return None
-                with self._open(path, "rb") as f:
-                    data = f.read()
-        except (FileNotFoundError, NotADirectoryError):  # no entry there
+            if 0 < self.expiration_secs < time.time() - os.stat(path).st_mtime:
+                return None
+            with self._open(path, "rb") as f:
+                entry = pickle.load(f)  # noqa: S301 (written by store_response below)
+        except FileNotFoundError:
             return None
-        entry = pickle.loads(data)  # noqa: S301 (written by store_response below)
         request.meta["cache_timestamp"] = entry["timestamp"]
         return response_from_dict(entry["response"])
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
         path = self._entry(spider, request)
         entry = {"timestamp": time.time(), "response": response.to_dict()}
-        data = pickle.dumps(entry, protocol=5)
-        with self._lock:
-            self._unwritten[path] = data
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="httpcache")
-        self._writer.submit(self._write, path, data)
-
-    def _write(self, path: str, data: bytes) -> None:
-        """Write one entry (in the writer's thread); a failure is logged, the crawl goes on
-        (the page is then fetched in full next time)."""
         partial = path[: -len(".pickle")] + ".part"  # a crawl stopped mid-write: no torn entry
         try:
-            try:
-                f = self._open(partial, "wb")
-            except FileNotFoundError:  # the entry's directory, made once (not a call per page)
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                f = self._open(partial, "wb")
-            with f:
-                f.write(data)
-            os.replace(partial, path)
-        except OSError as exc:
-            logger.error("HTTP cache: could not write %s: %s", path, exc)
-        finally:
-            with self._lock:
-                if self._unwritten.get(path) is data:  # not stored again meanwhile
-                    del self._unwritten[path]
+            f = self._open(partial, "wb")
+        except FileNotFoundError:  # the entry's directory, made once (not a call per page)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            f = self._open(partial, "wb")
+        with f:
+            pickle.dump(entry, f, protocol=5)
+        os.replace(partial, path)
 
     def _entry(self, spider: Spider, request: Request) -> str:
         key = hashlib.sha1(  # noqa: S324 (a file name, as Scrapy's fingerprint is)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -105,39 +104,3 @@ def test_with_contact() -> None:
     assert with_contact("tool/1 (+u; m)", "a@b") == "tool/1 (+u; m; contact: a@b)"
     assert with_contact("tool/1", "a@b") == "tool/1 (contact: a@b)"
     assert with_contact("tool/1 (+u)", None) == "tool/1 (+u)"
-
-
-def test_cache_files_are_written_by_the_close_of_the_crawl(tmp_path: Path) -> None:
-    """Entries are written by a thread of their own: readable at once, on disk by the close."""
-    storage = CanonicalCacheStorage(Settings({"HTTPCACHE_DIR": str(tmp_path)}))
-    spider = Spider(name="portal")
-    for n in range(50):
-        request = Request(f"http://127.0.0.1/x{n}/")
-        page = HtmlResponse(request.url, body=f"<p>{n}</p>".encode(), headers={"ETag": f'"{n}"'})
-        storage.store_response(spider, request, page)
-        again = storage.retrieve_response(spider, request)
-        assert again is not None
-        assert again.body == f"<p>{n}</p>".encode()
-    storage.close_spider(spider)
-    assert len(list(tmp_path.glob("portal/*/*.pickle"))) == 50
-    assert not list(tmp_path.glob("portal/*/*.part"))
-    reopened = CanonicalCacheStorage(Settings({"HTTPCACHE_DIR": str(tmp_path)}))
-    stored = reopened.retrieve_response(spider, Request("http://127.0.0.1/x7/index.html"))
-    assert stored is not None
-    assert stored.body == b"<p>7</p>"
-
-
-def test_a_cache_write_that_fails_is_logged_and_the_crawl_goes_on(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    blocker = tmp_path / "cache"
-    blocker.write_text("a file where the cache's directory should be")
-    storage = CanonicalCacheStorage(Settings({"HTTPCACHE_DIR": str(blocker)}))
-    spider = Spider(name="portal")
-    request = Request("http://127.0.0.1/x/")
-    page = HtmlResponse(request.url, body=b"<p>x</p>", headers={"ETag": '"1"'})
-    with caplog.at_level(logging.ERROR, logger="portalspider.httpcache"):
-        storage.store_response(spider, request, page)
-        storage.close_spider(spider)
-    assert "HTTP cache: could not write" in caplog.text
-    assert storage.retrieve_response(spider, request) is None  # not kept in memory either
