@@ -1,9 +1,9 @@
 """A response's text and parsed document, made once for all of its readers.
 
-The spiders' callbacks, the 互动 and 解读 readers and the parse-ahead middleware
-(:mod:`portalspider.parseahead`) all ask here: a page is decoded once (``decode_html``, the
-one reading of its encoding) and parsed once (:class:`~.extract.htmlutil.Document`), however
-many of them read it. Entries live as long as their response.
+The spiders' callbacks and the 互动 and 解读 readers all ask here: a page is decoded once
+(``decode_html``, the one reading of its encoding) and parsed once
+(:class:`~.extract.htmlutil.Document`), however many of them read it. Entries live as long
+as their response.
 """
 
 from __future__ import annotations

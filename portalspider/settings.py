@@ -100,8 +100,6 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": 840,
     # End-of-crawl items (the verdict) come from a request answered in-process, before scope.
     "portalspider.localanswer.LocalAnswerMiddleware": 10,
-    # Pages parsed in a thread before the callbacks of a spider that reads them.
-    "portalspider.parseahead.ParseAheadMiddleware": 30,
     # Scrapy's, in its place, without decoding the pages that cannot hold a refresh.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "portalspider.metarefresh.QuickMetaRefreshMiddleware": 580,
@@ -154,9 +152,6 @@ PORTALSPIDER_LINKS_HOST_DELAY = 1.0
 # marked gone), and the log names it. Depth counts discovery hops from the home page.
 PORTALSPIDER_MAX_DEPTH = 8
 PORTALSPIDER_MAX_URL_LENGTH = 300
-# Parse each page in a thread before its callback (portalspider/parseahead.py): lxml parses
-# without holding the GIL, so the parse overlaps the crawl's other work. Off: in the callback.
-PORTALSPIDER_PARSE_AHEAD = True
 # Request budget: max(MIN_BUDGET, REQUEST_BUDGET × columns found so far), at most MAX_REQUESTS.
 PORTALSPIDER_MIN_BUDGET = 500
 PORTALSPIDER_REQUEST_BUDGET = 5

@@ -15,14 +15,12 @@ from unittest import mock
 
 import pytest
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.project import get_project_settings
 
 import portalspider.settings as settings_module
 from alerts.options import AlertOptions
-from portalspider.parseahead import ParseAheadMiddleware
 from portalspider.projectsettings import SettingError, database_url, parse_bool
 from portalspider.spiders.availability import AvailabilitySpider
 from portalspider.spiders.links import LinksSpider
@@ -87,14 +85,6 @@ def _store_batch(settings: Settings, tmp_path: Path) -> int:
         pipe._dispose()
 
 
-def _parses_ahead(settings: Settings, tmp_path: Path) -> bool:
-    try:
-        ParseAheadMiddleware.from_crawler(Crawler(PortalSpider, settings))
-    except NotConfigured:
-        return False
-    return True
-
-
 # What the crawl or a command actually uses, for each PORTALSPIDER_* setting.
 PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
     "PORTALSPIDER_TODAY": (
@@ -116,7 +106,6 @@ PORTALSPIDER_READERS: dict[str, tuple[str, Any, Any]] = {
     "PORTALSPIDER_STORE_BATCH": ("7", _store_batch, 7),
     "PORTALSPIDER_PROBE_TIMEOUT": ("4", lambda s, t: _probe_spider(s, t).timeout, 4),
     "PORTALSPIDER_MAX_LIST_PAGES": ("8", lambda s, t: _spider(s, t).context.max_list_pages, 8),
-    "PORTALSPIDER_PARSE_AHEAD": ("off", _parses_ahead, False),
     "PORTALSPIDER_LINKS_ARTICLES": ("4", lambda s, t: _links_spider(s, t).links.articles, 4),
     "PORTALSPIDER_LINKS_TIMEOUT": ("9", lambda s, t: _links_spider(s, t).links.timeout, 9.0),
     "PORTALSPIDER_LINKS_RETRY_TIMES": ("5", lambda s, t: _links_spider(s, t).links.retry_times, 5),

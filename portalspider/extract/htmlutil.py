@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import re
-import threading
 from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -70,29 +69,18 @@ def _parser() -> lxml.html.HTMLParser:
     return parser
 
 
-#: The parser of every page read on the main thread (copies of a tree keep it).
+#: The parser of every page read (copies of a tree keep it).
 PARSER = _parser()
-# A parser serves one thread at a time: another thread (the parse-ahead's) has its own.
-_THREAD = threading.local()
-
-
-def _parser_here() -> lxml.html.HTMLParser:
-    if threading.current_thread() is threading.main_thread():
-        return PARSER
-    parser = getattr(_THREAD, "parser", None)
-    if parser is None:
-        parser = _THREAD.parser = _parser()
-    return parser
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
-    """Parse a whole page; None for empty or unparsable input. Safe in any thread."""
+    """Parse a whole page; None for empty or unparsable input."""
     if not html or not html.strip():
         return None
     # lxml refuses str input that carries an encoding declaration.
     html = _XML_DECL.sub("", html, count=1)
     try:
-        return lxml.html.document_fromstring(html, parser=_parser_here())
+        return lxml.html.document_fromstring(html, parser=PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -119,16 +107,6 @@ class Document:
     @cached_property
     def root(self) -> lxml.html.HtmlElement | None:
         return parse_html(self.html)
-
-    @property
-    def parsed(self) -> bool:
-        """Whether :attr:`root` is there already."""
-        return "root" in self.__dict__
-
-    def adopt(self, root: lxml.html.HtmlElement | None) -> None:
-        """Take :attr:`root` parsed elsewhere (``parse_html(self.html)`` in another thread:
-        ``cached_property`` would hold its one lock for every document while it parses)."""
-        self.__dict__.setdefault("root", root)
 
     def tree(self) -> lxml.html.HtmlElement | None:
         """A copy of :attr:`root` to modify, or None when the page does not parse."""

@@ -76,8 +76,6 @@ class PortalSpider(scrapy.Spider):
     """Discover and date every column of the portal described by ``-a site=PATH``."""
 
     name = "portal"
-    # Its pages are parsed in a thread before their callbacks read them (``parseahead``).
-    parse_ahead = True
 
     def __init__(
         self, site: str | None = None, *args: Any, wecom_api_base: str | None = None, **kwargs: Any
@@ -945,8 +943,7 @@ class PortalSpider(scrapy.Spider):
 
     # Helpers ---------------------------------------------------------------------------
 
-    # Each response decoded and parsed once, shared by its readers (``pages``); its parse
-    # done in a thread before the callback (``parseahead``).
+    # Each response decoded and parsed once, shared by its readers (``pages``).
     _document = staticmethod(document_of)
     _text = staticmethod(response_text)
 
