@@ -253,6 +253,11 @@ def date_in_url(url: str) -> date | None:
     path = url.split("?", 1)[0].split("#", 1)[0]
     if not _URL_YEAR.search(path):
         return None  # one search, not one per pattern, for a URL without a dated folder
+    return _date_in_path(path)
+
+
+def _date_in_path(path: str) -> date | None:
+    """The first date a URL pattern reads in *path* (every pattern tried)."""
     for pattern in _URL_PATTERNS:
         match = pattern.search(path)
         if match:

@@ -187,29 +187,15 @@ def _rewrite_links(doc, base_url: str) -> None:
                     del el.attrib[name]
                 elif new_link != link:
                     _SET(el, name, new_link)
-    for el, attrib, link, pos in lxml_html.HtmlMixin.iterlinks(_Walk(rare)):
-        # As lxml.html's HtmlMixin.rewrite_links (lxml 6).
-        new_link = repl(link.strip())
-        if new_link == link:
-            continue
-        if new_link is None:
-            if attrib is None:
-                el.text = ""
-            else:
-                del el.attrib[attrib]
-            continue
-        if attrib is None:
-            el.text = el.text[:pos] + new_link + el.text[pos + len(link) :]
-        else:
-            cur = el.get(attrib)
-            if not pos and len(cur) == len(link):
-                el.set(attrib, new_link)
-            else:
-                el.set(attrib, cur[:pos] + new_link + cur[pos + len(link) :])
+    _Walk(rare).rewrite_links(repl, resolve_base_href=False)  # lxml's own, over these alone
 
 
 class _Walk:
-    """A tree as lxml's ``iterlinks`` walks it, its walk being these *elements* alone."""
+    """A tree as lxml's ``iterlinks`` and ``rewrite_links`` walk it, its walk being these
+    *elements* alone."""
+
+    iterlinks = lxml_html.HtmlMixin.iterlinks
+    rewrite_links = lxml_html.HtmlMixin.rewrite_links
 
     def __init__(self, elements: list) -> None:
         self.elements = elements

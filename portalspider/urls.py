@@ -94,16 +94,13 @@ def canonical_url(url: str) -> str:
         scheme, host, port, path = simple.groups()
         if port and int(port) != DEFAULT_PORTS[scheme]:
             host = f"{host}:{port}"
-        if "//" in path:
-            path = re.sub(r"/{2,}", "/", path)
-        return f"{scheme}://{host}{INDEX_DOCUMENT.sub('/', path)}"
+        return f"{scheme}://{host}{_page_path(path)}"
     return _canonical_general(url)
 
 
 def _canonical_general(url: str) -> str:
     """:func:`canonical_url` of an absolute URL of any shape (the fast path's yardstick)."""
-    if not _CANONICAL_ALREADY.fullmatch(url):  # else w3lib would return it unchanged
-        url = canonicalize_url(_without_tracking(url), keep_fragments=is_hash_route(url))
+    url = canonicalize_url(_without_tracking(url), keep_fragments=is_hash_route(url))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -111,9 +108,14 @@ def _canonical_general(url: str) -> str:
         host = f"[{host}]"
     if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    path = INDEX_DOCUMENT.sub("/", path)
-    return urlunsplit((scheme, host, path, parts.query, parts.fragment))
+    return urlunsplit((scheme, host, _page_path(parts.path), parts.query, parts.fragment))
+
+
+def _page_path(path: str) -> str:
+    """A page key's path: slashes not doubled, a directory's index document its directory."""
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
+    return INDEX_DOCUMENT.sub("/", path or "/")
 
 
 def same_page(a: str, b: str) -> bool:

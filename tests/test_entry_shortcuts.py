@@ -6,21 +6,18 @@ text walk that reads childless elements in place."""
 from datetime import date
 from pathlib import Path
 
-import lxml.etree
 import pytest
 
 from portalspider.dates import (
-    _URL_PATTERNS,
-    _make,
+    _date_in_path,
     date_and_year,
     date_in_url,
     has_year,
     parse_date,
 )
 from portalspider.extract.entries import (
-    _PIN_CLASS,
-    _PIN_IMAGE,
-    _PIN_TEXT,
+    _marked_pinned,
+    _pin_text,
     _pinned_item,
     is_pinned_element,
     link_elements,
@@ -78,17 +75,8 @@ def _skip(links) -> frozenset[int]:
 
 
 def _pinned_reference(element) -> bool:
-    """Every element's class and image, then the item's visible text (the full reading)."""
-    for node in element.iter(lxml.etree.Element):
-        if node.get("class") and _PIN_CLASS.search(node.get("class")):
-            return True
-        if node.tag == "img":
-            src = node.get("src") or ""
-            image = (node.get("alt") or "") + src
-            if "置顶" in image or "zhiding" in image or _PIN_IMAGE.search(src):
-                return True
-    text = element_text(element)
-    return any(marker in text for marker in _PIN_TEXT)
+    """The markers, then the item's whole visible text, whether or not a 顶 shows in it."""
+    return _marked_pinned(element) or _pin_text(element_text(element))
 
 
 def _container_reference(element, links) -> bool:
@@ -169,14 +157,8 @@ def test_the_header_clock_is_no_item_date_and_a_link_date_still_is() -> None:
 
 
 def _url_date_reference(url: str) -> date | None:
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    for pattern in _URL_PATTERNS:
-        match = pattern.search(path)
-        if match:
-            value = _make(int(match["y"]), int(match["m"]), int(match["d"]))
-            if value is not None:
-                return value
-    return None
+    """Every pattern tried, without the one search that rules most URLs out."""
+    return _date_in_path(url.split("?", 1)[0].split("#", 1)[0])
 
 
 URLS = [
