@@ -10,6 +10,7 @@ from pathlib import Path
 
 from demo.bench import UNSEEN_THEMES
 from demo.generator import build_portal
+from demo.scalebench import RUNS
 from demo.themes import THEMES
 
 
@@ -46,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_bench.add_argument(
         "--scale-only", action="store_true", help="only the scale part (no layouts)"
+    )
+    p_bench.add_argument(
+        "--scale-runs",
+        type=int,
+        default=RUNS,
+        metavar="N",
+        help=f"bench each scale portal N times and keep the median (default {RUNS})",
     )
     p_bench.add_argument(
         "--profile",
@@ -92,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         scale = [int(s) for s in args.scale.split(",") if s.strip()]
     except ValueError:
         parser.error(f"--scale takes column counts such as 500,2000, not {args.scale!r}")
+    if args.scale_runs < 1:
+        parser.error(f"--scale-runs takes a count of at least 1, not {args.scale_runs}")
     if args.scale_only:
         themes = []
     return run_bench(
@@ -101,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         scale=scale,
         min_items=rule,
         profile=args.profile,
+        scale_runs=args.scale_runs,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from demo.compare import compare, load_items
 from demo.generator import build_portal
 from demo.runner import crawl, project_root, write_yaml
+from demo.scalebench import RUNS
 from demo.server import serve
 
 
@@ -91,6 +92,7 @@ def run_bench(
     scale: list[int] | None = None,
     min_items: tuple[int, int] | None = None,
     profile: bool = False,
+    scale_runs: int = RUNS,
 ) -> int:
     """Benchmark every layout and seed, print the tables and write ``results.json``.
 
@@ -99,7 +101,8 @@ def run_bench(
     must hold; its retries are counted and shown, not held to the clean budget). Then the
     ``scale`` portals (column counts) against a bare Scrapy spider (``demo/scalebench.py``).
     ``min_items`` ``(count, days)`` crawls with that 更新较少 rule and checks ``sparse``;
-    ``profile`` adds a first crawl of each scale portal under cProfile (``profile.txt``).
+    ``profile`` adds a first crawl of each scale portal under cProfile (``profile.txt``);
+    ``scale_runs``: how many times each scale portal is benched (the median is kept).
     """
     themes = [themes] if isinstance(themes, str) else list(themes)
     out = project_root() / out_dir
@@ -125,7 +128,7 @@ def run_bench(
     if scale:
         from demo.scalebench import run_scale
 
-        scaled = run_scale(scale, out, profile=profile)
+        scaled = run_scale(scale, out, profile=profile, runs=scale_runs)
         accurate = accurate and all(
             r["discovered_pct"] >= 98 and r["last_update_pct"] >= 98 for r in scaled["sizes"]
         )

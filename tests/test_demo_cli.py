@@ -29,6 +29,10 @@ def test_make_bench_measures_the_unseen_layouts(monkeypatch: pytest.MonkeyPatch)
     assert called["themes"] == list(UNSEEN_THEMES) == ["c", "d", "e", "f"]
     assert called["scale"] == [500, 2000]  # and the 2,000-column portal against a bare spider
     assert called["min_items"] is None  # no 更新较少 rule unless asked (--min-items 1/30)
+    assert called["scale_runs"] == 3  # each scale portal benched three times, the median kept
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--scale-runs", "0"])
+    assert exit_info.value.code == 2
     assert main(["bench", "--min-items", "1/30"]) == 0
     assert called["min_items"] == (1, 30)
     recipe = subprocess.run(
