@@ -284,22 +284,28 @@ def run_scale(
                 f"{r['repeat_statuses_changed']} column statuses differ on the repeat crawl"
             )
     big, small = rows[-1], rows[0]
-    growth = big["portalspider_peak_rss_mb"] - small["portalspider_peak_rss_mb"]
-    checks = {
+    # Growth needs two sizes: with one, it is not measured (never shown as passing).
+    growth = (
+        round(big["portalspider_peak_rss_mb"] - small["portalspider_peak_rss_mb"], 1)
+        if len(rows) > 1
+        else None
+    )
+    checks: dict[str, bool | None] = {
         "requests_per_column": big["requests_per_column"] <= MAX_REQUESTS_PER_COLUMN,
         "rate_ratio": (big["rate_ratio"] or 0) >= MIN_RATE_RATIO,
-        "rss_growth_mb": growth < MAX_RSS_GROWTH_MB,
+        "rss_growth_mb": growth < MAX_RSS_GROWTH_MB if growth is not None else None,
         "repeat_bytes": big["repeat_bytes_ratio"] <= MAX_REPEAT_BYTES
         and not big["repeat_statuses_changed"],
     }
+    shown_growth = f"{growth:.0f} MB" if growth is not None else "not measured (one size)"
     print(
         f"targets on {big['columns']} columns: ≤{MAX_REQUESTS_PER_COLUMN} req/col "
         f"{_ok(checks['requests_per_column'])}; rate ≥{MIN_RATE_RATIO}× bare "
-        f"{_ok(checks['rate_ratio'])}; RSS growth {growth:.0f} MB "
+        f"{_ok(checks['rate_ratio'])}; RSS growth {shown_growth} "
         f"(<{MAX_RSS_GROWTH_MB}) {_ok(checks['rss_growth_mb'])}; repeat bytes "
         f"≤{MAX_REPEAT_BYTES:.0%} with the same statuses {_ok(checks['repeat_bytes'])}"
     )
-    return {"sizes": rows, "rss_growth_mb": round(growth, 1), "targets_met": checks}
+    return {"sizes": rows, "rss_growth_mb": growth, "targets_met": checks}
 
 
 def _run_line(run: dict[str, Any]) -> str:
@@ -310,5 +316,5 @@ def _run_line(run: dict[str, Any]) -> str:
     )
 
 
-def _ok(flag: bool) -> str:
-    return "PASS" if flag else "FAIL"
+def _ok(flag: bool | None) -> str:
+    return "n/a" if flag is None else "PASS" if flag else "FAIL"

@@ -52,3 +52,16 @@ def test_scale_bench_pairs_each_crawl_with_a_bare_spider_and_keeps_the_median(
     assert "(median of 2 runs)" in printed
     assert printed.count("        runs: ") == 2
     assert "targets on 80 columns" in printed
+
+
+def test_one_size_leaves_the_memory_growth_unmeasured(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_scale([60], tmp_path, runs=1)
+    assert result["rss_growth_mb"] is None  # growth needs two sizes: never a pass by default
+    assert result["targets_met"]["rss_growth_mb"] is None
+    (row,) = result["sizes"]
+    assert len(row["runs"]) == 1
+    printed = capsys.readouterr().out
+    assert "RSS growth not measured (one size) (<60) n/a" in printed
+    assert "runs: " not in printed  # one run: its figures are the row's
