@@ -15,7 +15,7 @@ from typing import Any
 from demo.compare import compare, load_items
 from demo.generator import build_portal
 from demo.runner import crawl, project_root, write_yaml
-from demo.scalebench import RUNS
+from demo.scalebench import RUNS, run_scale
 from demo.server import serve
 
 
@@ -126,8 +126,6 @@ def run_bench(
     )
     scaled = None
     if scale:
-        from demo.scalebench import run_scale
-
         scaled = run_scale(scale, out, profile=profile, runs=scale_runs)
         accurate = accurate and all(
             r["discovered_pct"] >= 98 and r["last_update_pct"] >= 98 for r in scaled["sizes"]

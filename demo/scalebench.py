@@ -259,7 +259,7 @@ def run_scale(
     rows = []
     print(
         "\n== scale: generated layout-a portals, portalspider against a bare Scrapy spider"
-        f" (median of {runs} run{'s' if runs > 1 else ''})"
+        + (f" (median of {runs} runs)" if runs > 1 else " (one run)")
     )
     print(
         f"{'columns':>7} {'found':>11} {'dates':>6} {'req/col':>7} {'rps':>6} {'bare':>6} "

@@ -64,4 +64,5 @@ def test_one_size_leaves_the_memory_growth_unmeasured(
     assert len(row["runs"]) == 1
     printed = capsys.readouterr().out
     assert "RSS growth not measured (one size) (<60) n/a" in printed
+    assert "(one run)" in printed
     assert "runs: " not in printed  # one run: its figures are the row's
