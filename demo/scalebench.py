@@ -13,8 +13,10 @@ several times (``runs``, each run a side-by-side pair) and the median of the run
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import platform
 import pstats
 import re
 import shutil
@@ -23,6 +25,7 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -257,10 +260,12 @@ def run_scale(
     and the issue's targets; return the figures."""
     out = out or project_root() / "var" / "bench"
     rows = []
+    measured_on = machine()
     print(
         "\n== scale: generated layout-a portals, portalspider against a bare Scrapy spider"
         + (f" (median of {runs} runs)" if runs > 1 else " (one run)")
     )
+    print(_machine_line(measured_on))
     print(
         f"{'columns':>7} {'found':>11} {'dates':>6} {'req/col':>7} {'rps':>6} {'bare':>6} "
         f"{'ratio':>5} {'cpu/1k':>6} {'bare':>6} {'RSS MB':>6} {'bare':>5} {'repeat':>6}"
@@ -305,7 +310,42 @@ def run_scale(
         f"(<{MAX_RSS_GROWTH_MB}) {_ok(checks['rss_growth_mb'])}; repeat bytes "
         f"≤{MAX_REPEAT_BYTES:.0%} with the same statuses {_ok(checks['repeat_bytes'])}"
     )
-    return {"sizes": rows, "rss_growth_mb": growth, "targets_met": checks}
+    return {
+        "machine": measured_on,
+        "sizes": rows,
+        "rss_growth_mb": growth,
+        "targets_met": checks,
+    }
+
+
+def machine() -> dict[str, Any]:
+    """What the timings were measured on: they move with the CPU and the load (README), so a
+    result names its machine, its load when the bench began, and the versions that ran."""
+    import lxml.etree
+    import scrapy
+
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text("utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": model or platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "load_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "python": platform.python_version(),
+        "scrapy": scrapy.__version__,
+        "lxml": ".".join(map(str, lxml.etree.LXML_VERSION[:3])),
+    }
+
+
+def _machine_line(info: dict[str, Any]) -> str:
+    return (
+        f"machine: {info['cpu']}, {info['cores']} cores, load {info['load_1min']} at the start; "
+        f"Python {info['python']}, Scrapy {info['scrapy']}, lxml {info['lxml']}"
+    )
 
 
 def _run_line(run: dict[str, Any]) -> str:

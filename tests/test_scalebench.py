@@ -6,7 +6,10 @@ bad one."""
 from __future__ import annotations
 
 import json
+import os
+import platform
 import statistics
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -48,7 +51,14 @@ def test_scale_bench_pairs_each_crawl_with_a_bare_spider_and_keeps_the_median(
         "repeat_bytes",
     }
     json.dumps(result)  # results.json takes it as it is
+    # Timings move with the machine: the result names what it was measured on.
+    measured_on = result["machine"]
+    assert measured_on["cores"] == os.cpu_count()
+    assert measured_on["python"] == platform.python_version()
+    assert measured_on["cpu"]
+    assert datetime.fromisoformat(measured_on["measured_at"]).tzinfo is not None
     printed = capsys.readouterr().out
+    assert f"machine: {measured_on['cpu']}, {os.cpu_count()} cores, load " in printed
     assert "(median of 2 runs)" in printed
     assert printed.count("        runs: ") == 2
     assert "targets on 80 columns" in printed
