@@ -207,10 +207,7 @@ def date_and_year(text: str, today: date) -> tuple[date | None, bool]:
     found = _scan(text, today)
     if not found:
         return None, False
-    for _, _, full in found:
-        if full:
-            return found[0][1], True
-    return found[0][1], False
+    return found[0][1], any(full for _, _, full in found)
 
 
 def find_dates(text: str, today: date) -> list[date]:

@@ -41,6 +41,7 @@ from portalspider.extract.messages import (
 )
 from portalspider.extract.pager import next_page_url
 from portalspider.items import MessageColumnItem, MessageItem
+from portalspider.pages import document_of, response_text
 from portalspider.projectsettings import get_int
 from portalspider.rules import LETTERS, SOLICITATIONS, interaction_kind
 from portalspider.urls import canonical_url, clean_url
@@ -266,7 +267,7 @@ class InteractionReader:
 
     def next_list_page(self, response: Response) -> Iterator[Any]:
         reading: _Reading = response.meta["reading"]
-        document = self.spider._document(response)
+        document = document_of(response)
         page = parse_list_page(document, response.url, self.today, self.spider.scope)
         yield from self._list_page(reading, document, response.url, page)
 
@@ -370,7 +371,7 @@ class InteractionReader:
     def own_page(self, response: Response) -> Iterator[Any]:
         reading: _Reading = response.meta["reading"]
         key = response.meta["message_key"]
-        text = self.spider._text(response)
+        text = response_text(response)
         reading.details_read += 1
         if reading.kind == LETTERS:
             letter = reading.letters[key]

@@ -63,6 +63,7 @@ from portalspider.linkcheck import (
     judge_status,
     page_links,
 )
+from portalspider.pages import document_of, response_text
 from portalspider.projectsettings import get_float, get_int
 from portalspider.scope import LINK_CHECK, host_of
 from portalspider.spiders.portal import PortalSpider
@@ -266,10 +267,10 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
     def parse_stored_column(self, response: Response):
         yield from self._settle_page(response, soft_404=True)
         column: StoredColumn = response.meta["column"]
-        text = self._text(response)
-        if error_page_reason(text):
+        document = document_of(response)  # parsed once: the soft-404 check read it too
+        if error_page_reason(document):
             return
-        page = parse_list_page(text, response.url, self.today, self.scope)
+        page = parse_list_page(document, response.url, self.today, self.scope)
         yield from self._column_page(response, page, column.url, column.unit)
 
     def _column_page(self, response: Response, page: ListPage, column_url: str, unit):
@@ -335,7 +336,7 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
         self.pages_checked.add(canonical_url(url))
         on_home = canonical_url(url) == self.home_key or column_url is None
         self.crawler.stats.inc_value("links/pages")
-        for link in page_links(self._text(response), response.url):
+        for link in page_links(response_text(response), response.url):
             ref = LinkRef(link.url, link.text, url, on_home, column_url, unit)
             yield from self._note(ref)
 
@@ -406,7 +407,7 @@ class LinksSpider(WithoutCrawlSummary, PortalSpider):
         """``soft 404 (…)`` for an HTML answer that says it is an error or maintenance page."""
         if not response.body or not _is_html(response.headers.get("Content-Type")):
             return None
-        reason = message_page_reason(self._document(response))
+        reason = message_page_reason(document_of(response))
         return f"soft 404 ({reason})" if reason else None
 
     def _settle_failure(self, failure: Failure):

@@ -190,7 +190,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_home(self, response: Response):
         self.seen.add(self.home_key)
-        document = self._document(response)
+        document = document_of(response)
         doc = disc.link_tree(document, response.url)
         landing = disc.landing_target(doc, document.html, response.url)
         if landing and not self.scope.allows(landing):
@@ -324,7 +324,7 @@ class PortalSpider(scrapy.Spider):
         yield VerdictItem(rows=[row.as_dict() for row in rows])
 
     def parse_sitemap(self, response: Response):
-        doc = disc.link_tree(self._document(response), response.url)
+        doc = disc.link_tree(document_of(response), response.url)
         for cand in disc.sitemap_page_links(doc):
             yield from self._follow(cand, depth=response.meta.get("depth_d", 1) + 1)
 
@@ -435,7 +435,7 @@ class PortalSpider(scrapy.Spider):
             return
         self.parsed.add(landed)
         self.seen.add(landed)
-        document = self._document(response)
+        document = document_of(response)
         error = error_page_reason(document)
         if error:  # a 200 "页面不存在" / 系统维护 / challenge page: no column, no links
             yield self._column_item(
@@ -583,7 +583,7 @@ class PortalSpider(scrapy.Spider):
             return
         if not page.entries and not page.placeholder:
             # Nothing listed: truly blank, or rows that only a browser would fetch.
-            hidden = script_list_reason(self._document(response))
+            hidden = script_list_reason(document_of(response))
             if hidden:
                 yield self._column_item(
                     column_url,
@@ -713,9 +713,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_next_page(self, response: Response):
         paged: PagedList = response.meta["paged"]
-        following = parse_data_response(
-            self._document(response), response.url, self.today, self.scope
-        )
+        following = parse_data_response(document_of(response), response.url, self.today, self.scope)
         paged.more[response.meta["number"]] = following
         # hops=2: the first page's iframe or data store was settled before reading on.
         yield from self._read_column(
@@ -742,7 +740,7 @@ class PortalSpider(scrapy.Spider):
         )
 
     def parse_frame(self, response: Response):
-        document = self._document(response)
+        document = document_of(response)
         error = error_page_reason(document)
         if error:
             yield self._column_item(
@@ -758,7 +756,7 @@ class PortalSpider(scrapy.Spider):
         yield from self._continue_column(response, page)
 
     def parse_data(self, response: Response):
-        page = parse_data_response(self._document(response), response.url, self.today, self.scope)
+        page = parse_data_response(document_of(response), response.url, self.today, self.scope)
         yield from self._continue_column(response, page)
 
     def _continue_column(self, response: Response, page: ListPage):
@@ -827,7 +825,7 @@ class PortalSpider(scrapy.Spider):
         state, index = response.meta["state"], response.meta["index"]
         entry = state["targets"][index]
         url_date = update_or_none(entry.url_date, self.today)
-        document = self._document(response)
+        document = document_of(response)
         error = error_page_reason(document)
         if error:  # its dates are the error page's, not the article's: a failed read
             state["reads"].append(ArticleRead(FAILED, url_date=url_date))
@@ -941,12 +939,6 @@ class PortalSpider(scrapy.Spider):
         self.policy.note_page(column_url, page)
         return item
 
-    # Helpers ---------------------------------------------------------------------------
-
-    # Each response decoded and parsed once, shared by its readers (``pages``).
-    _document = staticmethod(document_of)
-    _text = staticmethod(response_text)
-
 
 class _EntryKeys(Container[str]):
     """The canonical URLs of a page's list entries, worked out on first use: few pages link
@@ -993,6 +985,6 @@ def _ascending(page: ListPage) -> bool:
 def _reason(failure: Failure) -> str:
     if failure.check(HttpError):
         response = failure.value.response
-        challenge = challenge_reason(PortalSpider._text(response)) if response.body else None
+        challenge = challenge_reason(response_text(response)) if response.body else None
         return f"HTTP {response.status}" + (f": {challenge}" if challenge else "")
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
