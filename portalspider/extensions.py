@@ -123,11 +123,14 @@ class CrawlSummary:
     def item_scraped(self, item, response=None, spider=None) -> None:
         if isinstance(item, SiteItem):
             self.site = item
+            # A home page that answers 200 with an error page is up, but read as nothing:
+            # its error is on the line, as on a COLUMN line.
             logger.info(
-                "SITE %s %s home_last_update=%s",
+                "SITE %s %s home_last_update=%s%s",
                 item.status,
                 item.url,
                 item.home_last_update or "-",
+                f" error={item.error}" if item.error else "",
             )
         elif isinstance(item, MessageColumnItem):
             self.messages.append(item)

@@ -185,6 +185,17 @@ def _summarize(items: Any, caplog: Any) -> CrawlSummary:
     return summary
 
 
+def test_the_site_line_names_an_error_page_at_home(caplog) -> None:
+    # Before: "SITE up … home_last_update=-" alone for a portal answering 200 系统维护中.
+    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
+        _summarize([SiteItem(url=SITE, status="up", error="error page: 系统维护中")], caplog)
+    assert f"SITE up {SITE} home_last_update=- error=error page: 系统维护中" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="portalspider.summary"):
+        _summarize([SiteItem(url=SITE, status="up", home_last_update="2026-11-30")], caplog)
+    assert f"SITE up {SITE} home_last_update=2026-11-30\n" in caplog.text
+
+
 def test_summary_report_and_digest_agree_on_an_exempt_column(store, caplog) -> None:
     # Before: SUMMARY and the report said 3 problems, the email subject 2.
     items = [
